@@ -1,0 +1,51 @@
+package io.jflannel.lease;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code Backend} object of the network config: a type and its options (already validated and
+ * defaulted by {@link NetworkConfig#parse}).
+ *
+ * @param type {@code vxlan}, {@code host-gw} or {@code udp}
+ * @param options the whole Backend object as given (including {@code Type}), defaults not merged
+ */
+public record BackendConfig(String type, ObjectNode options) {
+
+  /** Defensive copy. */
+  public BackendConfig {
+    options = options == null ? JsonNodeFactory.instance.objectNode() : options.deepCopy();
+  }
+
+  /** An option as an int, or {@code fallback} when absent. */
+  public int intOption(String name, int fallback) {
+    JsonNode n = options.get(name);
+    return n == null || n.isNull() ? fallback : n.asInt();
+  }
+
+  /** An option as a boolean, or {@code fallback} when absent. */
+  public boolean boolOption(String name, boolean fallback) {
+    JsonNode n = options.get(name);
+    return n == null || n.isNull() ? fallback : n.asBoolean();
+  }
+
+  /** The vxlan VNI (default 1). */
+  public int vni() {
+    return intOption("VNI", 1);
+  }
+
+  /** The UDP port of vxlan (default 8472) or udp (default 8285); 0 for host-gw. */
+  public int port() {
+    return switch (type) {
+      case "vxlan" -> intOption("Port", 8472);
+      case "udp" -> intOption("Port", 8285);
+      default -> 0;
+    };
+  }
+
+  @Override
+  public ObjectNode options() {
+    return options.deepCopy();
+  }
+}

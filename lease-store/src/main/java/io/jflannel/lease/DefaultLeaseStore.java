@@ -1,0 +1,157 @@
+package io.jflannel.lease;
+
+import io.jflannel.lease.LeaseStoreException.Reason;
+import io.jflannel.net.Ipv4Net;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The lease policy of DESIGN.md §2 over any {@link LeaseRegistry}. */
+final class DefaultLeaseStore implements LeaseStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultLeaseStore.class);
+  private static final int MAX_RACES = 64;
+
+  private final LeaseRegistry registry;
+  private final LeaseStoreOptions options;
+
+  DefaultLeaseStore(LeaseRegistry registry, LeaseStoreOptions options) {
+    this.registry = registry;
+    this.options = options;
+  }
+
+  @Override
+  public LeaseRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public NetworkConfig awaitNetworkConfig() throws InterruptedException {
+    String key = registry.prefix() + "/config";
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Optional<String> raw = registry.getNetworkConfig();
+        if (raw.isPresent()) {
+          return NetworkConfig.parse(raw.get());
+        }
+        LOG.warn(
+            "network config {} not found (attempt {}); write it with `jflanctl config set` or etcdctl put; retrying in {} ms",
+            key,
+            attempt,
+            options.configRetry().toMillis());
+      } catch (LeaseStoreException e) {
+        if (e.reason() != Reason.UNAVAILABLE) {
+          throw e;
+        }
+        LOG.warn(
+            "cannot read network config {} (attempt {}): {}; retrying",
+            key,
+            attempt,
+            e.getMessage());
+      }
+      Thread.sleep(options.configRetry().toMillis());
+    }
+  }
+
+  @Override
+  public Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous) {
+    for (int race = 0; race < MAX_RACES; race++) {
+      LeaseSnapshot snap = registry.listLeases();
+      Optional<Lease> own = reuseOwn(config, attrs, snap);
+      if (own == null) {
+        continue; // our lease changed under us: look again
+      }
+      if (own.isPresent()) {
+        return own.get();
+      }
+      List<Ipv4Net> taken = new ArrayList<>();
+      snap.leases().stream()
+          .filter(l -> !l.attrs().publicIp().equals(attrs.publicIp()))
+          .forEach(l -> taken.add(l.subnet()));
+      Ipv4Net candidate =
+          previous
+              .filter(config::fits)
+              .filter(p -> SubnetAllocator.isFree(p, taken))
+              .orElseGet(
+                  () ->
+                      SubnetAllocator.pick(config, taken, options.random())
+                          .orElseThrow(
+                              () ->
+                                  new LeaseStoreException(
+                                      Reason.OUT_OF_SUBNETS,
+                                      "out of subnets in "
+                                          + config.network()
+                                          + " ("
+                                          + taken.size()
+                                          + " leased between "
+                                          + config.subnetMin()
+                                          + " and "
+                                          + config.subnetMax()
+                                          + ")")));
+      Optional<Lease> created = registry.createLease(candidate, attrs, options.leaseTtl());
+      if (created.isPresent()) {
+        LOG.info(
+            "acquired subnet {} for {} (ttl {})", candidate, attrs.publicIp(), options.leaseTtl());
+        return created.get();
+      }
+      LOG.info("subnet {} was taken by another node meanwhile; trying again", candidate);
+    }
+    throw new LeaseStoreException(
+        Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
+  }
+
+  /**
+   * Our existing lease, refreshed; empty when we have none; null when it changed while we refreshed
+   * it (look again).
+   */
+  private Optional<Lease> reuseOwn(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
+    Lease reuse = null;
+    for (Lease l : snap.leases()) {
+      if (!l.attrs().publicIp().equals(attrs.publicIp())) {
+        continue;
+      }
+      if (reuse == null && config.fits(l.subnet())) {
+        reuse = l;
+      } else if (!l.isReservation()) {
+        LOG.info(
+            "deleting lease {} of {}: {}",
+            l.subnet(),
+            attrs.publicIp(),
+            reuse == null
+                ? "it no longer fits the network config"
+                : "a duplicate of " + reuse.subnet());
+        registry.deleteLease(l.subnet());
+      }
+    }
+    if (reuse == null) {
+      return Optional.empty();
+    }
+    LeaseAttrs merged = attrs.keepingUnknownFieldsOf(reuse.attrs());
+    if (reuse.isReservation()) {
+      LOG.info("taking reserved subnet {} for {}", reuse.subnet(), attrs.publicIp());
+      if (merged.toJson().equals(reuse.attrs().toJson())) {
+        return Optional.of(reuse);
+      }
+      Optional<Lease> u = registry.updateLease(reuse, merged, null);
+      return u.isPresent() ? u : null;
+    }
+    LOG.info("reusing subnet {} already leased to {}", reuse.subnet(), attrs.publicIp());
+    Optional<Lease> u = registry.updateLease(reuse, merged, options.leaseTtl());
+    return u.isPresent() ? u : null;
+  }
+
+  @Override
+  public LeaseKeeper keep(Lease lease, LeaseKeeper.Listener listener) {
+    LeaseKeeper k = new LeaseKeeper(registry, options, lease, listener);
+    k.start();
+    return k;
+  }
+
+  @Override
+  public LeaseWatcher watch(Ipv4Net own, LeaseWatcher.Listener listener, LeaseKeeper keeper) {
+    LeaseWatcher w = new LeaseWatcher(registry, options, own, listener, keeper);
+    w.start();
+    return w;
+  }
+}

@@ -1,0 +1,68 @@
+package io.jflannel.lease;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jflannel.net.Ipv4Address;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The value of a lease key: what a node tells the others about itself. Field names and order on the
+ * wire are flannel's ({@link LeaseJson}); fields we do not know are kept in {@link #extra} and
+ * written back unchanged.
+ *
+ * @param publicIp the node's underlay address
+ * @param publicIpv6 flannel's PublicIPv6, kept as text (null when absent or null)
+ * @param backendType {@code vxlan}, {@code host-gw}, {@code udp}, or null (flannel's udp writes
+ *     none)
+ * @param backendData backend specific JSON (vxlan: VNI and VtepMAC), or null
+ * @param extra unknown fields in their original order
+ */
+public record LeaseAttrs(
+    Ipv4Address publicIp,
+    String publicIpv6,
+    String backendType,
+    JsonNode backendData,
+    Map<String, JsonNode> extra) {
+
+  /** Defensive copies. */
+  public LeaseAttrs {
+    if (publicIp == null) {
+      throw new IllegalArgumentException("PublicIP missing");
+    }
+    backendData = backendData == null || backendData.isNull() ? null : backendData.deepCopy();
+    extra =
+        extra == null || extra.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+  }
+
+  /** Attributes with no backend data and no unknown fields. */
+  public static LeaseAttrs of(Ipv4Address publicIp, String backendType, JsonNode backendData) {
+    return new LeaseAttrs(publicIp, null, backendType, backendData, Map.of());
+  }
+
+  /** The backend type, reading a missing one as flannel's udp backend (which writes none). */
+  public String effectiveBackendType() {
+    return backendType == null || backendType.isEmpty() ? "udp" : backendType;
+  }
+
+  /** These attributes with our own values, keeping unknown fields of {@code previous}. */
+  public LeaseAttrs keepingUnknownFieldsOf(LeaseAttrs previous) {
+    return new LeaseAttrs(publicIp, publicIpv6, backendType, backendData, previous.extra());
+  }
+
+  /** The flannel JSON form. */
+  public String toJson() {
+    return LeaseJson.write(this);
+  }
+
+  /**
+   * Parses flannel's lease JSON.
+   *
+   * @throws IllegalArgumentException naming the problem when the value is not a lease
+   */
+  public static LeaseAttrs fromJson(String json) {
+    return LeaseJson.read(json);
+  }
+}

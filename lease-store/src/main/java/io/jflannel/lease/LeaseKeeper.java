@@ -1,0 +1,210 @@
+package io.jflannel.lease;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one lease alive: renews it {@code renewMargin} before it expires, retries while etcd is
+ * unreachable, and re-creates the same subnet when its key is deleted or expires. A reservation
+ * needs no renewal but is still re-created if it vanishes.
+ *
+ * <p>What it does not guarantee: if another node takes the subnet while our key is gone, the lease
+ * is lost ({@link Listener#lost}) and the agent must restart to pick a new subnet.
+ */
+public final class LeaseKeeper implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+  /** State: LATENT until started, STARTED, CLOSED. */
+  public enum State {
+    LATENT,
+    STARTED,
+    CLOSED
+  }
+
+  /** Lease lifecycle callbacks, called on the keeper's thread. */
+  public interface Listener {
+    /** The lease was renewed. */
+    default void renewed(Lease lease) {}
+
+    /** Our key had vanished and the same subnet was taken again. */
+    default void reacquired(Lease lease) {}
+
+    /** Another node holds our subnet now. */
+    default void lost(Lease lease, String why) {}
+
+    /** A renewal attempt failed; it will be retried. */
+    default void renewFailed(Lease lease, Throwable cause) {}
+  }
+
+  private final LeaseRegistry registry;
+  private final LeaseStoreOptions options;
+  private final Listener listener;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final ScheduledExecutorService executor;
+  private volatile Lease current;
+  private ScheduledFuture<?> next;
+  private Duration backoff = Duration.ofMillis(500);
+  private volatile Instant renewDue;
+
+  LeaseKeeper(LeaseRegistry registry, LeaseStoreOptions options, Lease lease, Listener listener) {
+    this.registry = registry;
+    this.options = options;
+    this.current = lease;
+    this.renewDue = Instant.now().plus(options.renewAfter());
+    this.listener = listener == null ? new Listener() {} : listener;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jflannel-lease-keeper");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The lease as last written. */
+  public Lease current() {
+    return current;
+  }
+
+  /** LATENT, STARTED or CLOSED. */
+  public State state() {
+    return state.get();
+  }
+
+  void start() {
+    if (state.compareAndSet(State.LATENT, State.STARTED)) {
+      scheduleNormal();
+    }
+  }
+
+  /** Called by the watcher for events on our own key. */
+  void ownKeyEvent(LeaseEvent e) {
+    if (e.type() == LeaseEvent.Type.REMOVED && state.get() == State.STARTED) {
+      executor.execute(this::check);
+    }
+  }
+
+  /** Renew now (e.g. for tests or an operator's request). */
+  public void renewNow() {
+    renewDue = Instant.now();
+    executor.execute(this::tick);
+  }
+
+  private Duration checkInterval() {
+    Duration quarter = options.leaseTtl().dividedBy(4);
+    return quarter.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : quarter;
+  }
+
+  /** Runs {@link #tick} after {@code delay}, or at the next periodic check if that comes first. */
+  private synchronized void scheduleTick(Duration delay) {
+    if (state.get() != State.STARTED) {
+      return;
+    }
+    if (next != null) {
+      next.cancel(false);
+    }
+    Duration d = delay.compareTo(checkInterval()) < 0 ? delay : checkInterval();
+    next = executor.schedule(this::tick, Math.max(0, d.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  private void scheduleNormal() {
+    backoff = Duration.ofMillis(500);
+    scheduleTick(
+        current.isReservation() ? checkInterval() : Duration.between(Instant.now(), renewDue));
+  }
+
+  private void tick() {
+    if (!current.isReservation() && !Instant.now().isBefore(renewDue)) {
+      renew();
+    } else {
+      check();
+    }
+  }
+
+  /** Looks at our key: re-creates it if gone, gives up if someone else holds it. */
+  private void check() {
+    try {
+      Optional<Lease> now = registry.getLease(current.subnet());
+      if (now.isEmpty()) {
+        recreate("its key was deleted or expired");
+        return;
+      }
+      Lease l = now.get();
+      if (!l.attrs().publicIp().equals(current.attrs().publicIp())) {
+        lose("subnet " + l.subnet() + " is now held by " + l.attrs().publicIp());
+        return;
+      }
+      current = l.withExpiration(current.expiration());
+      scheduleNormal();
+    } catch (LeaseStoreException e) {
+      retryLater(e);
+    }
+  }
+
+  private void renew() {
+    if (current.isReservation()) {
+      check();
+      return;
+    }
+    try {
+      Optional<Lease> r = registry.updateLease(current, current.attrs(), options.leaseTtl());
+      if (r.isEmpty()) {
+        check(); // changed or gone: find out which
+        return;
+      }
+      written(r.get());
+      LOG.info("renewed lease {} (expires {})", current.subnet(), current.expiration());
+      listener.renewed(current);
+    } catch (LeaseStoreException e) {
+      retryLater(e);
+    }
+  }
+
+  private void recreate(String why) {
+    Duration ttl = current.isReservation() ? null : options.leaseTtl();
+    Optional<Lease> r = registry.createLease(current.subnet(), current.attrs(), ttl);
+    if (r.isPresent()) {
+      LOG.warn("lease {} was lost ({}): took the same subnet again", current.subnet(), why);
+      written(r.get());
+      listener.reacquired(current);
+    } else {
+      check();
+    }
+  }
+
+  private void written(Lease l) {
+    current = l;
+    renewDue = Instant.now().plus(options.renewAfter());
+    scheduleNormal();
+  }
+
+  private void lose(String why) {
+    LOG.error("lease {} lost: {}", current.subnet(), why);
+    listener.lost(current, why);
+    close();
+  }
+
+  private void retryLater(LeaseStoreException e) {
+    LOG.warn(
+        "lease {}: {} (retrying in {} ms)", current.subnet(), e.getMessage(), backoff.toMillis());
+    listener.renewFailed(current, e);
+    scheduleTick(backoff);
+    Duration doubled = backoff.multipliedBy(2);
+    backoff = doubled.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : doubled;
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+      executor.shutdownNow();
+    }
+  }
+}

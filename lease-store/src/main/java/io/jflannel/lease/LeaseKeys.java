@@ -1,0 +1,58 @@
+package io.jflannel.lease;
+
+import io.jflannel.net.Ipv4Net;
+import java.util.Optional;
+
+/**
+ * flannel's key layout under a prefix: {@code <prefix>/config}, {@code
+ * <prefix>/subnets/<a.b.c.d-len>}.
+ */
+public final class LeaseKeys {
+  /** The default prefix, flannel's. */
+  public static final String DEFAULT_PREFIX = "/coreos.com/network";
+
+  private final String prefix;
+
+  /** Key layout under {@code prefix} (a trailing slash is ignored). */
+  public LeaseKeys(String prefix) {
+    if (prefix == null || prefix.isBlank() || !prefix.startsWith("/")) {
+      throw new IllegalArgumentException("etcd prefix must start with '/': \"" + prefix + "\"");
+    }
+    this.prefix =
+        prefix.endsWith("/") && prefix.length() > 1
+            ? prefix.substring(0, prefix.length() - 1)
+            : prefix;
+  }
+
+  /** The prefix without a trailing slash. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** {@code <prefix>/config}. */
+  public String configKey() {
+    return prefix + "/config";
+  }
+
+  /** {@code <prefix>/subnets/} (with the slash: the range of all lease keys). */
+  public String subnetsPrefix() {
+    return prefix + "/subnets/";
+  }
+
+  /** The key of a subnet. */
+  public String subnetKey(Ipv4Net subnet) {
+    return subnetsPrefix() + subnet.toKey();
+  }
+
+  /** The subnet named by a lease key, or empty when the key is not of that form. */
+  public Optional<Ipv4Net> subnetOf(String key) {
+    if (!key.startsWith(subnetsPrefix())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Ipv4Net.parseKey(key.substring(subnetsPrefix().length())));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.jflannel.lease;
+
+import io.jflannel.net.Ipv4Net;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * CRUD and watch on the leases of one network prefix: mechanism, no policy. Implemented by {@link
+ * io.jflannel.lease.etcd.EtcdLeaseRegistry} and {@link
+ * io.jflannel.lease.memory.InMemoryLeaseRegistry}; both pass the same contract tests.
+ *
+ * <p>Every method may throw {@link LeaseStoreException}. Values under {@code subnets/} that are not
+ * valid leases are skipped with one warning each and reported to the {@link RegistryObserver}; they
+ * never hide the valid ones.
+ */
+public interface LeaseRegistry extends AutoCloseable {
+
+  /** The key prefix, e.g. {@code /coreos.com/network}. */
+  String prefix();
+
+  /** The raw network config, or empty when the config key does not exist. */
+  Optional<String> getNetworkConfig();
+
+  /** Writes the network config (the caller validates it first). */
+  void putNetworkConfig(String json);
+
+  /** Every lease under the prefix at one revision. */
+  LeaseSnapshot listLeases();
+
+  /** One lease, or empty. */
+  Optional<Lease> getLease(Ipv4Net subnet);
+
+  /**
+   * Creates a lease only if the key does not exist (one transaction).
+   *
+   * @param ttl lifetime of a new store lease, or null for a reservation (no store lease)
+   * @return the lease, or empty when the key exists (a lost race)
+   */
+  Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl);
+
+  /**
+   * Rewrites a lease with new attributes and a fresh lifetime, only if it is unchanged since {@code
+   * current} was read (compare on modRevision). The previous store lease is released.
+   *
+   * @param ttl fresh lifetime, or null to make it a reservation
+   * @return the new lease, or empty when the key changed or vanished meanwhile
+   */
+  Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl);
+
+  /** Deletes a lease key (and releases its store lease). Deleting a missing key returns false. */
+  boolean deleteLease(Ipv4Net subnet);
+
+  /** Time left on a store lease, or empty when it has expired or is unknown. */
+  Optional<Duration> timeToLive(long storeLeaseId);
+
+  /**
+   * Watches lease keys from a revision. Events are delivered in revision order on one thread per
+   * watch; a compaction or a fatal error ends the watch with one call to the listener.
+   */
+  RegistryWatch watchLeases(long fromRevision, RegistryWatch.Listener listener);
+
+  /** Observer of retries, errors, circuit state, malformed values. */
+  void setObserver(RegistryObserver observer);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,46 @@
+package io.jflannel.lease;
+
+import io.jflannel.net.Ipv4Net;
+import java.util.Optional;
+
+/**
+ * The lease policy of a node agent (flannel's subnet manager): config, acquire, keep, watch. Create
+ * with {@link #create(LeaseRegistry, LeaseStoreOptions)}.
+ */
+public interface LeaseStore {
+
+  /** A store over {@code registry}. */
+  static LeaseStore create(LeaseRegistry registry, LeaseStoreOptions options) {
+    return new DefaultLeaseStore(registry, options);
+  }
+
+  /** The registry underneath. */
+  LeaseRegistry registry();
+
+  /**
+   * Reads and validates the network config, waiting (with a log line per attempt) while the key is
+   * missing or etcd is unreachable.
+   *
+   * @throws ConfigException when the config exists but is invalid
+   * @throws InterruptedException when interrupted while waiting
+   */
+  NetworkConfig awaitNetworkConfig() throws InterruptedException;
+
+  /**
+   * Acquires a subnet for a node: its own existing lease (by PublicIP) if it still fits the config,
+   * else {@code previous} if free, else a random one of the first 100 free subnets. A lost race is
+   * retried in-process.
+   *
+   * @throws LeaseStoreException with reason OUT_OF_SUBNETS when the range is full
+   */
+  Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous);
+
+  /** Starts renewing {@code lease} and re-acquiring it if its key is deleted. */
+  LeaseKeeper keep(Lease lease, LeaseKeeper.Listener listener);
+
+  /**
+   * Starts watching the other nodes' leases: a snapshot, then changes; {@code keeper} (may be null)
+   * is told about events on its own key.
+   */
+  LeaseWatcher watch(Ipv4Net own, LeaseWatcher.Listener listener, LeaseKeeper keeper);
+}

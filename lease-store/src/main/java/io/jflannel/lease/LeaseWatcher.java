@@ -1,0 +1,242 @@
+package io.jflannel.lease;
+
+import io.jflannel.net.Ipv4Net;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the other nodes' leases: lists them (the snapshot), then watches from the snapshot's
+ * revision. A failed watch reconnects from the last revision seen with backoff (100 ms doubling to
+ * 5 s); a compaction makes it list again and diff the new snapshot against what it knew, so the
+ * listener sees one event model (ADDED, REMOVED) whatever happened underneath. Our own lease is not
+ * reported as a peer.
+ *
+ * <p>What it does not guarantee: during an outage no events arrive; a lease that came and went
+ * while the watcher was compacted out is never seen. Listener calls all come from one thread,
+ * {@code jflannel-lease-watch}.
+ */
+public final class LeaseWatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseWatcher.class);
+
+  /** Receives the peer set. */
+  public interface Listener {
+    /** The first full list of peers (not our own lease). Called once. */
+    void onSnapshot(List<Lease> peers);
+
+    /** Changes after the snapshot, in order. */
+    void onEvents(List<LeaseEvent> events);
+  }
+
+  private final LeaseRegistry registry;
+  private final LeaseStoreOptions options;
+  private final Ipv4Net own;
+  private final Listener listener;
+  private final LeaseKeeper keeper;
+  private final ScheduledExecutorService executor;
+  private final Map<Ipv4Net, Lease> known = new HashMap<>();
+  private final AtomicReference<LeaseKeeper.State> state =
+      new AtomicReference<>(LeaseKeeper.State.LATENT);
+  private RegistryWatch watch;
+  private long revision;
+  private boolean snapshotDelivered;
+  private Duration backoff;
+  private int generation;
+
+  LeaseWatcher(
+      LeaseRegistry registry,
+      LeaseStoreOptions options,
+      Ipv4Net own,
+      Listener listener,
+      LeaseKeeper keeper) {
+    this.registry = registry;
+    this.options = options;
+    this.own = own;
+    this.listener = listener;
+    this.keeper = keeper;
+    this.backoff = options.watchBackoffMin();
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jflannel-lease-watch");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() {
+    if (state.compareAndSet(LeaseKeeper.State.LATENT, LeaseKeeper.State.STARTED)) {
+      executor.execute(this::listAndWatch);
+    }
+  }
+
+  /** The revision the watcher has seen up to. */
+  public long revision() {
+    return revision;
+  }
+
+  private void listAndWatch() {
+    if (state.get() != LeaseKeeper.State.STARTED) {
+      return;
+    }
+    LeaseSnapshot snap;
+    try {
+      snap = registry.listLeases();
+    } catch (LeaseStoreException e) {
+      LOG.warn("cannot list leases: {} (retrying in {} ms)", e.getMessage(), backoff.toMillis());
+      retry(this::listAndWatch);
+      return;
+    }
+    Map<Ipv4Net, Lease> fresh = new HashMap<>();
+    for (Lease l : snap.leases()) {
+      if (!l.subnet().equals(own)) {
+        fresh.put(l.subnet(), l);
+      }
+    }
+    if (!snapshotDelivered) {
+      known.putAll(fresh);
+      snapshotDelivered = true;
+      List<Lease> peers = new ArrayList<>(fresh.values());
+      peers.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+      listener.onSnapshot(peers);
+    } else {
+      List<LeaseEvent> diff = new ArrayList<>();
+      for (Lease old : known.values()) {
+        if (!fresh.containsKey(old.subnet())) {
+          diff.add(LeaseEvent.removed(old));
+        }
+      }
+      for (Lease l : fresh.values()) {
+        Lease old = known.get(l.subnet());
+        if (old == null || !old.attrs().toJson().equals(l.attrs().toJson())) {
+          diff.add(LeaseEvent.added(l));
+        }
+      }
+      known.clear();
+      known.putAll(fresh);
+      LOG.info(
+          "re-listed {} leases at revision {}: {} changes",
+          fresh.size(),
+          snap.revision(),
+          diff.size());
+      if (!diff.isEmpty()) {
+        listener.onEvents(diff);
+      }
+    }
+    revision = snap.revision();
+    startWatch();
+  }
+
+  private void startWatch() {
+    int gen = ++generation;
+    watch =
+        registry.watchLeases(
+            revision + 1,
+            new RegistryWatch.Listener() {
+              @Override
+              public void onEvents(List<LeaseEvent> events, long rev) {
+                executor.execute(
+                    () -> {
+                      if (gen == generation) {
+                        handle(events, rev);
+                      }
+                    });
+              }
+
+              @Override
+              public void onCompacted(long compactRevision) {
+                executor.execute(
+                    () -> {
+                      if (gen == generation) {
+                        LOG.warn(
+                            "lease watch compacted at revision {} (we were at {}): listing again",
+                            compactRevision,
+                            revision);
+                        listAndWatch();
+                      }
+                    });
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                executor.execute(
+                    () -> {
+                      if (gen == generation) {
+                        LOG.warn(
+                            "lease watch failed: {} (reconnecting from revision {} in {} ms)",
+                            error.getMessage(),
+                            revision + 1,
+                            backoff.toMillis());
+                        retry(LeaseWatcher.this::rewatch);
+                      }
+                    });
+              }
+            });
+  }
+
+  private void rewatch() {
+    if (state.get() == LeaseKeeper.State.STARTED) {
+      try {
+        startWatch();
+      } catch (RuntimeException e) {
+        retry(this::rewatch);
+      }
+    }
+  }
+
+  private void handle(List<LeaseEvent> events, long rev) {
+    backoff = options.watchBackoffMin();
+    revision = Math.max(revision, rev);
+    List<LeaseEvent> peers = new ArrayList<>(events.size());
+    for (LeaseEvent e : events) {
+      Ipv4Net s = e.lease().subnet();
+      if (s.equals(own)) {
+        if (keeper != null) {
+          keeper.ownKeyEvent(e);
+        }
+        continue;
+      }
+      if (e.type() == LeaseEvent.Type.ADDED) {
+        known.put(s, e.lease());
+        peers.add(e);
+      } else {
+        Lease last = known.remove(s);
+        peers.add(LeaseEvent.removed(last != null && e.lease().attrs() == null ? last : e.lease()));
+      }
+    }
+    if (!peers.isEmpty()) {
+      listener.onEvents(peers);
+    }
+  }
+
+  private void retry(Runnable r) {
+    if (state.get() != LeaseKeeper.State.STARTED) {
+      return;
+    }
+    executor.schedule(r, backoff.toMillis(), TimeUnit.MILLISECONDS);
+    Duration doubled = backoff.multipliedBy(2);
+    backoff =
+        doubled.compareTo(options.watchBackoffMax()) > 0 ? options.watchBackoffMax() : doubled;
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(LeaseKeeper.State.CLOSED) != LeaseKeeper.State.CLOSED) {
+      executor.execute(
+          () -> {
+            if (watch != null) {
+              watch.close();
+            }
+          });
+      executor.shutdown();
+    }
+  }
+}

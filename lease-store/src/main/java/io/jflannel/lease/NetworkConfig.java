@@ -1,0 +1,48 @@
+package io.jflannel.lease;
+
+import io.jflannel.net.Ipv4Net;
+
+/**
+ * The cluster network config stored at {@code <prefix>/config}, validated and defaulted as flannel
+ * does (DESIGN.md §2).
+ *
+ * @param network the cluster network, e.g. 10.244.0.0/16
+ * @param subnetLen prefix length of each node's subnet
+ * @param subnetMin first subnet that may be leased
+ * @param subnetMax last subnet that may be leased
+ * @param backend backend type and options
+ * @param json the config text as read
+ */
+public record NetworkConfig(
+    Ipv4Net network,
+    int subnetLen,
+    Ipv4Net subnetMin,
+    Ipv4Net subnetMax,
+    BackendConfig backend,
+    String json) {
+
+  /**
+   * Parses, validates and defaults a config.
+   *
+   * @throws ConfigException listing every violated rule, each naming the field and value
+   */
+  public static NetworkConfig parse(String json) {
+    return NetworkConfigParser.parse(json);
+  }
+
+  /** True when {@code subnet} is a subnet this config can lease: right size, within [min, max]. */
+  public boolean fits(Ipv4Net subnet) {
+    return subnet.prefixLength() == subnetLen
+        && network.contains(subnet)
+        && subnet.compareTo(subnetMin) >= 0
+        && subnet.compareTo(subnetMax) <= 0;
+  }
+
+  /** Number of subnets in [SubnetMin, SubnetMax]. */
+  public long subnetCount() {
+    long span =
+        Integer.toUnsignedLong(subnetMax.address().value())
+            - Integer.toUnsignedLong(subnetMin.address().value());
+    return span / subnetMin.size() + 1;
+  }
+}

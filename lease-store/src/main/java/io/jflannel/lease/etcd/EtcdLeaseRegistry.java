@@ -1,0 +1,279 @@
+package io.jflannel.lease.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.options.PutOption;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.lease.LeaseKeys;
+import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.LeaseSnapshot;
+import io.jflannel.lease.LeaseStoreException;
+import io.jflannel.lease.RegistryObserver;
+import io.jflannel.lease.RegistryWatch;
+import io.jflannel.net.Ipv4Net;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** flannel's lease schema on etcd v3 through jetcd. */
+public final class EtcdLeaseRegistry implements LeaseRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdLeaseRegistry.class);
+
+  private final Client client;
+  private final KV kv;
+  private final LeaseKeys keys;
+  private final EtcdCalls calls;
+  private volatile RegistryObserver observer = RegistryObserver.NONE;
+
+  private EtcdLeaseRegistry(Client client, LeaseKeys keys, EtcdOptions options) {
+    this.client = client;
+    this.kv = client.getKVClient();
+    this.keys = keys;
+    this.calls = new EtcdCalls(options.callTimeout(), options.retryAttempts());
+  }
+
+  /**
+   * Connects (lazily: the first call reaches out) with the given options.
+   *
+   * @throws IllegalArgumentException when TLS files cannot be read
+   */
+  public static EtcdLeaseRegistry connect(EtcdOptions o) {
+    ClientBuilder b =
+        Client.builder()
+            .endpoints(o.endpoints().toArray(String[]::new))
+            .connectTimeout(Duration.ofSeconds(3))
+            .keepaliveTime(Duration.ofSeconds(10))
+            .keepaliveTimeout(Duration.ofSeconds(3))
+            .retryMaxAttempts(2)
+            .retryMaxDuration(o.callTimeout());
+    if (o.username() != null) {
+      b.user(bytes(o.username())).password(bytes(o.password()));
+    }
+    if (o.caFile() != null || o.certFile() != null) {
+      try {
+        b.sslContext(
+            ssl -> {
+              if (o.caFile() != null) {
+                ssl.trustManager(o.caFile().toFile());
+              }
+              if (o.certFile() != null) {
+                ssl.keyManager(o.certFile().toFile(), o.keyFile().toFile());
+              }
+            });
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(
+            "etcd TLS files unusable ("
+                + o.caFile()
+                + ", "
+                + o.certFile()
+                + ", "
+                + o.keyFile()
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+    }
+    return new EtcdLeaseRegistry(b.build(), new LeaseKeys(o.prefix()), o);
+  }
+
+  @Override
+  public String prefix() {
+    return keys.prefix();
+  }
+
+  /** The circuit breaker guarding etcd calls (state, metrics). */
+  public CircuitBreaker circuitBreaker() {
+    return calls.breaker();
+  }
+
+  @Override
+  public Optional<String> getNetworkConfig() {
+    GetResponse r = calls.run("get " + keys.configKey(), () -> kv.get(bytes(keys.configKey())));
+    return r.getKvs().stream().findFirst().map(k -> k.getValue().toString(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void putNetworkConfig(String json) {
+    calls.run("put " + keys.configKey(), () -> kv.put(bytes(keys.configKey()), bytes(json)));
+  }
+
+  @Override
+  public LeaseSnapshot listLeases() {
+    String p = keys.subnetsPrefix();
+    GetResponse r =
+        calls.run("list " + p, () -> kv.get(bytes(p), GetOption.builder().isPrefix(true).build()));
+    List<Lease> out = new ArrayList<>(r.getKvs().size());
+    int malformed = 0;
+    for (KeyValue k : r.getKvs()) {
+      Optional<Lease> l = decode(k);
+      if (l.isPresent()) {
+        out.add(l.get());
+      } else {
+        malformed++;
+      }
+    }
+    out.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+    return new LeaseSnapshot(out, r.getHeader().getRevision(), malformed);
+  }
+
+  @Override
+  public Optional<Lease> getLease(Ipv4Net subnet) {
+    String key = keys.subnetKey(subnet);
+    GetResponse r = calls.run("get " + key, () -> kv.get(bytes(key)));
+    return r.getKvs().stream().findFirst().flatMap(this::decode);
+  }
+
+  @Override
+  public Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+    return write(
+        subnet,
+        attrs,
+        ttl,
+        new Cmp(bytes(keys.subnetKey(subnet)), Cmp.Op.EQUAL, CmpTarget.version(0)),
+        "create");
+  }
+
+  @Override
+  public Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl) {
+    Cmp unchanged =
+        new Cmp(
+            bytes(keys.subnetKey(current.subnet())),
+            Cmp.Op.EQUAL,
+            CmpTarget.modRevision(current.modRevision()));
+    Optional<Lease> l = write(current.subnet(), attrs, ttl, unchanged, "update");
+    if (l.isPresent() && current.storeLeaseId() != 0) {
+      revokeQuietly(current.storeLeaseId());
+    }
+    return l;
+  }
+
+  private Optional<Lease> write(
+      Ipv4Net subnet, LeaseAttrs attrs, Duration ttl, Cmp cmp, String verb) {
+    String key = keys.subnetKey(subnet);
+    long leaseId = 0;
+    Instant expires = null;
+    if (ttl != null) {
+      long secs = Math.max(1, ttl.toSeconds());
+      leaseId =
+          calls
+              .run(
+                  "grant lease " + secs + "s for " + key, () -> client.getLeaseClient().grant(secs))
+              .getID();
+      expires = Instant.now().plusSeconds(secs);
+    }
+    PutOption put =
+        leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
+    String value = attrs.toJson();
+    TxnResponse r;
+    try {
+      r =
+          calls.run(
+              verb + " " + key,
+              () -> kv.txn().If(cmp).Then(Op.put(bytes(key), bytes(value), put)).commit());
+    } catch (LeaseStoreException e) {
+      revokeQuietly(leaseId);
+      throw e;
+    }
+    if (!r.isSucceeded()) {
+      revokeQuietly(leaseId);
+      return Optional.empty();
+    }
+    return Optional.of(new Lease(subnet, attrs, leaseId, expires, r.getHeader().getRevision()));
+  }
+
+  @Override
+  public boolean deleteLease(Ipv4Net subnet) {
+    String key = keys.subnetKey(subnet);
+    Optional<Lease> l = getLease(subnet);
+    long deleted = calls.run("delete " + key, () -> kv.delete(bytes(key))).getDeleted();
+    l.filter(x -> x.storeLeaseId() != 0).ifPresent(x -> revokeQuietly(x.storeLeaseId()));
+    return deleted > 0;
+  }
+
+  @Override
+  public Optional<Duration> timeToLive(long storeLeaseId) {
+    long ttl =
+        calls
+            .run(
+                "lease ttl " + Long.toHexString(storeLeaseId),
+                () -> client.getLeaseClient().timeToLive(storeLeaseId, LeaseOption.DEFAULT))
+            .getTTL();
+    return ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl));
+  }
+
+  @Override
+  public RegistryWatch watchLeases(long fromRevision, RegistryWatch.Listener listener) {
+    return new EtcdWatch(client.getWatchClient(), keys, fromRevision, listener, this::decode);
+  }
+
+  @Override
+  public void setObserver(RegistryObserver observer) {
+    this.observer = observer == null ? RegistryObserver.NONE : observer;
+    calls.setObserver(this.observer);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private void revokeQuietly(long leaseId) {
+    if (leaseId == 0) {
+      return;
+    }
+    try {
+      calls.run(
+          "revoke lease " + Long.toHexString(leaseId),
+          () -> client.getLeaseClient().revoke(leaseId));
+    } catch (LeaseStoreException e) {
+      LOG.debug(
+          "could not revoke etcd lease {} (it will expire): {}",
+          Long.toHexString(leaseId),
+          e.getMessage());
+    }
+  }
+
+  Optional<Lease> decode(KeyValue k) {
+    String key = k.getKey().toString(StandardCharsets.UTF_8);
+    Optional<Ipv4Net> subnet = keys.subnetOf(key);
+    if (subnet.isEmpty()) {
+      malformed(key, "key is not a subnet (want a.b.c.d-len)");
+      return Optional.empty();
+    }
+    try {
+      LeaseAttrs a = LeaseAttrs.fromJson(k.getValue().toString(StandardCharsets.UTF_8));
+      return Optional.of(new Lease(subnet.get(), a, k.getLease(), null, k.getModRevision()));
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      malformed(key, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void malformed(String key, String reason) {
+    LOG.warn("skipping malformed lease {}: {}", key, reason);
+    observer.malformedLease(key, reason);
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+}

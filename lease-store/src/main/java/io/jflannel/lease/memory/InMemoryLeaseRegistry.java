@@ -1,0 +1,348 @@
+package io.jflannel.lease.memory;
+
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.lease.LeaseEvent;
+import io.jflannel.lease.LeaseKeys;
+import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.LeaseSnapshot;
+import io.jflannel.lease.LeaseStoreException;
+import io.jflannel.lease.RegistryObserver;
+import io.jflannel.lease.RegistryWatch;
+import io.jflannel.net.Ipv4Net;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A lease registry held in memory with etcd's semantics: a global revision, store leases that
+ * expire and delete their keys, a bounded history that watches replay from, and compaction.
+ */
+public final class InMemoryLeaseRegistry implements LeaseRegistry {
+  private static final int HISTORY_LIMIT = 100_000;
+
+  private final LeaseKeys keys;
+  private final Object lock = new Object();
+  private final TreeMap<String, Entry> kv = new TreeMap<>();
+  private final Map<Long, StoreLease> storeLeases = new HashMap<>();
+  private final ArrayDeque<Change> history = new ArrayDeque<>();
+  private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer;
+  private volatile RegistryObserver observer = RegistryObserver.NONE;
+  private long revision = 1;
+  private long compactRevision;
+  private long nextLeaseId = 0x7a3c_0000_0000L;
+  private boolean closed;
+
+  record Entry(String value, long leaseId, long modRevision) {}
+
+  record StoreLease(long id, Instant expires, ScheduledFuture<?> expiry) {}
+
+  record Change(long revision, List<LeaseEvent> events) {}
+
+  /** A registry under {@code prefix}. */
+  public InMemoryLeaseRegistry(String prefix) {
+    this.keys = new LeaseKeys(prefix);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jflannel-memregistry-expiry");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public String prefix() {
+    return keys.prefix();
+  }
+
+  @Override
+  public Optional<String> getNetworkConfig() {
+    synchronized (lock) {
+      ensureOpen();
+      return Optional.ofNullable(kv.get(keys.configKey())).map(Entry::value);
+    }
+  }
+
+  @Override
+  public void putNetworkConfig(String json) {
+    synchronized (lock) {
+      ensureOpen();
+      kv.put(keys.configKey(), new Entry(json, 0, ++revision));
+    }
+  }
+
+  /** Writes any value under the prefix, unchecked (as another etcd client could): for tests. */
+  public void putRaw(String relativeKey, String value) {
+    synchronized (lock) {
+      ensureOpen();
+      String key = keys.prefix() + "/" + relativeKey;
+      long rev = ++revision;
+      kv.put(key, new Entry(value, 0, rev));
+      keys.subnetOf(key)
+          .flatMap(s -> decode(key, kv.get(key)))
+          .ifPresent(l -> publish(rev, List.of(LeaseEvent.added(l))));
+    }
+  }
+
+  /** Drops history before {@code rev}: watches from an earlier revision get a compaction. */
+  public void compact(long rev) {
+    synchronized (lock) {
+      compactRevision = Math.max(compactRevision, Math.min(rev, revision));
+      while (!history.isEmpty() && history.peekFirst().revision() < compactRevision) {
+        history.removeFirst();
+      }
+    }
+  }
+
+  /** Ends every running watch with {@code error}, as a dropped connection would: for tests. */
+  public void breakWatches(Throwable error) {
+    for (MemoryWatch w : watches) {
+      w.fail(error);
+    }
+  }
+
+  /** The current revision. */
+  public long revision() {
+    synchronized (lock) {
+      return revision;
+    }
+  }
+
+  @Override
+  public LeaseSnapshot listLeases() {
+    synchronized (lock) {
+      ensureOpen();
+      List<Lease> out = new ArrayList<>();
+      int malformed = 0;
+      for (Map.Entry<String, Entry> e : kv.tailMap(keys.subnetsPrefix(), true).entrySet()) {
+        if (!e.getKey().startsWith(keys.subnetsPrefix())) {
+          break;
+        }
+        Optional<Lease> l = decode(e.getKey(), e.getValue());
+        if (l.isPresent()) {
+          out.add(l.get());
+        } else {
+          malformed++;
+        }
+      }
+      out.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+      return new LeaseSnapshot(out, revision, malformed);
+    }
+  }
+
+  @Override
+  public Optional<Lease> getLease(Ipv4Net subnet) {
+    synchronized (lock) {
+      ensureOpen();
+      String key = keys.subnetKey(subnet);
+      Entry e = kv.get(key);
+      return e == null ? Optional.empty() : decode(key, e);
+    }
+  }
+
+  @Override
+  public Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+    synchronized (lock) {
+      ensureOpen();
+      if (kv.containsKey(keys.subnetKey(subnet))) {
+        return Optional.empty();
+      }
+      return Optional.of(write(subnet, attrs, ttl));
+    }
+  }
+
+  @Override
+  public Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl) {
+    synchronized (lock) {
+      ensureOpen();
+      Entry e = kv.get(keys.subnetKey(current.subnet()));
+      if (e == null || e.modRevision() != current.modRevision()) {
+        return Optional.empty();
+      }
+      Lease l = write(current.subnet(), attrs, ttl);
+      release(e.leaseId());
+      return Optional.of(l);
+    }
+  }
+
+  @Override
+  public boolean deleteLease(Ipv4Net subnet) {
+    synchronized (lock) {
+      ensureOpen();
+      String key = keys.subnetKey(subnet);
+      Entry e = kv.get(key);
+      if (e == null) {
+        return false;
+      }
+      remove(List.of(key));
+      release(e.leaseId());
+      return true;
+    }
+  }
+
+  @Override
+  public Optional<Duration> timeToLive(long storeLeaseId) {
+    synchronized (lock) {
+      StoreLease sl = storeLeases.get(storeLeaseId);
+      if (sl == null) {
+        return Optional.empty();
+      }
+      Duration left = Duration.between(Instant.now(), sl.expires());
+      return left.isNegative() ? Optional.empty() : Optional.of(left);
+    }
+  }
+
+  @Override
+  public RegistryWatch watchLeases(long fromRevision, RegistryWatch.Listener listener) {
+    synchronized (lock) {
+      ensureOpen();
+      MemoryWatch w = new MemoryWatch(listener, this::unregister);
+      if (fromRevision > 0 && fromRevision < compactRevision) {
+        w.compacted(compactRevision);
+        return w;
+      }
+      for (Change c : history) {
+        if (c.revision() >= fromRevision) {
+          w.deliver(c.events(), c.revision());
+        }
+      }
+      watches.add(w);
+      return w;
+    }
+  }
+
+  @Override
+  public void setObserver(RegistryObserver observer) {
+    this.observer = observer == null ? RegistryObserver.NONE : observer;
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+    watches.forEach(MemoryWatch::close);
+    timer.shutdownNow();
+  }
+
+  private void unregister(MemoryWatch w) {
+    watches.remove(w);
+  }
+
+  private Lease write(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+    long leaseId = 0;
+    Instant expires = null;
+    if (ttl != null) {
+      leaseId = ++nextLeaseId;
+      expires = Instant.now().plus(ttl);
+      long id = leaseId;
+      ScheduledFuture<?> f =
+          timer.schedule(() -> expire(id), ttl.toMillis(), TimeUnit.MILLISECONDS);
+      storeLeases.put(leaseId, new StoreLease(leaseId, expires, f));
+    }
+    long rev = ++revision;
+    kv.put(keys.subnetKey(subnet), new Entry(attrs.toJson(), leaseId, rev));
+    Lease l = new Lease(subnet, attrs, leaseId, expires, rev);
+    publish(rev, List.of(LeaseEvent.added(l)));
+    return l;
+  }
+
+  private void expire(long leaseId) {
+    synchronized (lock) {
+      if (closed || storeLeases.remove(leaseId) == null) {
+        return;
+      }
+      List<String> attached = new ArrayList<>();
+      kv.forEach(
+          (k, e) -> {
+            if (e.leaseId() == leaseId) {
+              attached.add(k);
+            }
+          });
+      remove(attached);
+    }
+  }
+
+  private void release(long leaseId) {
+    StoreLease sl = storeLeases.remove(leaseId);
+    if (sl != null) {
+      sl.expiry().cancel(false);
+      List<String> attached = new ArrayList<>();
+      kv.forEach(
+          (k, e) -> {
+            if (e.leaseId() == leaseId) {
+              attached.add(k);
+            }
+          });
+      remove(attached);
+    }
+  }
+
+  private void remove(List<String> toRemove) {
+    if (toRemove.isEmpty()) {
+      return;
+    }
+    long rev = ++revision;
+    List<LeaseEvent> events = new ArrayList<>();
+    for (String k : toRemove) {
+      Entry e = kv.remove(k);
+      Optional<Ipv4Net> subnet = keys.subnetOf(k);
+      if (subnet.isPresent()) {
+        Lease last = decode(k, e).orElse(new Lease(subnet.get(), null, e.leaseId(), null, rev));
+        events.add(
+            LeaseEvent.removed(new Lease(subnet.get(), last.attrs(), e.leaseId(), null, rev)));
+      }
+    }
+    if (!events.isEmpty()) {
+      publish(rev, events);
+    }
+  }
+
+  private void publish(long rev, List<LeaseEvent> events) {
+    history.addLast(new Change(rev, events));
+    if (history.size() > HISTORY_LIMIT) {
+      compactRevision = history.removeFirst().revision() + 1;
+    }
+    for (MemoryWatch w : watches) {
+      w.deliver(events, rev);
+    }
+  }
+
+  private Optional<Lease> decode(String key, Entry e) {
+    Optional<Ipv4Net> subnet = keys.subnetOf(key);
+    if (subnet.isEmpty()) {
+      observer.malformedLease(key, "key is not a subnet (want a.b.c.d-len)");
+      return Optional.empty();
+    }
+    try {
+      Instant exp =
+          Optional.ofNullable(storeLeases.get(e.leaseId())).map(StoreLease::expires).orElse(null);
+      return Optional.of(
+          new Lease(
+              subnet.get(), LeaseAttrs.fromJson(e.value()), e.leaseId(), exp, e.modRevision()));
+    } catch (IllegalArgumentException ex) {
+      observer.malformedLease(key, ex.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new LeaseStoreException(
+          LeaseStoreException.Reason.CLOSED, "in-memory registry is closed");
+    }
+  }
+}

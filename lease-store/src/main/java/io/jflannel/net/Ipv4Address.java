@@ -1,0 +1,89 @@
+package io.jflannel.net;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An IPv4 address held as a 32-bit big-endian integer.
+ *
+ * @param value the address, most significant octet first
+ */
+public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
+
+  /**
+   * Parses dotted-quad text such as {@code 198.18.0.1}; no host names, no shortened forms.
+   *
+   * @throws IllegalArgumentException naming the text when it is not a dotted quad
+   */
+  public static Ipv4Address parse(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("IPv4 address missing");
+    }
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
+    }
+    int v = 0;
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
+      }
+      int octet = Integer.parseInt(p);
+      if (octet > 255) {
+        throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
+      }
+      v = (v << 8) | octet;
+    }
+    return new Ipv4Address(v);
+  }
+
+  /** The address of four network-order bytes. */
+  public static Ipv4Address of(byte[] bytes) {
+    if (bytes.length != 4) {
+      throw new IllegalArgumentException("an IPv4 address has 4 bytes, got " + bytes.length);
+    }
+    return new Ipv4Address(
+        (bytes[0] & 0xff) << 24
+            | (bytes[1] & 0xff) << 16
+            | (bytes[2] & 0xff) << 8
+            | bytes[3] & 0xff);
+  }
+
+  /** The address as four network-order bytes. */
+  public byte[] toBytes() {
+    return new byte[] {
+      (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+    };
+  }
+
+  /** The address as a JDK {@link Inet4Address}. */
+  public Inet4Address toInetAddress() {
+    try {
+      return (Inet4Address) InetAddress.getByAddress(toBytes());
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e); // four bytes are always a valid address
+    }
+  }
+
+  /** The address {@code n} positions further (wrapping is the caller's concern). */
+  public Ipv4Address plus(int n) {
+    return new Ipv4Address(value + n);
+  }
+
+  @Override
+  public int compareTo(Ipv4Address o) {
+    return Integer.compareUnsigned(value, o.value);
+  }
+
+  @Override
+  public String toString() {
+    return (value >>> 24)
+        + "."
+        + ((value >>> 16) & 0xff)
+        + "."
+        + ((value >>> 8) & 0xff)
+        + "."
+        + (value & 0xff);
+  }
+}
