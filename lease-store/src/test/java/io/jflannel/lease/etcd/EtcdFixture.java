@@ -101,7 +101,9 @@ final class EtcdFixture implements AutoCloseable {
   List<String> endpoints() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
-      out.add(endpoint(i));
+      if (members.get(i).isRunning()) {
+        out.add(endpoint(i));
+      }
     }
     return out;
   }
