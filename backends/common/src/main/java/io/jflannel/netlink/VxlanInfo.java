@@ -1,0 +1,15 @@
+package io.jflannel.netlink;
+
+import io.jflannel.net.Ipv4Address;
+
+/**
+ * Parameters of a VXLAN device.
+ *
+ * @param vni VXLAN network identifier
+ * @param local source address of encapsulated packets (null for any)
+ * @param port UDP destination port (8472 for flannel)
+ * @param underlayIndex ifindex of the underlying device, or 0
+ * @param learning whether the device learns remote MACs (flannel: off)
+ */
+public record VxlanInfo(
+    int vni, Ipv4Address local, int port, int underlayIndex, boolean learning) {}
