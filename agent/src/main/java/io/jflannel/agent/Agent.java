@@ -1,0 +1,343 @@
+package io.jflannel.agent;
+
+import io.jflannel.backend.Backend;
+import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.ExternalInterface;
+import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseEvent;
+import io.jflannel.lease.LeaseKeeper;
+import io.jflannel.lease.LeaseStore;
+import io.jflannel.lease.LeaseStoreException;
+import io.jflannel.lease.LeaseStoreOptions;
+import io.jflannel.lease.LeaseWatcher;
+import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetEnv;
+import io.jflannel.lease.etcd.EtcdLeaseRegistry;
+import io.jflannel.lease.etcd.EtcdOptions;
+import io.jflannel.netlink.Netlink;
+import io.jflannel.netlink.Sysctl;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node agent run (DESIGN.md §6). Returns the process exit code: 0 after SIGTERM, 1 on a startup
+ * error (one line on stderr) or a lost lease.
+ */
+final class Agent {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentOptions o;
+  private final AgentMetrics metrics = new AgentMetrics();
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final AtomicInteger exitCode = new AtomicInteger(0);
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private volatile String notReady = "starting";
+  private ScheduledExecutorService loops;
+
+  Agent(AgentOptions o) {
+    this.o = o;
+  }
+
+  int run() {
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    main.join(2000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "jflannel-shutdown"));
+    try {
+      start();
+      stop.await();
+      LOG.info("stopping: lease and kernel state are kept for the next start");
+      return exitCode.get();
+    } catch (StartupException e) {
+      System.err.println("jflanneld: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return exitCode.get();
+    } finally {
+      closeAll();
+    }
+  }
+
+  private void start() throws InterruptedException {
+    Netlink nl = keep(open(Netlink::open, "cannot open a netlink socket"));
+    ExternalInterface ext =
+        open(() -> InterfacePicker.pick(nl, o.ifaces(), o.ifaceRegex(), o.publicIp()), "interface");
+    LOG.info(
+        "using interface {} ({}), public IP {}", ext.link().name(), ext.address(), ext.publicIp());
+    checkIpForward();
+    EtcdLeaseRegistry registry =
+        keep(
+            open(
+                () ->
+                    EtcdLeaseRegistry.connect(
+                        EtcdOptions.builder()
+                            .endpoints(o.etcdEndpoints())
+                            .prefix(o.etcdPrefix())
+                            .tls(o.etcdCaFile(), o.etcdCertFile(), o.etcdKeyFile())
+                            .auth(o.etcdUsername(), o.etcdPassword())
+                            .build()),
+                "etcd options"));
+    registry.setObserver(new MetricsObserver(metrics));
+    if (o.healthzPort() != 0) {
+      keep(
+          open(
+              () ->
+                  new HealthServer(
+                      o.healthzIp(),
+                      o.healthzPort(),
+                      () -> null,
+                      () -> ready.get() ? null : notReady,
+                      metrics.registry),
+              "cannot listen on " + o.healthzIp() + ":" + o.healthzPort()));
+    }
+    LeaseStore store =
+        LeaseStore.create(
+            registry, LeaseStoreOptions.defaults().withTtl(o.leaseTtl(), o.renewMargin()));
+    notReady = "waiting for the network config in etcd";
+    NetworkConfig config;
+    try {
+      config = store.awaitNetworkConfig();
+    } catch (ConfigException e) {
+      throw new StartupException(e.getMessage());
+    }
+    BackendFactory factory =
+        BackendFactory.find(config.backend().type())
+            .orElseThrow(
+                () ->
+                    new StartupException(
+                        "backend " + config.backend().type() + " is not on the class path"));
+    Backend backend =
+        keep(
+            open(
+                () -> factory.create(new BackendContext(nl, ext, config, o.stateDir())),
+                "backend"));
+    var attrs = open(backend::prepare, config.backend().type() + " backend");
+    notReady = "acquiring a lease";
+    Lease own = acquire(store, config, attrs);
+    backend.start(own);
+    Iptables ipt =
+        new Iptables(config.network(), own.subnet(), o.ipMasq(), o.iptablesForwardRules());
+    open(
+        () -> {
+          ipt.apply();
+          return null;
+        },
+        "iptables");
+    metrics.iptablesRestores.inc();
+    SubnetEnv env = new SubnetEnv(config.network(), own.subnet(), backend.mtu(), o.ipMasq());
+    open(
+        () -> {
+          env.writeTo(o.subnetFile());
+          return null;
+        },
+        "cannot write " + o.subnetFile());
+    LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), own.subnet(), backend.mtu());
+
+    PeerSync sync = new PeerSync(nl, backend, config.network(), config.subnetLen(), own.subnet());
+    PeerSnapshotStore snapshots = new PeerSnapshotStore(o.stateDir());
+    LeaseKeeper keeper =
+        keep(
+            store.keep(
+                own,
+                new LeaseKeeper.Listener() {
+                  @Override
+                  public void renewed(Lease l) {
+                    metrics.leaseExpiry.set(
+                        l.expiration() == null ? 0 : l.expiration().getEpochSecond());
+                  }
+
+                  @Override
+                  public void lost(Lease l, String why) {
+                    LOG.error(
+                        "lost our lease: {}; exiting so that a restart picks a new subnet", why);
+                    exitCode.set(1);
+                    stop.countDown();
+                  }
+                }));
+    if (own.expiration() != null) {
+      metrics.leaseExpiry.set(own.expiration().getEpochSecond());
+    }
+    notReady = "programming the first peer snapshot";
+    keep(
+        store.watch(
+            own.subnet(),
+            new LeaseWatcher.Listener() {
+              @Override
+              public void onSnapshot(List<Lease> peers) {
+                long t0 = System.nanoTime();
+                sync.snapshot(peers);
+                metrics.convergence.observe((System.nanoTime() - t0) / 1e9);
+                snapshots.save(sync.peers());
+                update(sync);
+                ready.set(true);
+                LOG.info(
+                    "ready: {} peers programmed ({} kernel objects)",
+                    peers.size(),
+                    sync.objectCount());
+              }
+
+              @Override
+              public void onEvents(List<LeaseEvent> events) {
+                long t0 = System.nanoTime();
+                metrics.watchEvents.inc(events.size());
+                sync.events(events);
+                metrics.convergence.observe((System.nanoTime() - t0) / 1e9);
+                snapshots.save(sync.peers());
+                update(sync);
+              }
+            },
+            keeper));
+    loops =
+        Executors.newScheduledThreadPool(
+            1,
+            r -> {
+              Thread t = new Thread(r, "jflannel-reconcile");
+              t.setDaemon(true);
+              return t;
+            });
+    keep(loops::shutdownNow);
+    AtomicBoolean pending = new AtomicBoolean();
+    keep(
+        nl.monitor(
+            e -> {
+              if (pending.compareAndSet(false, true)) {
+                loops.schedule(
+                    () -> {
+                      pending.set(false);
+                      reconcile(sync);
+                    },
+                    200,
+                    TimeUnit.MILLISECONDS);
+              }
+            }));
+    long every = o.reconcileInterval().toMillis();
+    loops.scheduleWithFixedDelay(() -> reconcile(sync), every, every, TimeUnit.MILLISECONDS);
+    long ipEvery = o.iptablesResync().toMillis();
+    loops.scheduleWithFixedDelay(
+        () -> resyncIptables(ipt), ipEvery, ipEvery, TimeUnit.MILLISECONDS);
+  }
+
+  private Lease acquire(LeaseStore store, NetworkConfig config, io.jflannel.lease.LeaseAttrs attrs)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.acquire(config, attrs, SubnetEnv.previousSubnet(o.subnetFile()));
+      } catch (LeaseStoreException e) {
+        if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
+          throw new StartupException(e.getMessage());
+        }
+        LOG.warn("cannot acquire a lease yet (attempt {}): {}; retrying", attempt, e.getMessage());
+        if (stop.await(Math.min(5000, 500L * attempt), TimeUnit.MILLISECONDS)) {
+          throw new InterruptedException("stopped while acquiring");
+        }
+      }
+    }
+  }
+
+  private void reconcile(PeerSync sync) {
+    if (!ready.get()) {
+      return;
+    }
+    try {
+      int fixed = sync.reconcile();
+      metrics.repairs.inc(fixed);
+      update(sync);
+    } catch (RuntimeException e) {
+      LOG.warn("reconcile failed: {}", e.getMessage());
+    }
+  }
+
+  private void resyncIptables(Iptables ipt) {
+    try {
+      if (!ipt.inPlace()) {
+        LOG.warn("iptables rules missing or changed: restoring them");
+        ipt.apply();
+        metrics.iptablesRestores.inc();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("iptables resync failed: {}", e.getMessage());
+    }
+  }
+
+  private void update(PeerSync sync) {
+    metrics.peers.set(sync.peerCount());
+    metrics.objects.set(sync.objectCount());
+  }
+
+  private void checkIpForward() {
+    try {
+      if (!Sysctl.ipForwarding()) {
+        if (o.setIpForward()) {
+          Sysctl.setIpForwarding(true);
+          LOG.info("set net.ipv4.ip_forward=1");
+        } else {
+          LOG.warn(
+              "net.ipv4.ip_forward is 0: this node will not forward container traffic (use --set-ip-forward)");
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot check net.ipv4.ip_forward: {}", e.getMessage());
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T c) {
+    closeables.push(c);
+    return c;
+  }
+
+  interface Step<T> {
+    T get() throws Exception;
+  }
+
+  private static <T> T open(Step<T> s, String what) {
+    try {
+      return s.get();
+    } catch (StartupException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StartupException(what + ": " + e.getMessage());
+    }
+  }
+
+  private void closeAll() {
+    while (!closeables.isEmpty()) {
+      try {
+        closeables.pop().close();
+      } catch (Exception e) {
+        LOG.debug("close: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** A startup error: one line for the operator. */
+  static final class StartupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+  }
+}

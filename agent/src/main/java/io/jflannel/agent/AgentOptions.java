@@ -1,0 +1,53 @@
+package io.jflannel.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the agent was told on its command line.
+ *
+ * @param etcdEndpoints etcd client URLs
+ * @param etcdPrefix key prefix
+ * @param etcdCaFile TLS CA or null
+ * @param etcdCertFile TLS cert or null
+ * @param etcdKeyFile TLS key or null
+ * @param etcdUsername user or null
+ * @param etcdPassword password or null
+ * @param ifaces interface names or addresses, in order of preference
+ * @param ifaceRegex interface name patterns
+ * @param publicIp address to advertise, or null
+ * @param ipMasq install masquerade rules
+ * @param subnetFile subnet.env path
+ * @param renewMargin lease renew margin
+ * @param iptablesResync iptables check period
+ * @param iptablesForwardRules install FORWARD accept rules
+ * @param healthzIp health listener address
+ * @param healthzPort health listener port (0 = off)
+ * @param stateDir state directory
+ * @param leaseTtl lease lifetime
+ * @param reconcileInterval period of the level-triggered reconcile
+ * @param setIpForward set net.ipv4.ip_forward=1 when it is off
+ */
+public record AgentOptions(
+    List<String> etcdEndpoints,
+    String etcdPrefix,
+    Path etcdCaFile,
+    Path etcdCertFile,
+    Path etcdKeyFile,
+    String etcdUsername,
+    String etcdPassword,
+    List<String> ifaces,
+    List<String> ifaceRegex,
+    String publicIp,
+    boolean ipMasq,
+    Path subnetFile,
+    Duration renewMargin,
+    Duration iptablesResync,
+    boolean iptablesForwardRules,
+    String healthzIp,
+    int healthzPort,
+    Path stateDir,
+    Duration leaseTtl,
+    Duration reconcileInterval,
+    boolean setIpForward) {}

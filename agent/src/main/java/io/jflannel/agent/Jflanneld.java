@@ -1,0 +1,228 @@
+package io.jflannel.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jflanneld}: flags with flanneld's names; each also read from FLANNELD_&lt;FLAG&gt;. */
+@Command(
+    name = "jflanneld",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    sortOptions = false,
+    description =
+        "A flannel-compatible overlay network agent: leases a subnet from etcd and keeps routes to every other node.",
+    defaultValueProvider = EnvDefaults.class)
+public final class Jflanneld implements Callable<Integer> {
+  @Option(
+      names = "--etcd-endpoints",
+      split = ",",
+      description = "etcd client URLs (default: ${DEFAULT-VALUE})",
+      defaultValue = "http://127.0.0.1:2379")
+  List<String> etcdEndpoints;
+
+  @Option(
+      names = "--etcd-prefix",
+      description = "etcd key prefix (default: ${DEFAULT-VALUE})",
+      defaultValue = "/coreos.com/network")
+  String etcdPrefix;
+
+  @Option(names = "--etcd-cafile", description = "TLS CA bundle for etcd")
+  Path etcdCaFile;
+
+  @Option(names = "--etcd-certfile", description = "TLS client certificate for etcd")
+  Path etcdCertFile;
+
+  @Option(names = "--etcd-keyfile", description = "TLS client key for etcd")
+  Path etcdKeyFile;
+
+  @Option(names = "--etcd-username", description = "etcd user")
+  String etcdUsername;
+
+  @Option(names = "--etcd-password", description = "etcd password (prefer --etcd-password-file)")
+  String etcdPassword;
+
+  @Option(names = "--etcd-password-file", description = "file holding the etcd password")
+  Path etcdPasswordFile;
+
+  @Option(
+      names = "--iface",
+      description = "interface name or address to use (repeatable; default: the default route's)")
+  List<String> iface = new ArrayList<>();
+
+  @Option(names = "--iface-regex", description = "interface name pattern (repeatable)")
+  List<String> ifaceRegex = new ArrayList<>();
+
+  @Option(
+      names = "--public-ip",
+      description = "address to advertise to other nodes (default: the interface's)")
+  String publicIp;
+
+  @Option(
+      names = "--ip-masq",
+      description = "masquerade traffic from containers to outside the cluster network",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean ipMasq;
+
+  @Option(
+      names = "--subnet-file",
+      description = "where to write subnet.env (default: ${DEFAULT-VALUE})",
+      defaultValue = "/run/flannel/subnet.env")
+  Path subnetFile;
+
+  @Option(
+      names = "--subnet-lease-renew-margin",
+      description =
+          "renew the lease this many minutes before it expires (default: ${DEFAULT-VALUE})",
+      defaultValue = "60")
+  int renewMarginMinutes;
+
+  @Option(
+      names = "--iptables-resync",
+      description = "check iptables rules every N seconds (default: ${DEFAULT-VALUE})",
+      defaultValue = "5")
+  int iptablesResync;
+
+  @Option(
+      names = "--iptables-forward-rules",
+      description = "add FORWARD accept rules for the cluster network (default: ${DEFAULT-VALUE})",
+      defaultValue = "true",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean iptablesForwardRules;
+
+  @Option(
+      names = "--healthz-ip",
+      description = "health/metrics listen address (default: ${DEFAULT-VALUE})",
+      defaultValue = "0.0.0.0")
+  String healthzIp;
+
+  @Option(
+      names = "--healthz-port",
+      description = "health/metrics port, 0 to disable (default: ${DEFAULT-VALUE})",
+      defaultValue = "8471")
+  int healthzPort;
+
+  @Option(
+      names = "--state-dir",
+      description = "VTEP MAC and last-known-good peers (default: ${DEFAULT-VALUE})",
+      defaultValue = "/var/lib/jflannel")
+  Path stateDir;
+
+  @Option(
+      names = "--admin-socket",
+      description = "admin API unix socket (default: ${DEFAULT-VALUE})",
+      defaultValue = "/run/jflannel/admin.sock")
+  Path adminSocket;
+
+  @Option(
+      names = "--log-level",
+      description = "error, warn, info, debug (default: ${DEFAULT-VALUE})",
+      defaultValue = "info")
+  String logLevel;
+
+  @Option(
+      names = "--set-ip-forward",
+      description = "set net.ipv4.ip_forward=1 when it is off (default: warn only)",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean setIpForward;
+
+  @Option(
+      names = "--lease-ttl",
+      hidden = true,
+      description = "lease TTL in seconds (testing)",
+      defaultValue = "86400")
+  int leaseTtlSeconds;
+
+  @Option(
+      names = "--reconcile-interval",
+      description = "seconds between full reconciles (default: ${DEFAULT-VALUE})",
+      defaultValue = "10")
+  int reconcileSeconds;
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new Jflanneld());
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          System.err.println("jflanneld: " + ex.getMessage() + " (see --help)");
+          return 2;
+        });
+    System.exit(cl.execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
+    AgentOptions o;
+    try {
+      o = options();
+    } catch (IllegalArgumentException e) {
+      System.err.println("jflanneld: " + e.getMessage());
+      return 2;
+    }
+    return new Agent(o).run();
+  }
+
+  AgentOptions options() throws java.io.IOException {
+    String password = etcdPassword;
+    if (etcdPasswordFile != null) {
+      if (!Files.isReadable(etcdPasswordFile)) {
+        throw new IllegalArgumentException(
+            "--etcd-password-file " + etcdPasswordFile + " is not readable");
+      }
+      password = Files.readString(etcdPasswordFile, StandardCharsets.UTF_8).strip();
+    }
+    for (Path p : new Path[] {etcdCaFile, etcdCertFile, etcdKeyFile}) {
+      if (p != null && !Files.isReadable(p)) {
+        throw new IllegalArgumentException("etcd TLS file " + p + " is not readable");
+      }
+    }
+    if (healthzPort < 0 || healthzPort > 65535) {
+      throw new IllegalArgumentException("--healthz-port " + healthzPort + " is not a port");
+    }
+    if (iptablesResync < 1
+        || renewMarginMinutes < 1
+        || reconcileSeconds < 1
+        || leaseTtlSeconds < 5) {
+      throw new IllegalArgumentException(
+          "--iptables-resync, --subnet-lease-renew-margin and --reconcile-interval must be positive");
+    }
+    if (publicIp != null) {
+      io.jflannel.net.Ipv4Address.parse(publicIp);
+    }
+    return new AgentOptions(
+        etcdEndpoints,
+        etcdPrefix,
+        etcdCaFile,
+        etcdCertFile,
+        etcdKeyFile,
+        etcdUsername,
+        password,
+        iface,
+        ifaceRegex,
+        publicIp,
+        ipMasq,
+        subnetFile,
+        Duration.ofMinutes(renewMarginMinutes),
+        Duration.ofSeconds(iptablesResync),
+        iptablesForwardRules,
+        healthzIp,
+        healthzPort,
+        stateDir,
+        Duration.ofSeconds(leaseTtlSeconds),
+        Duration.ofSeconds(reconcileSeconds),
+        setIpForward);
+  }
+}

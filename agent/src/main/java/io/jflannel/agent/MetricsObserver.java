@@ -1,0 +1,27 @@
+package io.jflannel.agent;
+
+import io.jflannel.lease.RegistryObserver;
+
+/** Feeds registry health into the agent's metrics. */
+final class MetricsObserver implements RegistryObserver {
+  private final AgentMetrics m;
+
+  MetricsObserver(AgentMetrics m) {
+    this.m = m;
+  }
+
+  @Override
+  public void malformedLease(String key, String reason) {
+    m.malformed.inc();
+  }
+
+  @Override
+  public void retry(String operation, int attempt, Throwable cause) {
+    m.etcdRetries.inc();
+  }
+
+  @Override
+  public void error(String operation, Throwable cause) {
+    m.etcdErrors.inc();
+  }
+}

@@ -1,0 +1,34 @@
+package io.jflannel.backend;
+
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+
+/**
+ * One node's backend. Lifecycle: {@link #prepare()} (devices, before the lease), {@link
+ * #start(Lease)} (configure with our subnet), then {@link PeerSync} drives {@link #objectsFor}.
+ */
+public interface Backend extends AutoCloseable {
+  /** The backend type ({@code host-gw}, {@code vxlan}, {@code udp}). */
+  String type();
+
+  /** Creates or adopts devices; returns the attributes to advertise in our lease. */
+  LeaseAttrs prepare();
+
+  /** Configures devices for our own lease. */
+  void start(Lease own);
+
+  /** MTU for containers (subnet.env FLANNEL_MTU). */
+  int mtu();
+
+  /** The backend's device for neighbours and FDB entries, or 0 when it has none. */
+  int deviceIndex();
+
+  /**
+   * The kernel objects a peer needs, or null when this backend cannot reach it (logged by the
+   * caller).
+   */
+  PeerObjects objectsFor(Lease peer);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,26 @@
+package io.jflannel.backend;
+
+import io.jflannel.netlink.FdbEntry;
+import io.jflannel.netlink.Neighbour;
+import io.jflannel.netlink.Route;
+import java.util.List;
+
+/**
+ * The kernel objects one peer needs, programmed in this order (neighbour, FDB, route) and removed
+ * in reverse.
+ *
+ * @param neighbours neighbour entries
+ * @param fdb FDB entries
+ * @param routes routes
+ */
+public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<Route> routes) {
+  /** Only a route. */
+  public static PeerObjects route(Route r) {
+    return new PeerObjects(List.of(), List.of(), List.of(r));
+  }
+
+  /** How many objects. */
+  public int size() {
+    return neighbours.size() + fdb.size() + routes.size();
+  }
+}

@@ -1,0 +1,130 @@
+package io.jflannel.backend.vxlan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.jflannel.backend.Backend;
+import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.PeerObjects;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.net.MacAddress;
+import io.jflannel.netlink.Address;
+import io.jflannel.netlink.FdbEntry;
+import io.jflannel.netlink.Link;
+import io.jflannel.netlink.LinkSpec;
+import io.jflannel.netlink.Neighbour;
+import io.jflannel.netlink.Netlink;
+import io.jflannel.netlink.Route;
+import io.jflannel.netlink.VxlanInfo;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The vxlan backend (design notes in package-info). */
+final class VxlanBackend implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(VxlanBackend.class);
+  static final int OVERHEAD = 50;
+
+  private final BackendContext ctx;
+  private final Netlink nl;
+  private final int vni;
+  private final int port;
+  private final boolean directRouting;
+  private final String name;
+  private Link device;
+  private MacAddress mac;
+
+  VxlanBackend(BackendContext ctx) {
+    this.ctx = ctx;
+    this.nl = ctx.netlink();
+    this.vni = ctx.config().backend().vni();
+    this.port = ctx.config().backend().port();
+    this.directRouting = ctx.config().backend().boolOption("DirectRouting", false);
+    this.name = "flannel." + vni;
+  }
+
+  @Override
+  public String type() {
+    return "vxlan";
+  }
+
+  @Override
+  public int mtu() {
+    return ctx.config().backend().intOption("MTU", ctx.ext().link().mtu() - OVERHEAD);
+  }
+
+  @Override
+  public LeaseAttrs prepare() {
+    VxlanInfo want = new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), false);
+    Link existing = nl.link(name).orElse(null);
+    mac = VtepMacStore.load(ctx.stateDir(), name, existing);
+    if (existing != null && !want.equals(existing.vxlan())) {
+      LOG.warn(
+          "{} exists but differs (have {}, want {}): recreating it", name, existing.vxlan(), want);
+      nl.deleteLink(existing.index());
+      existing = null;
+    }
+    if (existing == null) {
+      existing = nl.createLink(LinkSpec.vxlan(name, want, mtu(), mac));
+      LOG.info(
+          "created {} (vni {}, port {}, local {}, dev {}, mac {})",
+          name,
+          vni,
+          port,
+          want.local(),
+          ctx.ext().link().name(),
+          mac);
+    } else {
+      if (!mac.equals(existing.mac())) {
+        nl.setMac(existing.index(), mac);
+      }
+      if (existing.mtu() != mtu()) {
+        nl.setMtu(existing.index(), mtu());
+      }
+      LOG.info("adopted existing {} (mac {})", name, mac);
+    }
+    VtepMacStore.save(ctx.stateDir(), name, mac);
+    device = existing;
+    JsonNode data =
+        JsonNodeFactory.instance.objectNode().put("VNI", vni).put("VtepMAC", mac.toString());
+    return LeaseAttrs.of(ctx.ext().publicIp(), "vxlan", data);
+  }
+
+  @Override
+  public void start(Lease own) {
+    Address a = new Address(device.index(), own.subnet().address(), 32);
+    for (Address old : nl.addresses(device.index())) {
+      if (!old.equals(a)) {
+        nl.deleteAddress(old);
+      }
+    }
+    nl.replaceAddress(a);
+    nl.setUp(device.index(), true);
+  }
+
+  @Override
+  public int deviceIndex() {
+    return device == null ? 0 : device.index();
+  }
+
+  @Override
+  public PeerObjects objectsFor(Lease peer) {
+    if (!"vxlan".equals(peer.attrs().effectiveBackendType())) {
+      return null;
+    }
+    if (directRouting && ctx.ext().network().contains(peer.attrs().publicIp())) {
+      return PeerObjects.route(
+          Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));
+    }
+    JsonNode data = peer.attrs().backendData();
+    if (data == null || !data.hasNonNull("VtepMAC")) {
+      throw new IllegalArgumentException("vxlan lease without BackendData.VtepMAC");
+    }
+    MacAddress peerMac = MacAddress.parse(data.get("VtepMAC").asText());
+    var gw = peer.subnet().address();
+    return new PeerObjects(
+        List.of(Neighbour.permanent(device.index(), gw, peerMac)),
+        List.of(new FdbEntry(device.index(), peerMac, peer.attrs().publicIp())),
+        List.of(Route.via(peer.subnet(), gw, device.index(), true)));
+  }
+}

@@ -1,0 +1,252 @@
+package io.jflannel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jflannel.testing.Cmd;
+import io.jflannel.testing.NetnsCluster;
+import io.jflannel.testing.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Pod-to-pod connectivity across three nodes with real agents, one subclass per backend. The
+ * cluster is built once per class; tests run in order (the last ones disrupt it).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+abstract class ClusterConnectivityContract {
+  static NetnsCluster cluster;
+  static final Map<String, String> containerIps = new LinkedHashMap<>(); // netns -> ip
+  static final Map<String, Node> nodeOf = new LinkedHashMap<>();
+  static final Map<Node, String> subnets = new LinkedHashMap<>();
+
+  static void boot(String backendJson) throws Exception {
+    containerIps.clear();
+    nodeOf.clear();
+    subnets.clear();
+    Path jar = Path.of(System.getProperty("jflannel.agent.jar", "agent/target/missing.jar"));
+    cluster =
+        new NetnsCluster(3, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backendJson + "}");
+    for (Node n : cluster.nodes()) {
+      n.startAgent(); // all at once: agents starting together is the normal case
+    }
+    for (Node n : cluster.nodes()) {
+      String bip = n.awaitSubnet(60_000);
+      subnets.put(n, bip);
+      for (int host = 10; host <= 11; host++) {
+        String ip = n.addContainer(bip, host);
+        String c = n.containers().get(n.containers().size() - 1);
+        containerIps.put(c, ip);
+        nodeOf.put(c, n);
+      }
+    }
+  }
+
+  @AfterAll
+  static void teardown() {
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+  }
+
+  static boolean ping(String fromNs, String ip) {
+    return Cmd.run(List.of("ip", "netns", "exec", fromNs, "ping", "-c", "1", "-W", "1", ip), 10)
+            .exit()
+        == 0;
+  }
+
+  static List<String> unreachablePairs() {
+    List<String> bad = new ArrayList<>();
+    for (var a : containerIps.entrySet()) {
+      for (var b : containerIps.entrySet()) {
+        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey()) && !ping(a.getKey(), b.getValue())) {
+          bad.add(a.getValue() + " -> " + b.getValue());
+        }
+      }
+    }
+    return bad;
+  }
+
+  @Test
+  @Order(1)
+  void everyContainerReachesEveryContainerOnOtherNodes() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(() -> assertThat(unreachablePairs()).isEmpty());
+  }
+
+  @Test
+  @Order(2)
+  void subnetEnvIsFlannels() throws Exception {
+    for (Node n : cluster.nodes()) {
+      String env = Files.readString(n.subnetFile());
+      assertThat(env)
+          .matches(
+              "FLANNEL_NETWORK=10\\.244\\.0\\.0/16\nFLANNEL_SUBNET=10\\.244\\.\\d+\\.1/24\nFLANNEL_MTU="
+                  + expectedMtu()
+                  + "\nFLANNEL_IPMASQ=true\n");
+      assertThat(cluster.etcdctl("get", "--prefix", "--keys-only", "/coreos.com/network/subnets/"))
+          .contains(subnets.get(n).replace(".1/24", ".0-24"));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void iptablesChainsAreFlannels() {
+    Node n = cluster.nodes().get(0);
+    String pod = subnets.get(n).replace(".1/24", ".0/24");
+    String nat = Cmd.in(n.ns(), "iptables-save", "-t", "nat");
+    assertThat(nat)
+        .contains(
+            "-A POSTROUTING -m comment --comment \"flanneld masq\" -j FLANNEL-POSTRTG",
+            "-A FLANNEL-POSTRTG -s "
+                + pod
+                + " -d 10.244.0.0/16 -m comment --comment \"flanneld masq\" -j RETURN",
+            "-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment \"flanneld masq\" -j MASQUERADE --random-fully");
+    String filter = Cmd.in(n.ns(), "iptables-save", "-t", "filter");
+    assertThat(filter)
+        .contains(
+            ":FORWARD DROP",
+            "-A FORWARD -m comment --comment \"flanneld forward\" -j FLANNEL-FWD",
+            "-A FLANNEL-FWD -s 10.244.0.0/16 -m comment --comment \"flanneld forward\" -j ACCEPT");
+  }
+
+  @Test
+  @Order(4)
+  void kernelObjectsPerPeerAreFlannels() {
+    Node n1 = cluster.nodes().get(0);
+    for (Node peer : cluster.nodes().subList(1, 3)) {
+      assertPeerProgrammed(n1, peer, subnets.get(peer).replace(".1/24", ".0"));
+    }
+  }
+
+  abstract void assertPeerProgrammed(Node on, Node peer, String peerSubnetBase);
+
+  abstract int expectedMtu();
+
+  @Test
+  @Order(5)
+  void tcpTransferAcrossNodesAndMasqueradeOnlyToTheOutside() throws Exception {
+    List<String> cs = new ArrayList<>(containerIps.keySet());
+    String server = cs.get(2); // on node 2
+    String client = cs.get(0); // on node 1
+    String serverOut = iperf(server, client, containerIps.get(server));
+    assertThat(serverOut).contains("\"remote_host\":\t\"" + containerIps.get(client) + "\"");
+    String extOut = iperf(cluster.externalNamespace(), client, NetnsCluster.EXTERNAL);
+    assertThat(extOut)
+        .as("the outside sees the node's address")
+        .contains("\"remote_host\":\t\"" + nodeOf.get(client).address() + "\"");
+  }
+
+  /**
+   * Runs a one-shot iperf3 server in {@code serverNs} and a 4 MB client transfer; returns the
+   * server's JSON.
+   */
+  static String iperf(String serverNs, String clientNs, String serverIp) throws Exception {
+    Process s =
+        new ProcessBuilder(
+                "ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-J", "-p", "5201")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Cmd.run(
+                              List.of(
+                                  "ip", "netns", "exec", clientNs, "iperf3", "-c", serverIp, "-p",
+                                  "5201", "-n", "4M", "-J"),
+                              30)
+                          .exit()
+                      == 0);
+      if (!s.waitFor(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("iperf3 server did not finish");
+      }
+      return new String(s.getInputStream().readAllBytes());
+    } finally {
+      s.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void killAndRestartKeepsTheSubnetAndOtherNodesLoseNoPackets() throws Exception {
+    Node victim = cluster.nodes().get(1);
+    List<String> cs = new ArrayList<>(containerIps.keySet());
+    String from = cs.get(0); // node 1
+    String to = containerIps.get(cs.get(4)); // node 3
+    Process ping =
+        new ProcessBuilder(
+                "ip", "netns", "exec", from, "ping", "-i", "0.02", "-c", "400", "-W", "1", to)
+            .redirectErrorStream(true)
+            .start();
+    Thread.sleep(500);
+    String before = Files.readString(victim.subnetFile());
+    victim.stopAgent(true);
+    victim.startAgent();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                victim.log().toFile().length() > 0
+                    && Files.readString(victim.log()).contains("ready:"));
+    assertThat(Files.readString(victim.subnetFile())).isEqualTo(before);
+    assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(ping.getInputStream().readAllBytes());
+    assertThat(out).contains("400 packets transmitted, 400 received, 0% packet loss");
+    assertThat(unreachablePairs()).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void aNodeThatLeavesIsRemovedFromTheOthers() throws Exception {
+    Node gone = cluster.nodes().get(2);
+    String key = "/coreos.com/network/subnets/" + subnets.get(gone).replace(".1/24", ".0-24");
+    gone.stopAgent(false);
+    cluster.etcdctl("del", key);
+    Node n1 = cluster.nodes().get(0);
+    String dst = subnets.get(gone).replace(".1/24", ".0/24");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(Cmd.in(n1.ns(), "ip", "route", "show", dst)).isBlank());
+    assertPeerGone(n1, subnets.get(gone).replace(".1/24", ".0"));
+  }
+
+  abstract void assertPeerGone(Node on, String peerSubnetBase);
+
+  @Test
+  @Order(8)
+  void aRouteDeletedByHandComesBack() {
+    Node n1 = cluster.nodes().get(0);
+    String dst = subnets.get(cluster.nodes().get(1)).replace(".1/24", ".0/24");
+    Cmd.in(n1.ns(), "ip", "route", "del", dst);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(Cmd.in(n1.ns(), "ip", "route", "show", dst)).isNotBlank());
+  }
+
+  static String nodeLogs() {
+    StringBuilder b = new StringBuilder();
+    cluster
+        .nodes()
+        .forEach(
+            n -> b.append("--- node ").append(n.ns()).append('\n').append(n.tail()).append('\n'));
+    return b.toString();
+  }
+}

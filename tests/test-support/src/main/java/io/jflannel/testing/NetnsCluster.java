@@ -1,0 +1,209 @@
+package io.jflannel.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N nodes in network namespaces joined by an underlay bridge (198.18.0.0/24), an etcd member
+ * (Debian's /usr/bin/etcd) at 198.18.0.250, an external host at 198.18.0.200, and per node a cni0
+ * bridge with two containers behind veth pairs and FORWARD policy DROP (as Docker sets it). Agents
+ * are real jflanneld processes. Everything is removed by {@link #close()}, also after failures.
+ */
+public final class NetnsCluster implements AutoCloseable {
+  /** The etcd member's client URL, reachable from node namespaces. */
+  public static final String ETCD = "http://198.18.0.250:2379";
+
+  /** The external host's address. */
+  public static final String EXTERNAL = "198.18.0.200";
+
+  private final String prefix =
+      "jf" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+  private final Path dir;
+  private final Path agentJar;
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private Process etcd;
+
+  /** Builds the topology (no agents yet) and starts etcd with the given network config. */
+  public NetnsCluster(int nodeCount, Path agentJar, String networkConfig) throws IOException {
+    this.agentJar = agentJar;
+    if (!Files.isRegularFile(agentJar)) {
+      throw new IllegalStateException(
+          "agent jar not found: " + agentJar + " (mvn package builds it)");
+    }
+    this.dir = Files.createTempDirectory("jflannel-" + prefix);
+    try {
+      String ul = ns("ul");
+      Cmd.in(ul, "ip", "link", "add", "br0", "type", "bridge");
+      Cmd.in(ul, "ip", "link", "set", "br0", "up");
+      attach("etcd", "198.18.0.250");
+      attach("ext", EXTERNAL);
+      for (int i = 1; i <= nodeCount; i++) {
+        String n = attach("n" + i, "198.18.0." + (10 + i));
+        Cmd.in(n, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Cmd.in(n, "iptables", "-P", "FORWARD", "DROP");
+        Cmd.in(n, "ip", "link", "add", "cni0", "type", "bridge");
+        Cmd.in(n, "ip", "link", "set", "cni0", "up");
+        nodes.add(new Node(this, i, n, "198.18.0." + (10 + i), dir.resolve("n" + i)));
+      }
+      startEtcd(networkConfig);
+    } catch (RuntimeException | IOException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private String ns(String name) {
+    String n = prefix + name;
+    Cmd.ok("ip", "netns", "add", n);
+    namespaces.add(n);
+    Cmd.in(n, "ip", "link", "set", "lo", "up");
+    return n;
+  }
+
+  /** A namespace with eth0 on the underlay bridge. */
+  private String attach(String name, String address) {
+    String n = ns(name);
+    String port = "p" + name;
+    Cmd.ok(
+        "ip",
+        "-n",
+        prefix + "ul",
+        "link",
+        "add",
+        port,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        n);
+    Cmd.ok("ip", "-n", prefix + "ul", "link", "set", port, "master", "br0", "up");
+    Cmd.in(n, "ip", "addr", "add", address + "/24", "dev", "eth0");
+    Cmd.in(n, "ip", "link", "set", "eth0", "up");
+    return n;
+  }
+
+  private void startEtcd(String config) throws IOException {
+    Path data = dir.resolve("etcd");
+    etcd =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                prefix + "etcd",
+                "etcd",
+                "--name",
+                "e2e",
+                "--data-dir",
+                data.toString(),
+                "--listen-client-urls",
+                ETCD,
+                "--advertise-client-urls",
+                ETCD,
+                "--listen-peer-urls",
+                "http://127.0.0.1:2380",
+                "--initial-advertise-peer-urls",
+                "http://127.0.0.1:2380",
+                "--initial-cluster",
+                "e2e=http://127.0.0.1:2380")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("etcd.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Cmd.run(
+                List.of(
+                    "ip",
+                    "netns",
+                    "exec",
+                    prefix + "etcd",
+                    "etcdctl",
+                    "--endpoints",
+                    ETCD,
+                    "endpoint",
+                    "health"),
+                10)
+            .exit()
+        != 0) {
+      if (System.nanoTime() > deadline || !etcd.isAlive()) {
+        throw new IllegalStateException(
+            "etcd did not become healthy; log: " + dir.resolve("etcd.log"));
+      }
+      sleep(200);
+    }
+    etcdctl("put", "/coreos.com/network/config", config);
+  }
+
+  /** Runs etcdctl (v3 API) against the cluster's etcd. */
+  public String etcdctl(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("ip", "netns", "exec", prefix + "etcd", "etcdctl", "--endpoints", ETCD));
+    cmd.addAll(List.of(args));
+    Cmd.Result r = Cmd.run(cmd, 30);
+    if (r.exit() != 0) {
+      throw new IllegalStateException("etcdctl " + String.join(" ", args) + ": " + r.out());
+    }
+    return r.out();
+  }
+
+  /** The nodes, 1-based names n1..nN. */
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  /** The namespace of the external host. */
+  public String externalNamespace() {
+    return prefix + "ext";
+  }
+
+  /** The run's prefix (namespace names start with it). */
+  public String prefix() {
+    return prefix;
+  }
+
+  Path agentJar() {
+    return agentJar;
+  }
+
+  List<String> namespaces() {
+    return namespaces;
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.stopAgent(true);
+    }
+    if (etcd != null) {
+      etcd.destroy();
+      try {
+        if (!etcd.waitFor(5, TimeUnit.SECONDS)) {
+          etcd.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (String n : namespaces) {
+      Cmd.run(List.of("ip", "netns", "del", n), 30);
+    }
+    Cmd.run(List.of("rm", "-rf", dir.toString()), 30);
+  }
+}

@@ -1,0 +1,176 @@
+package io.jflannel.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One node of a {@link NetnsCluster}: its namespace, its jflanneld process and its containers. */
+public final class Node {
+  private final NetnsCluster cluster;
+  private final int number;
+  private final String ns;
+  private final String address;
+  private final Path dir;
+  private final List<String> containers = new ArrayList<>();
+  private Process agent;
+  private int starts;
+
+  Node(NetnsCluster cluster, int number, String ns, String address, Path dir) {
+    this.cluster = cluster;
+    this.number = number;
+    this.ns = ns;
+    this.address = address;
+    this.dir = dir;
+  }
+
+  /** The node's namespace. */
+  public String ns() {
+    return ns;
+  }
+
+  /** The node's underlay address. */
+  public String address() {
+    return address;
+  }
+
+  /** Where subnet.env is written. */
+  public Path subnetFile() {
+    return dir.resolve("subnet.env");
+  }
+
+  /** The agent's log file of its latest start. */
+  public Path log() {
+    return dir.resolve("agent-" + starts + ".log");
+  }
+
+  /** Starts jflanneld in the node's namespace with extra flags. */
+  public void startAgent(String... extra) throws IOException {
+    Files.createDirectories(dir);
+    starts++;
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                cluster.agentJar().toString(),
+                "io.jflannel.agent.Jflanneld",
+                "--etcd-endpoints",
+                NetnsCluster.ETCD,
+                "--iface",
+                "eth0",
+                "--ip-masq",
+                "--subnet-file",
+                subnetFile().toString(),
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--admin-socket",
+                dir.resolve("admin.sock").toString(),
+                "--reconcile-interval",
+                "2",
+                "--iptables-resync",
+                "2"));
+    cmd.addAll(List.of(extra));
+    agent =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+  }
+
+  /** Waits for subnet.env, then gives cni0 the subnet's first address (as Docker's --bip would). */
+  public String awaitSubnet(long timeoutMillis) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!Files.isRegularFile(subnetFile())) {
+      if (System.nanoTime() > deadline || agent == null || !agent.isAlive()) {
+        throw new IllegalStateException(
+            "node " + number + " wrote no subnet.env; agent log " + log() + ":\n" + tail());
+      }
+      NetnsCluster.sleep(100);
+    }
+    String bip =
+        Files.readAllLines(subnetFile()).stream()
+            .filter(l -> l.startsWith("FLANNEL_SUBNET="))
+            .findFirst()
+            .orElseThrow()
+            .substring(15);
+    Cmd.in(ns, "ip", "addr", "replace", bip, "dev", "cni0");
+    return bip;
+  }
+
+  /**
+   * Adds a container (namespace + veth into cni0) at host number {@code host} of the node's subnet.
+   */
+  public String addContainer(String bip, int host) {
+    String base = bip.substring(0, bip.lastIndexOf('.') + 1);
+    String ip = base + host;
+    String c = cluster.prefix() + "n" + number + "c" + host;
+    Cmd.ok("ip", "netns", "add", c);
+    cluster.namespaces().add(c);
+    Cmd.ok(
+        "ip",
+        "-n",
+        ns,
+        "link",
+        "add",
+        "v" + host,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
+        c);
+    Cmd.ok("ip", "-n", ns, "link", "set", "v" + host, "master", "cni0", "up");
+    Cmd.in(c, "ip", "link", "set", "lo", "up");
+    Cmd.in(c, "ip", "addr", "add", ip + bip.substring(bip.indexOf('/')), "dev", "eth0");
+    Cmd.in(c, "ip", "link", "set", "eth0", "up");
+    Cmd.in(c, "ip", "route", "add", "default", "via", bip.substring(0, bip.indexOf('/')));
+    containers.add(c);
+    return ip;
+  }
+
+  /** The container namespaces, in order of creation. */
+  public List<String> containers() {
+    return containers;
+  }
+
+  /** Container addresses by namespace are the caller's; this is the agent process. */
+  public Process agent() {
+    return agent;
+  }
+
+  /** Stops the agent: SIGTERM (clean) or SIGKILL. Waits for it to exit. */
+  public void stopAgent(boolean kill) {
+    if (agent == null || !agent.isAlive()) {
+      return;
+    }
+    if (kill) {
+      agent.destroyForcibly();
+    } else {
+      agent.destroy();
+    }
+    try {
+      if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+        agent.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The last lines of the agent's log. */
+  public String tail() {
+    try {
+      List<String> l = Files.readAllLines(log());
+      return String.join("\n", l.subList(Math.max(0, l.size() - 30), l.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}
