@@ -117,12 +117,7 @@ final class Agent {
         LeaseStore.create(
             registry, LeaseStoreOptions.defaults().withTtl(o.leaseTtl(), o.renewMargin()));
     notReady = "waiting for the network config in etcd";
-    NetworkConfig config;
-    try {
-      config = store.awaitNetworkConfig();
-    } catch (ConfigException e) {
-      throw new StartupException(e.getMessage());
-    }
+    NetworkConfig config = awaitConfig(store, nl, ext);
     BackendFactory factory =
         BackendFactory.find(config.backend().type())
             .orElseThrow(
@@ -238,6 +233,48 @@ final class Agent {
     long ipEvery = o.iptablesResync().toMillis();
     loops.scheduleWithFixedDelay(
         () -> resyncIptables(ipt), ipEvery, ipEvery, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Waits for the config in etcd; if etcd has not answered after 3 s and a previous run left its
+   * state, programs the last-known-good peers meanwhile (OfflineStart).
+   */
+  private NetworkConfig awaitConfig(LeaseStore store, Netlink nl, ExternalInterface ext)
+      throws InterruptedException {
+    AtomicBoolean configured = new AtomicBoolean();
+    OfflineStart offline =
+        new OfflineStart(
+            o,
+            nl,
+            ext,
+            () -> {
+              ready.set(true);
+              notReady = null;
+            });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                if (!stop.await(3, TimeUnit.SECONDS) && !configured.get()) {
+                  offline.run();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "jflannel-offline-start");
+    t.setDaemon(true);
+    t.start();
+    try {
+      NetworkConfig c = store.awaitNetworkConfig();
+      offline.saveConfig(c);
+      return c;
+    } catch (ConfigException e) {
+      throw new StartupException(e.getMessage());
+    } finally {
+      configured.set(true);
+      t.join();
+    }
   }
 
   private Lease acquire(LeaseStore store, NetworkConfig config, io.jflannel.lease.LeaseAttrs attrs)

@@ -198,6 +198,8 @@ abstract class ClusterConnectivityContract {
             .start();
     Thread.sleep(500);
     String before = Files.readString(victim.subnetFile());
+    String key = "/coreos.com/network/subnets/" + subnets.get(victim).replace(".1/24", ".0-24");
+    String leaseBefore = cluster.etcdctl("get", key, "--print-value-only");
     victim.stopAgent(true);
     victim.startAgent();
     await()
@@ -207,6 +209,9 @@ abstract class ClusterConnectivityContract {
                 victim.log().toFile().length() > 0
                     && Files.readString(victim.log()).contains("ready:"));
     assertThat(Files.readString(victim.subnetFile())).isEqualTo(before);
+    assertThat(cluster.etcdctl("get", key, "--print-value-only"))
+        .as("same lease value (VtepMAC stable)")
+        .isEqualTo(leaseBefore);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = new String(ping.getInputStream().readAllBytes());
     assertThat(out).contains("400 packets transmitted, 400 received, 0% packet loss");
@@ -214,7 +219,7 @@ abstract class ClusterConnectivityContract {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aNodeThatLeavesIsRemovedFromTheOthers() throws Exception {
     Node gone = cluster.nodes().get(2);
     String key = "/coreos.com/network/subnets/" + subnets.get(gone).replace(".1/24", ".0-24");
@@ -230,8 +235,70 @@ abstract class ClusterConnectivityContract {
 
   abstract void assertPeerGone(Node on, String peerSubnetBase);
 
+  static String curl(Node n, String path) {
+    return Cmd.in(n.ns(), "curl", "-s", "-w", " HTTP %{http_code}", "http://127.0.0.1:8471" + path);
+  }
+
+  @Test
+  @Order(7)
+  void healthReadinessAndMetrics() {
+    Node n1 = cluster.nodes().get(0);
+    assertThat(curl(n1, "/healthz")).isEqualTo("ok\n HTTP 200");
+    assertThat(curl(n1, "/readyz")).isEqualTo("ready\n HTTP 200");
+    String m = curl(n1, "/metrics");
+    assertThat(m)
+        .contains(
+            "jflannel_peers 2.0",
+            "jflannel_convergence_seconds_count",
+            "jflannel_iptables_restores_total");
+    assertThat(m).containsPattern("jflannel_kernel_objects [1-9]");
+  }
+
   @Test
   @Order(8)
+  void dataPlaneSurvivesAnEtcdOutageAndARestartDuringIt() throws Exception {
+    Node n2 = cluster.nodes().get(1);
+    cluster.stopEtcd();
+    try {
+      assertThat(unreachablePairs()).as("data plane with etcd down").isEmpty();
+      assertThat(curl(cluster.nodes().get(0), "/readyz")).contains("HTTP 200");
+      n2.stopAgent(true);
+      Cmd.in(n2.ns(), "ip", "route", "flush", "proto", "121");
+      Cmd.in(n2.ns(), "ip", "neigh", "flush", "nud", "permanent");
+      n2.startAgent();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(Files.readString(n2.log()))
+                      .contains("from the last-known-good snapshot"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(unreachablePairs()).isEmpty());
+      assertThat(curl(n2, "/readyz")).contains("HTTP 200");
+    } finally {
+      cluster.startEtcd();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(Files.readString(n2.log())).contains("reusing subnet", "ready:"));
+    assertThat(unreachablePairs()).isEmpty();
+  }
+
+  @Test
+  @Order(11)
+  void aRouteNoLeaseExplainsIsRemoved() {
+    Node n1 = cluster.nodes().get(0);
+    Cmd.in(n1.ns(), "ip", "route", "add", "10.244.250.0/24", "via", "198.18.0.99", "dev", "eth0");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(Cmd.in(n1.ns(), "ip", "route", "show", "10.244.250.0/24")).isBlank());
+  }
+
+  @Test
+  @Order(10)
   void aRouteDeletedByHandComesBack() {
     Node n1 = cluster.nodes().get(0);
     String dst = subnets.get(cluster.nodes().get(1)).replace(".1/24", ".0/24");

@@ -92,6 +92,12 @@ public final class NetnsCluster implements AutoCloseable {
   }
 
   private void startEtcd(String config) throws IOException {
+    startEtcd();
+    etcdctl("put", "/coreos.com/network/config", config);
+  }
+
+  /** Starts (or restarts, keeping its data) the etcd member and waits until it is healthy. */
+  public void startEtcd() throws IOException {
     Path data = dir.resolve("etcd");
     etcd =
         new ProcessBuilder(
@@ -115,7 +121,7 @@ public final class NetnsCluster implements AutoCloseable {
                 "--initial-cluster",
                 "e2e=http://127.0.0.1:2380")
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("etcd.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (Cmd.run(
@@ -138,7 +144,11 @@ public final class NetnsCluster implements AutoCloseable {
       }
       sleep(200);
     }
-    etcdctl("put", "/coreos.com/network/config", config);
+  }
+
+  /** Stops the etcd member (SIGKILL: an outage, not a clean leave). */
+  public void stopEtcd() throws InterruptedException {
+    etcd.destroyForcibly().waitFor();
   }
 
   /** Runs etcdctl (v3 API) against the cluster's etcd. */
