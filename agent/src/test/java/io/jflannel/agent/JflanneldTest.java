@@ -1,0 +1,78 @@
+package io.jflannel.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** jflanneld as a process: exit codes and one-line errors, flags from FLANNELD_* variables. */
+class JflanneldTest {
+  record Run(int exit, String out, String err) {}
+
+  static Run jflanneld(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Jflanneld.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out, err);
+  }
+
+  @Test
+  void versionAndHelp() throws Exception {
+    assertThat(jflanneld(Map.of(), "--version").out()).startsWith("jflanneld ");
+    Run help = jflanneld(Map.of(), "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out())
+        .contains(
+            "--etcd-endpoints",
+            "--iface",
+            "--subnet-lease-renew-margin",
+            "--healthz-port",
+            "--state-dir");
+  }
+
+  @Test
+  void badFlagsGiveOneLineAndExit2() throws Exception {
+    Run r = jflanneld(Map.of(), "--healthz-port", "many");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .startsWith("jflanneld: Invalid value for option '--healthz-port': 'many' is not an int");
+    Run port = jflanneld(Map.of(), "--healthz-port", "70000");
+    assertThat(port.err().strip()).isEqualTo("jflanneld: --healthz-port 70000 is not a port");
+  }
+
+  @Test
+  void flagsAreReadFromTheEnvironmentAndAMissingInterfaceIsOneLine() throws Exception {
+    Run r = jflanneld(Map.of("FLANNELD_IFACE", "nonexistent9", "FLANNELD_HEALTHZ_PORT", "0"));
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "jflanneld: interface: no interface matches --iface [nonexistent9] / --iface-regex []");
+    assertThat(r.err()).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void unreadableSecretsAreRefused() throws Exception {
+    Run r = jflanneld(Map.of(), "--etcd-password-file", "/nonexistent/pw");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo("jflanneld: --etcd-password-file /nonexistent/pw is not readable");
+  }
+}
