@@ -1,0 +1,52 @@
+package io.jflannel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jflannel.testing.Cmd;
+import io.jflannel.testing.Demo;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The demo's code path with --once, per backend: every pair reachable, nothing left behind. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class DemoIT {
+  @ParameterizedTest
+  @ValueSource(strings = {"vxlan", "host-gw"})
+  void demoOnceSucceedsAndCleansUp(String backend) {
+    String netnsBefore = Cmd.ok("ip", "netns", "list");
+    String linksBefore = Cmd.ok("ip", "-o", "link", "show");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .run(new String[] {"--backend", backend, "--once"});
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(text).isZero();
+    assertThat(text)
+        .contains("[6/6] packet path", "OK: 0 pairs unreachable")
+        .doesNotContain("FAIL");
+    assertThat(text.lines().filter(l -> l.contains(" ok ")).count()).isEqualTo(6);
+    assertThat(Cmd.ok("ip", "netns", "list")).isEqualTo(netnsBefore);
+    assertThat(Cmd.ok("ip", "-o", "link", "show").lines().count())
+        .isEqualTo(linksBefore.lines().count());
+    assertThat(Cmd.run(List.of("pgrep", "-f", "io.jflannel.agent.Jflanneld"), 10).exit())
+        .as("no agent left running")
+        .isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--backend=udp", "--nodes", "--etcd-endpoints"})
+  void badArgumentsGiveExit2(String arg) {
+    String[] args =
+        arg.equals("--backend=udp") ? new String[] {"--backend", "udp"} : new String[] {arg};
+    assertThat(
+            Demo.create(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .run(args))
+        .isEqualTo(2);
+  }
+}
