@@ -70,10 +70,17 @@ abstract class ClusterConnectivityContract {
   }
 
   static List<String> unreachablePairs() {
+    return unreachablePairs(cluster.nodes());
+  }
+
+  /** Pairs of containers on different nodes, both among {@code live}, that cannot ping. */
+  static List<String> unreachablePairs(List<Node> live) {
     List<String> bad = new ArrayList<>();
     for (var a : containerIps.entrySet()) {
       for (var b : containerIps.entrySet()) {
-        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey()) && !ping(a.getKey(), b.getValue())) {
+        Node na = nodeOf.get(a.getKey());
+        Node nb = nodeOf.get(b.getKey());
+        if (na != nb && live.contains(na) && live.contains(nb) && !ping(a.getKey(), b.getValue())) {
           bad.add(a.getValue() + " -> " + b.getValue());
         }
       }
@@ -306,6 +313,35 @@ abstract class ClusterConnectivityContract {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(Cmd.in(n1.ns(), "ip", "route", "show", dst)).isNotBlank());
+  }
+
+  @Test
+  @Order(12)
+  void iptablesRulesRemovedByHandAreRestored() {
+    Node n1 = cluster.nodes().get(0);
+    Cmd.in(n1.ns(), "iptables", "-t", "nat", "-F", "FLANNEL-POSTRTG");
+    Cmd.in(
+        n1.ns(),
+        "iptables",
+        "-D",
+        "FORWARD",
+        "-m",
+        "comment",
+        "--comment",
+        "flanneld forward",
+        "-j",
+        "FLANNEL-FWD");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(Cmd.in(n1.ns(), "iptables-save", "-t", "nat"))
+                  .contains("-j MASQUERADE --random-fully");
+              assertThat(Cmd.in(n1.ns(), "iptables-save", "-t", "filter"))
+                  .containsOnlyOnce(
+                      "-A FORWARD -m comment --comment \"flanneld forward\" -j FLANNEL-FWD");
+            });
+    assertThat(unreachablePairs(cluster.nodes().subList(0, 2))).as("node 3 left earlier").isEmpty();
   }
 
   static String nodeLogs() {
