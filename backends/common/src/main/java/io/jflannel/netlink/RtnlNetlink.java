@@ -315,14 +315,8 @@ public final class RtnlNetlink implements Netlink {
 
   @Override
   public List<Neighbour> neighbours(int ifindex) {
-    List<Neighbour> all =
-        dump(
-            RTM_GETNEIGH,
-            NLM_F_DUMP,
-            w -> w.u8(AF_INET).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0),
-            "RTM_GETNEIGH dump",
-            RtnlCodec::neighbour);
-    return ifindex == 0 ? all : all.stream().filter(n -> n.ifindex() == ifindex).toList();
+    return neighbourTable(
+        AF_INET, "RTM_GETNEIGH dump", RtnlCodec::neighbour, Neighbour::ifindex, ifindex);
   }
 
   @Override
@@ -337,14 +331,28 @@ public final class RtnlNetlink implements Netlink {
 
   @Override
   public List<FdbEntry> fdb(int ifindex) {
-    List<FdbEntry> all =
+    return neighbourTable(
+        AF_BRIDGE, "RTM_GETNEIGH (fdb) dump", RtnlCodec::fdb, FdbEntry::ifindex, ifindex);
+  }
+
+  /**
+   * Dumps the neighbour table of one family (AF_INET: ARP, AF_BRIDGE: FDB), of one device or all
+   * (0).
+   */
+  private <T> List<T> neighbourTable(
+      int family,
+      String what,
+      Decoder<T> decode,
+      java.util.function.ToIntFunction<T> index,
+      int ifindex) {
+    List<T> all =
         dump(
             RTM_GETNEIGH,
             NLM_F_DUMP,
-            w -> w.u8(AF_BRIDGE).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0),
-            "RTM_GETNEIGH (fdb) dump",
-            RtnlCodec::fdb);
-    return ifindex == 0 ? all : all.stream().filter(f -> f.ifindex() == ifindex).toList();
+            w -> w.u8(family).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0),
+            what,
+            decode);
+    return ifindex == 0 ? all : all.stream().filter(x -> index.applyAsInt(x) == ifindex).toList();
   }
 
   @Override

@@ -38,6 +38,25 @@ public final class Cmd {
     }
   }
 
+  /** Stops a process we started: SIGTERM (or SIGKILL with {@code kill}), SIGKILL after 10 s. */
+  public static void stop(Process p, boolean kill) {
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    if (kill) {
+      p.destroyForcibly();
+    } else {
+      p.destroy();
+    }
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Runs a command that must succeed; returns its output. */
   public static String ok(String... cmd) {
     Result r = run(List.of(cmd), 60);

@@ -201,16 +201,7 @@ public final class NetnsCluster implements AutoCloseable {
     for (Node n : nodes) {
       n.stopAgent(true);
     }
-    if (etcd != null) {
-      etcd.destroy();
-      try {
-        if (!etcd.waitFor(5, TimeUnit.SECONDS)) {
-          etcd.destroyForcibly().waitFor();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Cmd.stop(etcd, false);
     for (String n : namespaces) {
       Cmd.run(List.of("ip", "netns", "del", n), 30);
     }

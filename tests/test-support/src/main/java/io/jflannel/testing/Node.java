@@ -147,21 +147,7 @@ public final class Node {
 
   /** Stops the agent: SIGTERM (clean) or SIGKILL. Waits for it to exit. */
   public void stopAgent(boolean kill) {
-    if (agent == null || !agent.isAlive()) {
-      return;
-    }
-    if (kill) {
-      agent.destroyForcibly();
-    } else {
-      agent.destroy();
-    }
-    try {
-      if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-        agent.destroyForcibly().waitFor();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Cmd.stop(agent, kill);
   }
 
   /** The last lines of the agent's log. */
