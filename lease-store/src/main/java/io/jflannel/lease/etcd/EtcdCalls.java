@@ -136,7 +136,16 @@ final class EtcdCalls {
               Reason.REJECTED;
           default -> Reason.UNAVAILABLE;
         };
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    StringBuilder msg =
+        new StringBuilder(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !msg.toString().contains(c.getMessage())) {
+        msg.append(": ").append(c.getMessage());
+      }
+    }
+    if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+      msg.append(" (etcd rejected the credentials: check --etcd-username and --etcd-password)");
+    }
     return new LeaseStoreException(reason, what + ": " + msg, t);
   }
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 class EtcdClusterIT {
   static EtcdFixture etcd;
   static final NetworkConfig CONFIG =
-      NetworkConfig.parse("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":26}");
+      NetworkConfig.parse("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24}");
 
   @BeforeAll
   static void start() {
@@ -57,7 +57,8 @@ class EtcdClusterIT {
   }
 
   @Test
-  void sixteenClientsTimesSixteenConcurrentAcquisitionsGetDistinctSubnets() throws Exception {
+  void twoHundredFiftySixRacingAcquisitionsGetThe255SubnetsAndOneCleanExhaustion()
+      throws Exception {
     String prefix = "/race/" + System.nanoTime();
     List<EtcdLeaseRegistry> clients = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(64);
@@ -75,11 +76,20 @@ class EtcdClusterIT {
         }
       }
       Set<Ipv4Net> subnets = ConcurrentHashMap.newKeySet();
+      List<Throwable> failures = new ArrayList<>();
       for (Future<Lease> f : fs) {
-        subnets.add(f.get(120, TimeUnit.SECONDS).subnet());
+        try {
+          subnets.add(f.get(120, TimeUnit.SECONDS).subnet());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failures.add(e.getCause());
+        }
       }
-      assertThat(subnets).hasSize(256);
-      assertThat(clients.get(0).listLeases().leases()).hasSize(256);
+      assertThat(subnets).hasSize(255).allMatch(CONFIG::fits);
+      assertThat(failures).hasSize(1);
+      assertThat(failures.get(0))
+          .isInstanceOf(io.jflannel.lease.LeaseStoreException.class)
+          .hasMessageStartingWith("out of subnets in 10.244.0.0/16");
+      assertThat(clients.get(0).listLeases().leases()).hasSize(255);
     } finally {
       pool.shutdownNow();
       clients.forEach(EtcdLeaseRegistry::close);
