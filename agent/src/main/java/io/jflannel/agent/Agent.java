@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static volatile boolean stopping;
 
   private final AgentOptions o;
   private final AgentMetrics metrics = new AgentMetrics();
@@ -51,12 +52,18 @@ final class Agent {
     this.o = o;
   }
 
+  /** True once a SIGTERM (JVM shutdown) is being handled. */
+  static boolean stopping() {
+    return stopping;
+  }
+
   int run() {
     Thread main = Thread.currentThread();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  stopping = true;
                   stop.countDown();
                   try {
                     main.join(2000);
@@ -359,13 +366,29 @@ final class Agent {
     }
   }
 
+  /**
+   * Closes in reverse order of creation, but gives up after 700 ms: kernel state and the lease are
+   * kept on purpose, so nothing left to close can matter more than exiting within a second.
+   */
   private void closeAll() {
-    while (!closeables.isEmpty()) {
-      try {
-        closeables.pop().close();
-      } catch (Exception e) {
-        LOG.debug("close: {}", e.getMessage());
-      }
+    Thread t =
+        new Thread(
+            () -> {
+              while (!closeables.isEmpty()) {
+                try {
+                  closeables.pop().close();
+                } catch (Exception e) {
+                  LOG.debug("close: {}", e.getMessage());
+                }
+              }
+            },
+            "jflannel-close");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(700);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -159,7 +159,12 @@ public final class Jflanneld implements Callable<Integer> {
           System.err.println("jflanneld: " + ex.getMessage() + " (see --help)");
           return 2;
         });
-    System.exit(cl.execute(args));
+    int code = cl.execute(args);
+    if (Agent.stopping()) {
+      Runtime.getRuntime()
+          .halt(code); // SIGTERM: the JVM is already shutting down; exit with our code, not 143
+    }
+    System.exit(code);
   }
 
   @Override

@@ -138,11 +138,18 @@ abstract class ClusterConnectivityContract {
   void kernelObjectsPerPeerAreFlannels() {
     Node n1 = cluster.nodes().get(0);
     for (Node peer : cluster.nodes().subList(1, 3)) {
-      assertPeerProgrammed(n1, peer, subnets.get(peer).replace(".1/24", ".0"));
+      assertPeerProgrammed(n1, peer.address(), subnets.get(peer).replace(".1/24", ".0"), null);
     }
   }
 
-  abstract void assertPeerProgrammed(Node on, Node peer, String peerSubnetBase);
+  /**
+   * Asserts the kernel objects on {@code on} for a peer (VtepMAC null: read it from the peer's
+   * lease).
+   */
+  abstract void assertPeerProgrammed(Node on, String peerIp, String peerSubnetBase, String vtepMac);
+
+  /** A lease value for a node that joins while the test runs (VtepMAC 0a:58:0a:f4:f0:00). */
+  abstract String newNodeLease(String publicIp);
 
   abstract int expectedMtu();
 
@@ -203,6 +210,22 @@ abstract class ClusterConnectivityContract {
                 "ip", "netns", "exec", from, "ping", "-i", "0.02", "-c", "400", "-W", "1", to)
             .redirectErrorStream(true)
             .start();
+    Process pingFromVictim =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                cs.get(2),
+                "ping",
+                "-i",
+                "0.02",
+                "-c",
+                "400",
+                "-W",
+                "1",
+                containerIps.get(cs.get(0)))
+            .redirectErrorStream(true)
+            .start();
     Thread.sleep(500);
     String before = Files.readString(victim.subnetFile());
     String key = "/coreos.com/network/subnets/" + subnets.get(victim).replace(".1/24", ".0-24");
@@ -222,6 +245,10 @@ abstract class ClusterConnectivityContract {
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = new String(ping.getInputStream().readAllBytes());
     assertThat(out).contains("400 packets transmitted, 400 received, 0% packet loss");
+    assertThat(pingFromVictim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(new String(pingFromVictim.getInputStream().readAllBytes()))
+        .as("from the restarted node's container")
+        .contains("400 packets transmitted, 400 received, 0% packet loss");
     assertThat(unreachablePairs()).isEmpty();
   }
 
@@ -230,7 +257,17 @@ abstract class ClusterConnectivityContract {
   void aNodeThatLeavesIsRemovedFromTheOthers() throws Exception {
     Node gone = cluster.nodes().get(2);
     String key = "/coreos.com/network/subnets/" + subnets.get(gone).replace(".1/24", ".0-24");
-    gone.stopAgent(false);
+    gone.agent().destroy(); // SIGTERM
+    long t0 = System.nanoTime();
+    assertThat(gone.agent().waitFor(1500, TimeUnit.MILLISECONDS))
+        .as("exits within a second or so")
+        .isTrue();
+    assertThat(gone.agent().exitValue()).as("clean exit").isZero();
+    assertThat((System.nanoTime() - t0) / 1e6).isLessThan(1500);
+    assertThat(cluster.etcdctl("get", key, "--print-value-only")).as("lease kept").isNotBlank();
+    assertThat(Cmd.in(gone.ns(), "ip", "route", "show", "proto", "121"))
+        .as("kernel state kept")
+        .isNotBlank();
     cluster.etcdctl("del", key);
     Node n1 = cluster.nodes().get(0);
     String dst = subnets.get(gone).replace(".1/24", ".0/24");
@@ -291,6 +328,15 @@ abstract class ClusterConnectivityContract {
         .untilAsserted(
             () -> assertThat(Files.readString(n2.log())).contains("reusing subnet", "ready:"));
     assertThat(unreachablePairs()).isEmpty();
+    cluster.etcdctl(
+        "put", "/coreos.com/network/subnets/10.244.240.0-24", newNodeLease("198.18.0.60"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertPeerProgrammed(
+                    cluster.nodes().get(0), "198.18.0.60", "10.244.240.0", "0a:58:0a:f4:f0:00"));
+    cluster.etcdctl("del", "/coreos.com/network/subnets/10.244.240.0-24");
   }
 
   @Test
@@ -311,7 +357,7 @@ abstract class ClusterConnectivityContract {
     String dst = subnets.get(cluster.nodes().get(1)).replace(".1/24", ".0/24");
     Cmd.in(n1.ns(), "ip", "route", "del", dst);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(Cmd.in(n1.ns(), "ip", "route", "show", dst)).isNotBlank());
   }
 

@@ -19,9 +19,14 @@ class HostGwIT extends ClusterConnectivityContract {
   }
 
   @Override
-  void assertPeerProgrammed(Node on, Node peer, String base) {
+  void assertPeerProgrammed(Node on, String peerIp, String base, String vtepMac) {
     assertThat(Cmd.in(on.ns(), "ip", "route", "show", base + "/24"))
-        .contains(base + "/24 via " + peer.address() + " dev eth0 proto 121");
+        .contains(base + "/24 via " + peerIp + " dev eth0 proto 121");
+  }
+
+  @Override
+  String newNodeLease(String publicIp) {
+    return "{\"PublicIP\":\"" + publicIp + "\",\"PublicIPv6\":null,\"BackendType\":\"host-gw\"}";
   }
 
   @Override

@@ -1,10 +1,14 @@
 package io.jflannel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.jflannel.testing.Cmd;
 import io.jflannel.testing.Node;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /** The vxlan backend across three nodes: flannel.1, neighbour + FDB + onlink route per peer. */
 class VxlanIT extends ClusterConnectivityContract {
@@ -19,7 +23,7 @@ class VxlanIT extends ClusterConnectivityContract {
   }
 
   @Override
-  void assertPeerProgrammed(Node on, Node peer, String base) {
+  void assertPeerProgrammed(Node on, String peerIp, String base, String vtepMac) {
     String dev = Cmd.in(on.ns(), "ip", "-d", "link", "show", "flannel.1");
     assertThat(dev)
         .contains(
@@ -29,15 +33,59 @@ class VxlanIT extends ClusterConnectivityContract {
             "dstport 8472",
             "nolearning",
             "mtu 1450");
-    String mac = Cmd.in(peer.ns(), "cat", "/sys/class/net/flannel.1/address").strip();
+    String mac = vtepMac;
+    if (mac == null) {
+      String lease =
+          cluster.etcdctl(
+              "get", "/coreos.com/network/subnets/" + base + "-24", "--print-value-only");
+      mac = lease.replaceAll("(?s).*\"VtepMAC\":\"([0-9a-f:]+)\".*", "$1").strip();
+      Node peer =
+          cluster.nodes().stream()
+              .filter(n -> n.address().equals(peerIp))
+              .findFirst()
+              .orElseThrow();
+      assertThat(Cmd.in(peer.ns(), "cat", "/sys/class/net/flannel.1/address").strip())
+          .as("advertised VtepMAC is the device's")
+          .isEqualTo(mac);
+    }
     assertThat(Cmd.in(on.ns(), "ip", "neigh", "show", base, "dev", "flannel.1"))
         .contains(base + " lladdr " + mac + " PERMANENT");
     assertThat(Cmd.in(on.ns(), "bridge", "fdb", "show", "dev", "flannel.1"))
-        .contains(mac + " dst " + peer.address() + " self permanent");
+        .contains(mac + " dst " + peerIp + " self permanent");
     assertThat(Cmd.in(on.ns(), "ip", "route", "show", base + "/24"))
         .contains(base + "/24 via " + base + " dev flannel.1 proto 121 onlink");
     assertThat(Cmd.in(on.ns(), "ip", "addr", "show", "flannel.1"))
         .containsPattern("inet 10\\.244\\.\\d+\\.0/32");
+  }
+
+  @Override
+  String newNodeLease(String publicIp) {
+    return "{\"PublicIP\":\""
+        + publicIp
+        + "\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0a:58:0a:f4:f0:00\"}}";
+  }
+
+  @Test
+  @Order(10)
+  void anFdbEntryDeletedByHandComesBack() {
+    Node n1 = cluster.nodes().get(0);
+    Node n2 = cluster.nodes().get(1);
+    String fdb =
+        Cmd.in(n1.ns(), "bridge", "fdb", "show", "dev", "flannel.1")
+            .lines()
+            .filter(l -> l.contains("dst " + n2.address()))
+            .findFirst()
+            .orElseThrow();
+    String mac = fdb.split(" ")[0];
+    Cmd.in(n1.ns(), "bridge", "fdb", "del", mac, "dev", "flannel.1", "dst", n2.address(), "self");
+    assertThat(Cmd.in(n1.ns(), "bridge", "fdb", "show", "dev", "flannel.1"))
+        .doesNotContain(mac + " dst " + n2.address());
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(Cmd.in(n1.ns(), "bridge", "fdb", "show", "dev", "flannel.1"))
+                    .contains(mac + " dst " + n2.address() + " self permanent"));
   }
 
   @Override

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One node of a {@link NetnsCluster}: its namespace, its jflanneld process and its containers. */
@@ -46,10 +48,25 @@ public final class Node {
     return dir.resolve("agent-" + starts + ".log");
   }
 
-  /** Starts jflanneld in the node's namespace with extra flags. */
+  /**
+   * Starts jflanneld in the node's namespace; {@code extra} holds flag/value pairs that override
+   * the defaults.
+   */
   public void startAgent(String... extra) throws IOException {
     Files.createDirectories(dir);
     starts++;
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("--etcd-endpoints", NetnsCluster.ETCD);
+    flags.put("--iface", "eth0");
+    flags.put("--ip-masq", "true");
+    flags.put("--subnet-file", subnetFile().toString());
+    flags.put("--state-dir", dir.resolve("state").toString());
+    flags.put("--admin-socket", dir.resolve("admin.sock").toString());
+    flags.put("--reconcile-interval", "2");
+    flags.put("--iptables-resync", "2");
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      flags.put(extra[i], extra[i + 1]); // extra flags come in pairs and override the defaults
+    }
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -62,23 +79,8 @@ public final class Node {
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
                 cluster.agentJar().toString(),
-                "io.jflannel.agent.Jflanneld",
-                "--etcd-endpoints",
-                NetnsCluster.ETCD,
-                "--iface",
-                "eth0",
-                "--ip-masq",
-                "--subnet-file",
-                subnetFile().toString(),
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--admin-socket",
-                dir.resolve("admin.sock").toString(),
-                "--reconcile-interval",
-                "2",
-                "--iptables-resync",
-                "2"));
-    cmd.addAll(List.of(extra));
+                "io.jflannel.agent.Jflanneld"));
+    flags.forEach((k, v) -> cmd.add(k + "=" + v));
     agent =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
   }

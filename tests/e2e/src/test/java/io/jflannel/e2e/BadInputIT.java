@@ -1,0 +1,125 @@
+package io.jflannel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jflannel.testing.NetnsCluster;
+import io.jflannel.testing.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What an operator sees on bad input: one clear line and the right exit, or a retry that says why.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BadInputIT {
+  static NetnsCluster cluster;
+  static Node node;
+
+  @BeforeAll
+  static void boot() throws Exception {
+    cluster =
+        new NetnsCluster(
+            1,
+            Path.of(System.getProperty("jflannel.agent.jar", "missing.jar")),
+            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    node = cluster.nodes().get(0);
+  }
+
+  @AfterAll
+  static void teardown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @AfterEach
+  void stopAgent() {
+    node.stopAgent(true);
+  }
+
+  static String log() throws Exception {
+    return Files.readString(node.log());
+  }
+
+  @Test
+  void missingConfigWaitsAndSaysSoThenProceeds() throws Exception {
+    cluster.etcdctl("del", "/coreos.com/network/config");
+    node.startAgent("--subnet-file", node.subnetFile() + ".wait");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(log()).contains("network config /coreos.com/network/config not found"));
+    assertThat(node.agent().isAlive()).isTrue();
+    cluster.etcdctl(
+        "put",
+        "/coreos.com/network/config",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.isRegularFile(Path.of(node.subnetFile() + ".wait")));
+  }
+
+  @Test
+  void unknownBackendTypeIsOneLineAndExit1() throws Exception {
+    cluster.etcdctl(
+        "put",
+        "/coreos.com/network/config",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}");
+    try {
+      node.startAgent();
+      assertThat(node.agent().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.agent().exitValue()).isEqualTo(1);
+      assertThat(log())
+          .contains(
+              "jflanneld: invalid network config: Backend.Type: \"ipsec\" is not supported (vxlan, host-gw, udp)")
+          .doesNotContain("\tat ");
+    } finally {
+      cluster.etcdctl(
+          "put",
+          "/coreos.com/network/config",
+          "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    }
+  }
+
+  @Test
+  void hostGwBehindNatIsRefused() throws Exception {
+    node.startAgent("--public-ip", "198.18.0.99");
+    assertThat(node.agent().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.agent().exitValue()).isEqualTo(1);
+    assertThat(log())
+        .contains(
+            "jflanneld: host-gw backend: host-gw needs PublicIP 198.18.0.99 to be an address of eth0 (198.18.0.11): NAT between nodes is not supported");
+  }
+
+  @Test
+  void interfaceNotFoundIsOneLine() throws Exception {
+    node.startAgent("--iface", "eth9");
+    assertThat(node.agent().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.agent().exitValue()).isEqualTo(1);
+    assertThat(log().strip())
+        .endsWith("jflanneld: interface: no interface matches --iface [eth9] / --iface-regex []");
+  }
+
+  @Test
+  void unreachableEtcdAtStartIsRetriedWithAClearLog() throws Exception {
+    node.startAgent(
+        "--etcd-endpoints", "http://198.18.0.251:2379", "--state-dir", "/nonexistent-state");
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .untilAsserted(
+            () ->
+                assertThat(log())
+                    .contains("cannot read network config /coreos.com/network/config"));
+    assertThat(log()).contains("no local state from a previous run: waiting for etcd");
+    assertThat(node.agent().isAlive()).as("not fatal: keeps retrying").isTrue();
+  }
+}
