@@ -248,7 +248,7 @@ final class Agent {
    */
   private NetworkConfig awaitConfig(LeaseStore store, Netlink nl, ExternalInterface ext)
       throws InterruptedException {
-    AtomicBoolean configured = new AtomicBoolean();
+    CountDownLatch configured = new CountDownLatch(1);
     OfflineStart offline =
         new OfflineStart(
             o,
@@ -262,7 +262,8 @@ final class Agent {
         new Thread(
             () -> {
               try {
-                if (!stop.await(3, TimeUnit.SECONDS) && !configured.get()) {
+                // configured (or stopped) within 3 s: nothing to do; else program from local state
+                if (!configured.await(3, TimeUnit.SECONDS) && stop.getCount() > 0) {
                   offline.run();
                 }
               } catch (InterruptedException e) {
@@ -279,7 +280,7 @@ final class Agent {
     } catch (ConfigException e) {
       throw new StartupException(e.getMessage());
     } finally {
-      configured.set(true);
+      configured.countDown();
       t.join();
     }
   }

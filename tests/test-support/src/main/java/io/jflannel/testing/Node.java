@@ -11,6 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /** One node of a {@link NetnsCluster}: its namespace, its jflanneld process and its containers. */
 public final class Node {
+  /** The JVM flags bin/jflanneld ships, used for every agent the fixtures start. */
+  public static final List<String> AGENT_JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-Xss512k",
+          "-Xmx64m",
+          "-XX:MaxMetaspaceSize=64m",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:MaxDirectMemorySize=64m");
+
   private final NetnsCluster cluster;
   private final int number;
   private final String ns;
@@ -67,19 +78,9 @@ public final class Node {
     for (int i = 0; i + 1 < extra.length; i += 2) {
       flags.put(extra[i], extra[i + 1]); // extra flags come in pairs and override the defaults
     }
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "java",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                cluster.agentJar().toString(),
-                "io.jflannel.agent.Jflanneld"));
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "java"));
+    cmd.addAll(AGENT_JVM_FLAGS);
+    cmd.addAll(List.of("-cp", cluster.agentJar().toString(), "io.jflannel.agent.Jflanneld"));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
     agent =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
