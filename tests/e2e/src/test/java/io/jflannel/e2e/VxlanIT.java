@@ -58,6 +58,16 @@ class VxlanIT extends ClusterConnectivityContract {
         .containsPattern("inet 10\\.244\\.\\d+\\.0/32");
   }
 
+  /** The underlay address of the node that held {@code base} (node 3 in the leave test). */
+  static String gonePeerIp(String base) {
+    return subnets.entrySet().stream()
+        .filter(e -> e.getValue().startsWith(base.substring(0, base.length() - 1)))
+        .findFirst()
+        .orElseThrow()
+        .getKey()
+        .address();
+  }
+
   @Override
   String newNodeLease(String publicIp) {
     return "{\"PublicIP\":\""
@@ -92,5 +102,8 @@ class VxlanIT extends ClusterConnectivityContract {
   void assertPeerGone(Node on, String base) {
     assertThat(Cmd.in(on.ns(), "ip", "neigh", "show", base, "dev", "flannel.1")).isBlank();
     assertThat(Cmd.in(on.ns(), "ip", "route", "show", base + "/24")).isBlank();
+    assertThat(Cmd.in(on.ns(), "bridge", "fdb", "show", "dev", "flannel.1"))
+        .as("no FDB entry left for the peer")
+        .doesNotContain("dst " + gonePeerIp(base));
   }
 }
