@@ -7,13 +7,13 @@ package io.jflannel.netlink;
 public class NetlinkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** errno values the callers test for. */
+  /** Operation not permitted: the caller lacks CAP_NET_ADMIN. */
   public static final int EPERM = 1;
 
   /** No such file or directory (an object that is not there). */
   public static final int ENOENT = 2;
 
-  /** Operation not permitted for lack of a capability (netlink answers EPERM). */
+  /** File exists: the object is already there (create without replace). */
   public static final int EEXIST = 17;
 
   /** No such device. */

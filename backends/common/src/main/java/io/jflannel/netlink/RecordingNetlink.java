@@ -219,9 +219,7 @@ public final class RecordingNetlink implements Netlink {
 
   @Override
   public synchronized void replaceRoute(Route r) {
-    write(
-        "replaceRoute " + Requests.replaceRoute(r).description().apply(i -> "#" + i).substring(13),
-        Requests.replaceRoute(r));
+    write("replaceRoute " + Requests.route(r, i -> "#" + i), Requests.replaceRoute(r));
     routes.put(key(r), r);
     emit(new NetlinkEvent(false, null, null, r, null));
   }

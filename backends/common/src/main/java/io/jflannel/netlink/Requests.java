@@ -115,7 +115,8 @@ final class Requests {
         true);
   }
 
-  private static String route(Route r, java.util.function.IntFunction<String> n) {
+  /** "10.244.3.0/24 via 198.18.0.3 dev eth0 onlink", naming devices with {@code n}. */
+  static String route(Route r, java.util.function.IntFunction<String> n) {
     return r.destination()
         + (r.gateway() == null ? "" : " via " + r.gateway())
         + (r.ifindex() == 0 ? "" : " dev " + n.apply(r.ifindex()))
