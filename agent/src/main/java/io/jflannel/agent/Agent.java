@@ -45,6 +45,7 @@ final class Agent {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicInteger exitCode = new AtomicInteger(0);
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final SdNotify sd = SdNotify.fromEnvironment();
   private volatile String notReady = "starting";
   private ScheduledExecutorService loops;
 
@@ -76,6 +77,7 @@ final class Agent {
       start();
       stop.await();
       LOG.info("stopping: lease and kernel state are kept for the next start");
+      sd.stopping();
       return exitCode.get();
     } catch (StartupException e) {
       System.err.println("jflanneld: " + e.getMessage());
@@ -194,7 +196,9 @@ final class Agent {
                 metrics.convergence.observe((System.nanoTime() - t0) / 1e9);
                 snapshots.save(sync.peers());
                 update(sync);
-                ready.set(true);
+                if (!ready.getAndSet(true)) {
+                  sd.ready("subnet " + own.subnet() + ", " + peers.size() + " peers programmed");
+                }
                 LOG.info(
                     "ready: {} peers programmed ({} kernel objects)",
                     peers.size(),
@@ -255,7 +259,9 @@ final class Agent {
             nl,
             ext,
             () -> {
-              ready.set(true);
+              if (!ready.getAndSet(true)) {
+                sd.ready("etcd unreachable: peers programmed from the last-known-good snapshot");
+              }
               notReady = null;
             });
     Thread t =

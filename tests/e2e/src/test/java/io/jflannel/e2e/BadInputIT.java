@@ -69,6 +69,42 @@ class BadInputIT {
   }
 
   @Test
+  void readyAndStatusGoToTheNotifySocketOnceSubnetEnvIsWritten(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path sock = dir.resolve("notify.sock");
+    Path subnetFile = Path.of(node.subnetFile() + ".notify");
+    try (jnr.unixsocket.UnixDatagramChannel ch = jnr.unixsocket.UnixDatagramChannel.open()) {
+      ch.bind(new jnr.unixsocket.UnixSocketAddress(sock.toFile()));
+      node.environment().put("NOTIFY_SOCKET", sock.toString());
+      node.startAgent("--subnet-file", subnetFile.toString());
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+      java.util.concurrent.ExecutorService ex =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        ex.submit(() -> ch.receive(buf)).get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        String stacks =
+            io.jflannel.testing.Cmd.run(
+                    java.util.List.of("jstack", Long.toString(node.agent().pid())), 20)
+                .out();
+        throw new AssertionError(
+            "no READY=1 within 30 s; log:\n" + node.tail() + "\nthreads:\n" + stacks, e);
+      } finally {
+        ex.shutdownNow();
+      }
+      boolean envExisted = Files.isRegularFile(subnetFile);
+      String msg =
+          new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(msg)
+          .startsWith("READY=1\nSTATUS=subnet 10.244.")
+          .contains("peers programmed", "MAINPID=");
+      assertThat(envExisted).as("subnet.env written before READY=1").isTrue();
+    } finally {
+      node.environment().remove("NOTIFY_SOCKET");
+    }
+  }
+
+  @Test
   void unknownBackendTypeIsOneLineAndExit1() throws Exception {
     cluster.etcdctl(
         "put",

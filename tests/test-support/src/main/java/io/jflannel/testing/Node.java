@@ -28,6 +28,7 @@ public final class Node {
   private final String address;
   private final Path dir;
   private final List<String> containers = new ArrayList<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
   private Process agent;
   private int starts;
 
@@ -82,8 +83,15 @@ public final class Node {
     cmd.addAll(AGENT_JVM_FLAGS);
     cmd.addAll(List.of("-cp", cluster.agentJar().toString(), "io.jflannel.agent.Jflanneld"));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
-    agent =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile());
+    pb.environment().putAll(environment);
+    agent = pb.start();
+  }
+
+  /** Environment variables for the next agent starts (e.g. NOTIFY_SOCKET). */
+  public Map<String, String> environment() {
+    return environment;
   }
 
   /** Waits for subnet.env, then gives cni0 the subnet's first address (as Docker's --bip would). */
