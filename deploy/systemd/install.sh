@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs jflanneld on a bare host (systemd): jar, wrapper, unit, example env file, docker drop-in.
+#   deploy/systemd/install.sh [--root DIR] [--with-docker-dropin]     install (DIR: a scratch root, default /)
+#   deploy/systemd/install.sh [--root DIR] --uninstall                remove what install put there
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+root=/ ; docker=0 ; uninstall=0
+while (($#)); do
+  case "$1" in
+    --root) root=$2; shift 2 ;;
+    --with-docker-dropin) docker=1; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld etc/systemd/system/jflanneld.service
+       etc/systemd/system/docker.service.d/10-jflannel.conf)
+if ((uninstall)); then
+  for f in "${files[@]}"; do rm -f "$root/$f"; done
+  rmdir "$root/usr/local/lib/jflannel" 2>/dev/null || true
+  echo "removed jflanneld from $root (kept /etc/jflannel and /var/lib/jflannel)"
+  exit 0
+fi
+jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
+[[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
+install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
+install -D -m 0755 "$top/bin/jflanneld" "$root/usr/local/bin/jflanneld"
+install -D -m 0644 "$here/jflanneld.service" "$root/etc/systemd/system/jflanneld.service"
+[[ -e $root/etc/jflannel/jflanneld.env ]] || install -D -m 0600 "$here/jflanneld.env" "$root/etc/jflannel/jflanneld.env"
+if ((docker)); then
+  install -D -m 0644 "$here/docker.service.d/10-jflannel.conf" "$root/etc/systemd/system/docker.service.d/10-jflannel.conf"
+fi
+echo "installed into $root; then: systemctl daemon-reload && systemctl enable --now jflanneld"

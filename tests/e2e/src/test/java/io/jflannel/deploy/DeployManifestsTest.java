@@ -1,0 +1,117 @@
+package io.jflannel.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jflannel.lease.NetworkConfig;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/k8s parsed with the Kubernetes model: security, mounts, probes, and a config the agent
+ * accepts.
+ */
+class DeployManifestsTest {
+  static final Path K8S = Path.of(System.getProperty("jflannel.root", "../.."), "deploy", "k8s");
+
+  static <T> T load(String file, Class<T> type) throws Exception {
+    try (InputStream in = Files.newInputStream(K8S.resolve(file))) {
+      return Serialization.unmarshal(in, type);
+    }
+  }
+
+  @Test
+  void everyManifestParsesAndKustomizationListsThemAll() throws Exception {
+    JsonNode kust =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(K8S.resolve("kustomization.yaml").toFile());
+    List<String> resources =
+        Serialization.jsonMapper().convertValue(kust.get("resources"), List.class);
+    try (var files = Files.list(K8S)) {
+      assertThat(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(f -> !f.equals("kustomization.yaml")))
+          .containsExactlyInAnyOrderElementsOf(resources);
+    }
+    for (String r : resources) {
+      HasMetadata m = load(r, HasMetadata.class);
+      assertThat(m.getMetadata().getName()).as(r).isNotBlank();
+      if (!m.getKind().equals("Namespace")) {
+        assertThat(m.getMetadata().getNamespace()).as(r).isEqualTo("kube-jflannel");
+      }
+    }
+  }
+
+  @Test
+  void daemonSetRunsOnEveryNodeWithOnlyNetAdminAndNetRaw() throws Exception {
+    DaemonSet ds = load("daemonset.yaml", DaemonSet.class);
+    PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+    assertThat(pod.getTolerations())
+        .anyMatch(
+            t -> "Exists".equals(t.getOperator()) && t.getKey() == null && t.getEffect() == null);
+    assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
+    Container c = pod.getContainers().get(0);
+    var sc = c.getSecurityContext();
+    assertThat(sc.getPrivileged()).isFalse();
+    assertThat(sc.getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8471);
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("FLANNELD_ETCD_ENDPOINTS"));
+  }
+
+  @Test
+  void mountsWhatTheAgentAndTheCniPluginNeed() throws Exception {
+    PodSpec pod = load("daemonset.yaml", DaemonSet.class).getSpec().getTemplate().getSpec();
+    Map<String, String> hostPaths =
+        pod.getVolumes().stream()
+            .filter(v -> v.getHostPath() != null)
+            .collect(Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
+    Map<String, VolumeMount> mounts =
+        pod.getContainers().get(0).getVolumeMounts().stream()
+            .collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
+    for (String path :
+        List.of("/run/flannel", "/dev/net/tun", "/run/xtables.lock", "/lib/modules")) {
+      VolumeMount m = mounts.get(path);
+      assertThat(m).as(path).isNotNull();
+      assertThat(hostPaths.get(m.getName())).as(path).isEqualTo(path);
+    }
+    assertThat(mounts.get("/lib/modules").getReadOnly()).isTrue();
+    Container init = pod.getInitContainers().get(0);
+    assertThat(init.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/cni/net.d"));
+    assertThat(hostPaths).containsEntry("cni", "/etc/cni/net.d");
+    assertThat(String.join(" ", init.getCommand())).contains("/etc/cni/net.d/10-flannel.conflist");
+  }
+
+  @Test
+  void theConfigMapsNetworkConfigPassesTheAgentsValidation() throws Exception {
+    ConfigMap cm = load("configmap.yaml", ConfigMap.class);
+    NetworkConfig c = NetworkConfig.parse(cm.getData().get("net-conf.json"));
+    assertThat(c.network().toString()).isEqualTo("10.244.0.0/16");
+    assertThat(c.backend().type()).isEqualTo("vxlan");
+    JsonNode cni = new ObjectMapper().readTree(cm.getData().get("cni-conf.json"));
+    assertThat(cni.path("plugins").findValuesAsText("type")).containsExactly("flannel", "portmap");
+  }
+}

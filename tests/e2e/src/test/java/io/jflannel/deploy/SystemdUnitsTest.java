@@ -1,0 +1,78 @@
+package io.jflannel.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jflannel.testing.Cmd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/systemd: the unit passes {@code systemd-analyze verify} (there is no systemd as PID 1
+ * here, so only the ExecStart path is pointed at a scratch executable; every other line is
+ * verbatim), the docker drop-in feeds subnet.env to dockerd, and the install script installs and
+ * uninstalls.
+ */
+class SystemdUnitsTest {
+  static final Path ROOT = Path.of(System.getProperty("jflannel.root", "../.."));
+  static final Path SYSTEMD = ROOT.resolve("deploy/systemd");
+
+  @Test
+  void unitVerifies(@TempDir Path dir) throws Exception {
+    String unit = Files.readString(SYSTEMD.resolve("jflanneld.service"));
+    assertThat(unit)
+        .contains(
+            "Type=notify",
+            "Restart=on-failure",
+            "After=network-online.target",
+            "EnvironmentFile=-/etc/jflannel/jflanneld.env",
+            "AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW",
+            "ExecStart=/usr/local/bin/jflanneld");
+    Path exe = dir.resolve("jflanneld");
+    Files.writeString(exe, "#!/bin/sh\n");
+    exe.toFile().setExecutable(true);
+    Path copy = dir.resolve("jflanneld.service");
+    Files.writeString(copy, unit.replace("ExecStart=/usr/local/bin/jflanneld", "ExecStart=" + exe));
+    Cmd.Result r = Cmd.run(List.of("systemd-analyze", "verify", copy.toString()), 60);
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out()).doesNotContain("jflanneld.service:");
+  }
+
+  @Test
+  void dockerDropInTakesBipAndMtuFromSubnetEnv() throws Exception {
+    String dropIn = Files.readString(SYSTEMD.resolve("docker.service.d/10-jflannel.conf"));
+    assertThat(dropIn)
+        .contains(
+            "EnvironmentFile=/run/flannel/subnet.env",
+            "--bip=${FLANNEL_SUBNET}",
+            "--mtu=${FLANNEL_MTU}",
+            "After=jflanneld.service",
+            "ExecStart=\n");
+  }
+
+  @Test
+  void installAndUninstallIntoAScratchRoot(@TempDir Path root) {
+    Cmd.ok(
+        SYSTEMD.resolve("install.sh").toString(),
+        "--root",
+        root.toString(),
+        "--with-docker-dropin");
+    for (String f :
+        List.of(
+            "usr/local/bin/jflanneld",
+            "usr/local/lib/jflannel/jflannel-agent-all.jar",
+            "etc/systemd/system/jflanneld.service",
+            "etc/systemd/system/docker.service.d/10-jflannel.conf",
+            "etc/jflannel/jflanneld.env")) {
+      assertThat(root.resolve(f)).as(f).exists();
+    }
+    String version = Cmd.ok(root.resolve("usr/local/bin/jflanneld").toString(), "--version");
+    assertThat(version).startsWith("jflanneld ");
+    Cmd.ok(SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall");
+    assertThat(root.resolve("usr/local/bin/jflanneld")).doesNotExist();
+    assertThat(root.resolve("etc/systemd/system/jflanneld.service")).doesNotExist();
+    assertThat(root.resolve("etc/jflannel/jflanneld.env")).as("config is kept").exists();
+  }
+}
