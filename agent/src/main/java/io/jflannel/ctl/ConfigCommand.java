@@ -1,0 +1,127 @@
+package io.jflannel.ctl;
+
+import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.NetworkConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jflanctl config get|set|validate}. */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = "Read, write or validate the network config.",
+    subcommands = {ConfigCommand.Get.class, ConfigCommand.Set.class, ConfigCommand.Validate.class})
+final class ConfigCommand {
+  static String read(String file) throws IOException {
+    return file.equals("-")
+        ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+        : Files.readString(Path.of(file));
+  }
+
+  /** Prints the stored config. */
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "Print the network config stored in etcd.")
+  static final class Get implements Callable<Integer> {
+    @Mixin EtcdFlags etcd;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      try (LeaseRegistry r = etcd.connect()) {
+        String c =
+            r.getNetworkConfig()
+                .orElseThrow(
+                    () ->
+                        new Jflanctl.NotFoundException(
+                            "no network config at " + r.prefix() + "/config"));
+        spec.commandLine().getOut().println(c.strip());
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** Validates, then writes. */
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = "Validate a network config (as the agent does) and write it to etcd.")
+  static final class Set implements Callable<Integer> {
+    @Mixin EtcdFlags etcd;
+
+    @Parameters(paramLabel = "FILE", description = "config JSON file, or - for standard input")
+    String file;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      String json = read(file);
+      NetworkConfig c = NetworkConfig.parse(json);
+      try (LeaseRegistry r = etcd.connect()) {
+        r.putNetworkConfig(json.strip());
+        spec.commandLine()
+            .getOut()
+            .println(
+                "network config written to "
+                    + r.prefix()
+                    + "/config: "
+                    + c.network()
+                    + ", /"
+                    + c.subnetLen()
+                    + " subnets, backend "
+                    + c.backend().type());
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  /** Validates only. */
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description = "Check a network config file without writing it.")
+  static final class Validate implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "config JSON file, or - for standard input")
+    String file;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        NetworkConfig c = NetworkConfig.parse(read(file));
+        spec.commandLine()
+            .getOut()
+            .println(
+                "valid: "
+                    + c.network()
+                    + ", "
+                    + c.subnetCount()
+                    + " subnets of /"
+                    + c.subnetLen()
+                    + " from "
+                    + c.subnetMin()
+                    + " to "
+                    + c.subnetMax()
+                    + ", backend "
+                    + c.backend().type());
+        return ExitCodes.OK;
+      } catch (ConfigException e) {
+        e.problems()
+            .forEach(
+                p -> spec.commandLine().getErr().println("jflanctl: invalid network config: " + p));
+        return ExitCodes.INVALID_CONFIG;
+      }
+    }
+  }
+}

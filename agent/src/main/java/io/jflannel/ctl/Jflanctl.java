@@ -1,0 +1,94 @@
+package io.jflannel.ctl;
+
+import io.jflannel.agent.EnvDefaults;
+import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.LeaseStoreException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code jflanctl}: look at and steer a jflannel cluster. */
+@Command(
+    name = "jflanctl",
+    mixinStandardHelpOptions = true,
+    versionProvider = CtlVersion.class,
+    defaultValueProvider = EnvDefaults.class,
+    description = "Admin CLI of jflannel: leases, network config, reservations, docker options.",
+    subcommands = {
+      LeasesCommand.class,
+      ConfigCommand.class,
+      ReserveCommand.class,
+      UnreserveCommand.class,
+      LeaseCommand.class,
+      DockerOptsCommand.class,
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
+    })
+public final class Jflanctl implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    // a CLI prints its own one-line errors; library chatter would bury them
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "error"));
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Jflanctl());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("jflanctl: " + ex.getMessage() + " (see --help)");
+          return ExitCodes.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parsed) -> {
+          err.println("jflanctl: " + message(ex));
+          return code(ex);
+        });
+    return cl.execute(args);
+  }
+
+  static String message(Throwable ex) {
+    return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+  }
+
+  static int code(Throwable ex) {
+    if (ex instanceof LeaseStoreException l) {
+      return switch (l.reason()) {
+        case UNAVAILABLE, CLOSED -> ExitCodes.ETCD_UNREACHABLE;
+        case REJECTED -> ExitCodes.DENIED;
+        default -> ExitCodes.FAILED;
+      };
+    }
+    if (ex instanceof ConfigException) {
+      return ExitCodes.INVALID_CONFIG;
+    }
+    if (ex instanceof NotFoundException) {
+      return ExitCodes.NOT_FOUND;
+    }
+    if (ex instanceof IllegalArgumentException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.FAILED;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Something asked for is not there. */
+  static final class NotFoundException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFoundException(String message) {
+      super(message);
+    }
+  }
+}

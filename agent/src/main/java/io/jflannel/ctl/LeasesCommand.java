@@ -1,0 +1,130 @@
+package io.jflannel.ctl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.LeaseSnapshot;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jflanctl leases}: every lease, sorted by subnet. */
+@Command(
+    name = "leases",
+    mixinStandardHelpOptions = true,
+    description = "List the subnet leases, sorted by subnet.")
+final class LeasesCommand implements Callable<Integer> {
+  @Mixin EtcdFlags etcd;
+
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table, wide, json or yaml (default: ${DEFAULT-VALUE})")
+  String output;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!java.util.List.of("table", "wide", "json", "yaml").contains(output)) {
+      throw new IllegalArgumentException("-o " + output + ": choose table, wide, json or yaml");
+    }
+    try (LeaseRegistry r = etcd.connect()) {
+      LeaseSnapshot snap = r.listLeases();
+      PrintWriter out = spec.commandLine().getOut();
+      ArrayNode rows = new ObjectMapper().createArrayNode();
+      for (Lease l : snap.leases()) {
+        ObjectNode row = rows.addObject();
+        row.put("subnet", l.subnet().toString());
+        row.put("publicIP", l.attrs().publicIp().toString());
+        row.put("backend", l.attrs().effectiveBackendType());
+        row.put(
+            "vtepMAC",
+            l.attrs().backendData() == null
+                ? null
+                : l.attrs().backendData().path("VtepMAC").asText(null));
+        Optional<Duration> ttl =
+            l.isReservation() ? Optional.empty() : r.timeToLive(l.storeLeaseId());
+        if (ttl.isPresent()) {
+          row.put("expiresInSeconds", ttl.get().toSeconds());
+        } else {
+          row.putNull("expiresInSeconds");
+        }
+        row.put("reserved", l.isReservation());
+        row.set("lease", new ObjectMapper().readTree(l.attrs().toJson()));
+      }
+      switch (output) {
+        case "json" ->
+            out.println(
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        case "yaml" -> out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(rows));
+        default -> table(out, rows, output.equals("wide"));
+      }
+      if (snap.malformed() > 0) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "jflanctl: "
+                    + snap.malformed()
+                    + " malformed value(s) under "
+                    + r.prefix()
+                    + "/subnets/ skipped");
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
+    String fmt =
+        wide ? "%-18s %-15s %-8s %-17s %-10s %-8s %s%n" : "%-18s %-15s %-8s %-17s %-10s %s%n";
+    if (wide) {
+      out.printf(fmt, "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED", "LEASE");
+    } else {
+      out.printf(fmt, "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED");
+    }
+    for (var r : rows) {
+      String mac = r.path("vtepMAC").isNull() ? "-" : r.path("vtepMAC").asText();
+      String expires =
+          r.path("expiresInSeconds").isNull() ? "-" : relative(r.path("expiresInSeconds").asLong());
+      String reserved = r.path("reserved").asBoolean() ? "yes" : "no";
+      if (wide) {
+        out.printf(
+            fmt,
+            r.path("subnet").asText(),
+            r.path("publicIP").asText(),
+            r.path("backend").asText(),
+            mac,
+            expires,
+            reserved,
+            r.path("lease"));
+      } else {
+        out.printf(
+            fmt,
+            r.path("subnet").asText(),
+            r.path("publicIP").asText(),
+            r.path("backend").asText(),
+            mac,
+            expires,
+            reserved);
+      }
+    }
+  }
+
+  static String relative(long seconds) {
+    if (seconds >= 3600) {
+      return "in "
+          + seconds / 3600
+          + "h"
+          + (seconds % 3600 / 60 > 0 ? seconds % 3600 / 60 + "m" : "");
+    }
+    return seconds >= 60 ? "in " + seconds / 60 + "m" : "in " + seconds + "s";
+  }
+}

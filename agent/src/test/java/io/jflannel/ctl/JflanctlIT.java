@@ -1,0 +1,212 @@
+package io.jflannel.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/** jflanctl's etcd commands against a real etcd. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JflanctlIT {
+  static GenericContainer<?> etcd;
+  static String endpoint;
+  String prefix;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() {
+    etcd =
+        new GenericContainer<>(
+                DockerImageName.parse(
+                    System.getProperty("jflannel.etcd.image", "local/etcd:3.4.23")))
+            .withCommand(
+                "--listen-client-urls",
+                "http://0.0.0.0:2379",
+                "--advertise-client-urls",
+                "http://0.0.0.0:2379")
+            .withExposedPorts(2379)
+            .waitingFor(Wait.forHttp("/health").forPort(2379).forStatusCode(200));
+    etcd.start();
+    endpoint = "http://" + etcd.getHost() + ":" + etcd.getMappedPort(2379);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (etcd != null) {
+      etcd.stop();
+    }
+  }
+
+  @BeforeEach
+  void freshPrefix() {
+    prefix = "/ctl/" + System.nanoTime();
+  }
+
+  Run ctl(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    boolean etcdCommand =
+        !args[0].equals("docker-opts") && !(args.length > 1 && args[1].equals("validate"));
+    if (etcdCommand && all.stream().noneMatch(a -> a.startsWith("--etcd-endpoints"))) {
+      all.add("--etcd-endpoints=" + endpoint);
+      all.add("--etcd-prefix=" + prefix);
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Jflanctl.run(
+            new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static Path file(Path dir, String json) throws Exception {
+    return Files.writeString(dir.resolve("net-conf-" + System.nanoTime() + ".json"), json);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}",
+        "{\"Network\":\"10.244.0.1/16\"}",
+        "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.245.0.0\"}",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":true}}",
+        "not json"
+      })
+  void configSetRefusesEachInvalidFieldAndWritesNothing(String json, @TempDir Path dir)
+      throws Exception {
+    Run r = ctl("config", "set", file(dir, json).toString());
+    assertThat(r.exit()).isEqualTo(ExitCodes.INVALID_CONFIG);
+    assertThat(r.err().strip().lines())
+        .hasSize(1)
+        .allMatch(l -> l.startsWith("jflanctl: invalid network config: "));
+    Run get = ctl("config", "get");
+    assertThat(get.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(get.err().strip()).isEqualTo("jflanctl: no network config at " + prefix + "/config");
+  }
+
+  @Test
+  void configSetGetAndValidate(@TempDir Path dir) throws Exception {
+    Path f = file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    Run v = ctl("config", "validate", f.toString());
+    assertThat(v.out().strip())
+        .isEqualTo(
+            "valid: 10.244.0.0/16, 255 subnets of /24 from 10.244.1.0/24 to 10.244.255.0/24, backend host-gw");
+    Run bad =
+        ctl(
+            "config",
+            "validate",
+            file(
+                    dir,
+                    "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"Backend\":{\"Type\":\"x\"}}")
+                .toString());
+    assertThat(bad.exit()).isEqualTo(ExitCodes.INVALID_CONFIG);
+    assertThat(bad.err().lines()).hasSize(2);
+    assertThat(ctl("config", "set", f.toString()).exit()).isZero();
+    assertThat(ctl("config", "get").out().strip())
+        .isEqualTo("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+  }
+
+  @Test
+  void leasesTableIsGoldenAndJsonAndYamlParseBack() throws Exception {
+    assertThat(ctl("reserve", "10.244.9.0/24", "--public-ip", "198.18.0.9").exit()).isZero();
+    assertThat(ctl("reserve", "10.244.10.0/24", "--public-ip", "198.18.0.10").exit()).isZero();
+    assertThat(ctl("reserve", "10.244.2.0/24", "--public-ip", "198.18.0.2").exit()).isZero();
+    Run t = ctl("leases");
+    assertThat(t.exit()).isZero();
+    assertThat(t.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "SUBNET             PUBLIC-IP       BACKEND  VTEP-MAC          EXPIRES    RESERVED",
+                "10.244.2.0/24      198.18.0.2      udp      -                 -          yes",
+                "10.244.9.0/24      198.18.0.9      udp      -                 -          yes",
+                "10.244.10.0/24     198.18.0.10     udp      -                 -          yes",
+                ""));
+    JsonNode json = new ObjectMapper().readTree(ctl("leases", "-o", "json").out());
+    assertThat(json).hasSize(3);
+    assertThat(json.get(1).path("subnet").asText()).isEqualTo("10.244.9.0/24");
+    assertThat(json.get(1).path("lease").toString())
+        .isEqualTo("{\"PublicIP\":\"198.18.0.9\",\"PublicIPv6\":null}");
+    JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(ctl("leases", "-o", "yaml").out());
+    assertThat(yaml).isEqualTo(json);
+    assertThat(ctl("leases", "-o", "xml").exit()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void liveLeasesShowWhenTheyExpire() throws Exception {
+    try (var r =
+        io.jflannel.lease.etcd.EtcdLeaseRegistry.connect(
+            io.jflannel.lease.etcd.EtcdOptions.builder()
+                .endpoints(List.of(endpoint))
+                .prefix(prefix)
+                .build())) {
+      r.createLease(
+          io.jflannel.net.Ipv4Net.parse("10.244.3.0/24"),
+          io.jflannel.lease.LeaseAttrs.fromJson(
+              "{\"PublicIP\":\"198.18.0.3\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"}}"),
+          java.time.Duration.ofHours(24));
+    }
+    assertThat(ctl("leases").out())
+        .containsPattern(
+            "10\\.244\\.3\\.0/24 +198\\.18\\.0\\.3 +vxlan +c6:d2:32:6f:8f:44 +in 2[34]h\\d*m? +no");
+  }
+
+  @Test
+  void reserveUnreserveAndEvict() {
+    assertThat(ctl("reserve", "10.244.7.0/24", "--public-ip", "198.18.0.7").out())
+        .contains("reserved 10.244.7.0/24 for 198.18.0.7");
+    Run again = ctl("reserve", "10.244.7.0/24", "--public-ip", "198.18.0.8");
+    assertThat(again.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(again.err().strip())
+        .isEqualTo("jflanctl: 10.244.7.0/24 is already leased to 198.18.0.7");
+    assertThat(ctl("unreserve", "10.244.7.0/24").exit()).isZero();
+    assertThat(ctl("lease", "delete", "10.244.7.0/24").exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    Run syntax = ctl("reserve", "10.244.7.1/24", "--public-ip", "198.18.0.7");
+    assertThat(syntax.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(syntax.err().strip()).startsWith("jflanctl: invalid CIDR \"10.244.7.1/24\"");
+  }
+
+  @Test
+  void unreachableEtcdIsOneLineAndExit3() {
+    Run r = ctl("leases", "--etcd-endpoints=http://127.0.0.1:1");
+    assertThat(r.exit()).isEqualTo(ExitCodes.ETCD_UNREACHABLE);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .startsWith("jflanctl: list /coreos.com/network/subnets/: ")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void dockerOptsFromSubnetEnv(@TempDir Path dir) throws Exception {
+    Path env =
+        Files.writeString(
+            dir.resolve("subnet.env"),
+            "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
+    assertThat(ctl("docker-opts", "--subnet-file", env.toString()).out().strip())
+        .isEqualTo("--bip=10.244.1.1/24 --ip-masq=false --mtu=1450");
+    assertThat(ctl("docker-opts", "--subnet-file", env.toString(), "--env").out().strip())
+        .isEqualTo("DOCKER_OPTS=\"--bip=10.244.1.1/24 --ip-masq=false --mtu=1450\"");
+    Run missing = ctl("docker-opts", "--subnet-file", dir.resolve("none").toString());
+    assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+}
