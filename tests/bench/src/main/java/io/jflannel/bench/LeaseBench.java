@@ -75,6 +75,7 @@ public final class LeaseBench {
       double[] wEtcd = watchLatency(etcdReg.apply("/bench/watch"), etcdReg.apply("/bench/watch"));
       LeaseRegistry m = memReg.apply("/bench/watch");
       double[] wMem = watchLatency(m, m);
+      double[] cli = cliLeases(etcdReg.apply("/bench/ctl"));
       System.out.printf(
           "%nlease store, %d cores, best of %d rounds for acquisitions%n%n",
           Runtime.getRuntime().availableProcessors(), rounds);
@@ -88,6 +89,11 @@ public final class LeaseBench {
       System.out.printf(
           "%-48s %10.2f ms %10.3f ms %9.1fx%n",
           "watch latency put->listener p99 (1000 events)", wEtcd[1], wMem[1], wEtcd[1] / wMem[1]);
+      System.out.printf(
+          "%-48s %10.0f ms%n", "jflanctl leases, 1000 leases (fresh JVM, best of 3)", cli[0]);
+      System.out.printf(
+          "%-48s %10.0f ms   jflanctl/etcdctl %.1fx%n",
+          "etcdctl get --prefix, 1000 leases (best of 3)", cli[1], cli[0] / cli[1]);
       System.exit(0);
     } finally {
       etcd.destroy();
@@ -118,6 +124,47 @@ public final class LeaseBench {
       }
     }
     throw new IllegalStateException("etcd did not start on " + ETCD);
+  }
+
+  /**
+   * Wall time of `bin/jflanctl leases` and of `etcdctl get --prefix` over 1000 leases, best of 3
+   * each.
+   */
+  static double[] cliLeases(LeaseRegistry r) throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      Ipv4Net s =
+          new Ipv4Net(new Ipv4Address(Ipv4Address.parse("10.244.0.0").value() + (i << 6)), 26);
+      r.createLease(
+          s, LeaseAttrs.of(Ipv4Address.parse("198.18.1.1"), "host-gw", null), Duration.ofHours(1));
+    }
+    double ctl = Double.MAX_VALUE;
+    double etcdctl = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      ctl =
+          Math.min(
+              ctl,
+              time(
+                  "bin/jflanctl",
+                  "leases",
+                  "--etcd-endpoints=" + ETCD,
+                  "--etcd-prefix=/bench/ctl"));
+      etcdctl =
+          Math.min(
+              etcdctl,
+              time("etcdctl", "--endpoints", ETCD, "get", "--prefix", "/bench/ctl/subnets/"));
+    }
+    return new double[] {ctl, etcdctl};
+  }
+
+  private static double time(String... cmd) throws Exception {
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0 || out.lines().count() < 1000) {
+      throw new IllegalStateException(
+          String.join(" ", cmd) + " failed: " + out.lines().limit(5).toList());
+    }
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   /** 255 acquisitions spread over 16 clients, 16 at a time; milliseconds. */
