@@ -1,7 +1,5 @@
 package io.jflannel.agent;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jflanneld}: flags with flanneld's names; each also read from FLANNELD_&lt;FLAG&gt;. */
@@ -21,36 +20,7 @@ import picocli.CommandLine.Option;
         "A flannel-compatible overlay network agent: leases a subnet from etcd and keeps routes to every other node.",
     defaultValueProvider = EnvDefaults.class)
 public final class Jflanneld implements Callable<Integer> {
-  @Option(
-      names = "--etcd-endpoints",
-      split = ",",
-      description = "etcd client URLs (default: ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:2379")
-  List<String> etcdEndpoints;
-
-  @Option(
-      names = "--etcd-prefix",
-      description = "etcd key prefix (default: ${DEFAULT-VALUE})",
-      defaultValue = "/coreos.com/network")
-  String etcdPrefix;
-
-  @Option(names = "--etcd-cafile", description = "TLS CA bundle for etcd")
-  Path etcdCaFile;
-
-  @Option(names = "--etcd-certfile", description = "TLS client certificate for etcd")
-  Path etcdCertFile;
-
-  @Option(names = "--etcd-keyfile", description = "TLS client key for etcd")
-  Path etcdKeyFile;
-
-  @Option(names = "--etcd-username", description = "etcd user")
-  String etcdUsername;
-
-  @Option(names = "--etcd-password", description = "etcd password (prefer --etcd-password-file)")
-  String etcdPassword;
-
-  @Option(names = "--etcd-password-file", description = "file holding the etcd password")
-  Path etcdPasswordFile;
+  @Mixin EtcdFlags etcd;
 
   @Option(
       names = "--iface",
@@ -180,20 +150,8 @@ public final class Jflanneld implements Callable<Integer> {
     return new Agent(o).run();
   }
 
-  AgentOptions options() throws java.io.IOException {
-    String password = etcdPassword;
-    if (etcdPasswordFile != null) {
-      if (!Files.isReadable(etcdPasswordFile)) {
-        throw new IllegalArgumentException(
-            "--etcd-password-file " + etcdPasswordFile + " is not readable");
-      }
-      password = Files.readString(etcdPasswordFile, StandardCharsets.UTF_8).strip();
-    }
-    for (Path p : new Path[] {etcdCaFile, etcdCertFile, etcdKeyFile}) {
-      if (p != null && !Files.isReadable(p)) {
-        throw new IllegalArgumentException("etcd TLS file " + p + " is not readable");
-      }
-    }
+  AgentOptions options() {
+    etcd.check();
     if (healthzPort < 0 || healthzPort > 65535) {
       throw new IllegalArgumentException("--healthz-port " + healthzPort + " is not a port");
     }
@@ -208,13 +166,13 @@ public final class Jflanneld implements Callable<Integer> {
       io.jflannel.net.Ipv4Address.parse(publicIp);
     }
     return new AgentOptions(
-        etcdEndpoints,
-        etcdPrefix,
-        etcdCaFile,
-        etcdCertFile,
-        etcdKeyFile,
-        etcdUsername,
-        password,
+        etcd.endpoints(),
+        etcd.prefix(),
+        etcd.caFile(),
+        etcd.certFile(),
+        etcd.keyFile(),
+        etcd.username(),
+        etcd.password(),
         iface,
         ifaceRegex,
         publicIp,

@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.NetworkConfig;
@@ -37,7 +38,7 @@ final class ConfigCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (LeaseRegistry r = etcd.connect()) {
+      try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         String c =
             r.getNetworkConfig()
                 .orElseThrow(
@@ -67,7 +68,7 @@ final class ConfigCommand {
     public Integer call() throws Exception {
       String json = read(file);
       NetworkConfig c = NetworkConfig.parse(json);
-      try (LeaseRegistry r = etcd.connect()) {
+      try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         r.putNetworkConfig(json.strip());
         spec.commandLine()
             .getOut()

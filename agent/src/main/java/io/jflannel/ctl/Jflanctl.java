@@ -54,6 +54,13 @@ public final class Jflanctl implements Runnable {
     return cl.execute(args);
   }
 
+  /** A registry for an etcd command: short deadlines, since a person is waiting. */
+  static io.jflannel.lease.etcd.EtcdLeaseRegistry connect(io.jflannel.agent.EtcdFlags etcd) {
+    etcd.check();
+    return io.jflannel.lease.etcd.EtcdLeaseRegistry.connect(
+        etcd.options().callTimeout(java.time.Duration.ofSeconds(3)).retryAttempts(2).build());
+  }
+
   static String message(Throwable ex) {
     return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
   }

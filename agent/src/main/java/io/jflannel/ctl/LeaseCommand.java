@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.net.Ipv4Net;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ final class LeaseCommand {
     @Override
     public Integer call() throws Exception {
       Ipv4Net net = Ipv4Net.parse(subnet);
-      try (LeaseRegistry r = etcd.connect()) {
+      try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         if (!r.deleteLease(net)) {
           throw new Jflanctl.NotFoundException(
               "no lease for " + net + " under " + r.prefix() + "/subnets/");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
@@ -37,7 +38,7 @@ final class LeasesCommand implements Callable<Integer> {
     if (!java.util.List.of("table", "wide", "json", "yaml").contains(output)) {
       throw new IllegalArgumentException("-o " + output + ": choose table, wide, json or yaml");
     }
-    try (LeaseRegistry r = etcd.connect()) {
+    try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       LeaseSnapshot snap = r.listLeases();
       PrintWriter out = spec.commandLine().getOut();
       ArrayNode rows = new ObjectMapper().createArrayNode();

@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.net.Ipv4Address;
@@ -34,7 +35,7 @@ final class ReserveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ipv4Net net = Ipv4Net.parse(subnet);
     Ipv4Address ip = Ipv4Address.parse(publicIp);
-    try (LeaseRegistry r = etcd.connect()) {
+    try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       if (r.createLease(net, LeaseAttrs.of(ip, null, null), null).isEmpty()) {
         String holder = r.getLease(net).map(l -> l.attrs().publicIp().toString()).orElse("someone");
         spec.commandLine().getErr().println("jflanctl: " + net + " is already leased to " + holder);

@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.net.Ipv4Net;
@@ -22,7 +23,7 @@ final class UnreserveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ipv4Net net = Ipv4Net.parse(subnet);
-    try (LeaseRegistry r = etcd.connect()) {
+    try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       Lease l =
           r.getLease(net)
               .orElseThrow(() -> new Jflanctl.NotFoundException("no reservation for " + net));
