@@ -262,17 +262,9 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
 
   private void expire(long leaseId) {
     synchronized (lock) {
-      if (closed || storeLeases.remove(leaseId) == null) {
-        return;
+      if (!closed) {
+        release(leaseId); // cancelling the expiry task that is running now is a no-op
       }
-      List<String> attached = new ArrayList<>();
-      kv.forEach(
-          (k, e) -> {
-            if (e.leaseId() == leaseId) {
-              attached.add(k);
-            }
-          });
-      remove(attached);
     }
   }
 
