@@ -173,8 +173,7 @@ public final class PeerSync {
       repairs.addAndGet(fixes);
       LOG.info("reconcile repaired {} kernel objects", fixes);
     }
-    objects.set(programmed.values().stream().mapToLong(PeerObjects::size).sum());
-    return fixes;
+    return fixes; // run() has counted the objects
   }
 
   private PeerObjects objects(Lease l) {
