@@ -31,6 +31,8 @@ class DemoIT {
         .contains("[6/6] packet path", "OK: 0 pairs unreachable")
         .doesNotContain("FAIL");
     assertThat(text.lines().filter(l -> l.contains(" ok ")).count()).isEqualTo(6);
+    assertThat(text).containsPattern("SUBNET +PUBLIC-IP +BACKEND +VTEP-MAC +EXPIRES +RESERVED");
+    assertThat(text).containsPattern("10\\.244\\.\\d+\\.0/24 +198\\.18\\.0\\.11 +" + backend + " ");
     assertThat(Cmd.ok("ip", "netns", "list")).isEqualTo(netnsBefore);
     assertThat(Cmd.ok("ip", "-o", "link", "show").lines().count())
         .isEqualTo(linksBefore.lines().count());

@@ -1,7 +1,5 @@
 package io.jflannel.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -151,7 +149,7 @@ public final class Demo {
           nsOf.put(name, n.containers().get(n.containers().size() - 1));
         }
       }
-      step(4, "leases in etcd (what `jflanctl leases` will show)");
+      step(4, "leases in etcd: jflanctl leases");
       printLeases(c);
       step(5, "container-to-container reachability (ping)");
       int failed = matrix(ips, nsOf);
@@ -185,25 +183,8 @@ public final class Demo {
     out.printf("[%d/6] %s%n", n, what);
   }
 
-  private void printLeases(NetnsCluster c) throws IOException {
-    String raw = c.etcdctl("get", "--prefix", "/coreos.com/network/subnets/", "-w", "json");
-    JsonNode kvs = new ObjectMapper().readTree(raw).path("kvs");
-    out.printf("      %-16s %-14s %-8s %s%n", "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC");
-    List<String> rows = new ArrayList<>();
-    for (JsonNode kv : kvs) {
-      String key = new String(java.util.Base64.getDecoder().decode(kv.path("key").asText()));
-      JsonNode v =
-          new ObjectMapper()
-              .readTree(java.util.Base64.getDecoder().decode(kv.path("value").asText()));
-      rows.add(
-          String.format(
-              "      %-16s %-14s %-8s %s",
-              key.substring(key.lastIndexOf('/') + 1).replace('-', '/'),
-              v.path("PublicIP").asText(),
-              v.path("BackendType").asText("udp"),
-              v.path("BackendData").path("VtepMAC").asText("-")));
-    }
-    rows.stream().sorted().forEach(out::println);
+  private void printLeases(NetnsCluster c) {
+    c.jflanctl("leases").lines().forEach(l -> out.println("      " + l));
   }
 
   private int matrix(Map<String, String> ips, Map<String, String> nsOf) {

@@ -164,6 +164,33 @@ public final class NetnsCluster implements AutoCloseable {
     return r.out();
   }
 
+  /**
+   * Runs jflanctl (from the agent jar) against the cluster's etcd; must succeed; returns its
+   * output.
+   */
+  public String jflanctl(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                prefix + "etcd",
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                agentJar.toString(),
+                "io.jflannel.ctl.Jflanctl"));
+    cmd.addAll(List.of(args));
+    cmd.add("--etcd-endpoints=" + ETCD);
+    Cmd.Result r = Cmd.run(cmd, 60);
+    if (r.exit() != 0) {
+      throw new IllegalStateException(
+          "jflanctl " + String.join(" ", args) + " exited " + r.exit() + ": " + r.out());
+    }
+    return r.out();
+  }
+
   /** The nodes, 1-based names n1..nN. */
   public List<Node> nodes() {
     return nodes;
