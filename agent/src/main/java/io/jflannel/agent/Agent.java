@@ -133,12 +133,19 @@ final class Agent {
                 () ->
                     new StartupException(
                         "backend " + config.backend().type() + " is not on the class path"));
+    OfflineStart.Started offline = offlineStart.takeOver(config);
     Backend backend =
         keep(
-            open(
-                () -> factory.create(new BackendContext(nl, ext, config, o.stateDir())),
-                "backend"));
-    var attrs = open(backend::prepare, config.backend().type() + " backend");
+            offline != null
+                ? offline.backend()
+                : open(
+                    () -> factory.create(new BackendContext(nl, ext, config, o.stateDir())),
+                    "backend"));
+    var attrs =
+        offline != null
+            ? offline.attrs()
+            : open(backend::prepare, config.backend().type() + " backend");
+    BackendMetrics.register(metrics.registry, backend.metrics());
     notReady = "acquiring a lease";
     Lease own = acquire(store, config, attrs);
     backend.start(own);
@@ -254,16 +261,18 @@ final class Agent {
       throws InterruptedException {
     CountDownLatch configured = new CountDownLatch(1);
     OfflineStart offline =
-        new OfflineStart(
-            o,
-            nl,
-            ext,
-            () -> {
-              if (!ready.getAndSet(true)) {
-                sd.ready("etcd unreachable: peers programmed from the last-known-good snapshot");
-              }
-              notReady = null;
-            });
+        offlineStart =
+            new OfflineStart(
+                o,
+                nl,
+                ext,
+                () -> {
+                  if (!ready.getAndSet(true)) {
+                    sd.ready(
+                        "etcd unreachable: peers programmed from the last-known-good snapshot");
+                  }
+                  notReady = null;
+                });
     Thread t =
         new Thread(
             () -> {
@@ -353,6 +362,8 @@ final class Agent {
       LOG.warn("cannot check net.ipv4.ip_forward: {}", e.getMessage());
     }
   }
+
+  private OfflineStart offlineStart;
 
   private <T extends AutoCloseable> T keep(T c) {
     closeables.push(c);

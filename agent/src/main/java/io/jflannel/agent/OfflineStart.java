@@ -32,6 +32,7 @@ final class OfflineStart {
   private final ExternalInterface ext;
   private final Runnable onProgrammed;
   private final Path configFile;
+  private volatile Started started;
 
   OfflineStart(AgentOptions o, Netlink nl, ExternalInterface ext, Runnable onProgrammed) {
     this.o = o;
@@ -60,7 +61,8 @@ final class OfflineStart {
     try {
       NetworkConfig config = NetworkConfig.parse(Files.readString(configFile));
       BackendFactory f = BackendFactory.find(config.backend().type()).orElseThrow();
-      try (Backend b = f.create(new BackendContext(nl, ext, config, o.stateDir()))) {
+      Backend b = f.create(new BackendContext(nl, ext, config, o.stateDir()));
+      try {
         LeaseAttrs attrs = b.prepare();
         b.start(new Lease(own.get(), attrs, 0, null, 0));
         new Iptables(config.network(), own.get(), o.ipMasq(), o.iptablesForwardRules()).apply();
@@ -70,10 +72,32 @@ final class OfflineStart {
             "etcd unreachable: programmed {} peers ({} kernel objects) from the last-known-good snapshot",
             peers.size(),
             sync.objectCount());
+        started = new Started(config, b, attrs);
         onProgrammed.run();
+      } catch (RuntimeException e) {
+        b.close();
+        throw e;
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not program peers from local state: {}", e.getMessage());
     }
+  }
+
+  /** A backend started from local state (it keeps forwarding: udp's data path lives in it). */
+  record Started(NetworkConfig config, Backend backend, LeaseAttrs attrs) {}
+
+  /**
+   * The backend the offline start left running, if it serves {@code config} (the normal start
+   * carries on with it); otherwise closes it and returns null. Call once, after {@link #run()}.
+   */
+  Started takeOver(NetworkConfig config) {
+    Started s = started;
+    started = null;
+    if (s != null && !s.config().equals(config)) {
+      LOG.info("network config changed while etcd was unreachable: restarting the backend");
+      s.backend().close();
+      return null;
+    }
+    return s;
   }
 }

@@ -24,6 +24,12 @@ public record BackendConfig(String type, ObjectNode options) {
     return n == null || n.isNull() ? fallback : n.asInt();
   }
 
+  /** An option as text, or {@code fallback} when absent. */
+  public String textOption(String name, String fallback) {
+    JsonNode n = options.get(name);
+    return n == null || n.isNull() ? fallback : n.asText();
+  }
+
   /** An option as a boolean, or {@code fallback} when absent. */
   public boolean boolOption(String name, boolean fallback) {
     JsonNode n = options.get(name);

@@ -25,7 +25,7 @@ final class NetworkConfigParser {
       Map.of(
           "vxlan", Set.of("Type", "VNI", "Port", "MTU", "DirectRouting"),
           "host-gw", Set.of("Type"),
-          "udp", Set.of("Type", "Port"));
+          "udp", Set.of("Type", "Port", "Offloads", "Device"));
 
   private NetworkConfigParser() {}
 
@@ -192,8 +192,15 @@ final class NetworkConfigParser {
     checkInt(o, "VNI", 0, (1 << 24) - 1, problems);
     checkInt(o, "Port", 1, 65535, problems);
     checkInt(o, "MTU", 576, 65535, problems);
-    if (o.has("DirectRouting") && !o.get("DirectRouting").isBoolean()) {
-      problems.add("Backend.DirectRouting: " + o.get("DirectRouting") + " is not true or false");
+    for (String f : List.of("DirectRouting", "Offloads")) {
+      if (o.has(f) && !o.get(f).isBoolean()) {
+        problems.add("Backend." + f + ": " + o.get(f) + " is not true or false");
+      }
+    }
+    JsonNode dev = o.get("Device");
+    if (dev != null && !(dev.isTextual() && dev.asText().matches("[A-Za-z0-9_.-]{1,15}"))) {
+      problems.add(
+          "Backend.Device: " + dev + " is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
     }
     return new BackendConfig(type, o);
   }

@@ -2,6 +2,9 @@ package io.jflannel.backend;
 
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.netlink.Route;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * One node's backend. Lifecycle: {@link #prepare()} (devices, before the lease), {@link
@@ -28,6 +31,25 @@ public interface Backend extends AutoCloseable {
    * caller).
    */
   PeerObjects objectsFor(Lease peer);
+
+  /**
+   * Routes the backend's device needs whatever the peers (udp: the cluster network through its TUN
+   * device); reconcile restores them.
+   */
+  default List<Route> baseRoutes() {
+    return List.of();
+  }
+
+  /**
+   * The whole current peer set, after every change (the backend's own forwarding table, if any;
+   * udp). Called with the sync's lock held: keep it short and never block.
+   */
+  default void peersChanged(Collection<Lease> peers) {}
+
+  /** The backend's own counters and gauges, exported by the agent. */
+  default List<BackendMetric> metrics() {
+    return List.of();
+  }
 
   @Override
   default void close() {}

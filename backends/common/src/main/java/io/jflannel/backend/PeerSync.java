@@ -91,6 +91,7 @@ public final class PeerSync {
       }
     }
     run(b);
+    backend.peersChanged(peers.values());
   }
 
   /** Level-triggered repair; returns how many objects it fixed. */
@@ -145,7 +146,14 @@ public final class PeerSync {
           });
     }
     Set<Ipv4Net> haveRoutes = new HashSet<>();
-    for (Route r : netlink.routes(Route.TABLE_MAIN)) {
+    List<Route> kernel = netlink.routes(Route.TABLE_MAIN);
+    for (Route base : backend.baseRoutes()) {
+      if (!kernel.contains(base)) {
+        LOG.info("restoring {} route {}", backend.type(), base.destination());
+        b.replaceRoute(base);
+      }
+    }
+    for (Route r : kernel) {
       Ipv4Net d = r.destination();
       if (!network.contains(d)
           || d.prefixLength() != subnetLen
@@ -169,6 +177,7 @@ public final class PeerSync {
         });
     int fixes = b.size();
     run(b);
+    backend.peersChanged(peers.values());
     if (fixes > 0) {
       repairs.addAndGet(fixes);
       LOG.info("reconcile repaired {} kernel objects", fixes);

@@ -29,7 +29,14 @@ public final class TunDevice implements AutoCloseable {
   /** TUN_F_TSO4. */
   public static final int TUN_F_TSO4 = 0x02;
 
+  /** TUN_F_TSO6. */
+  public static final int TUN_F_TSO6 = 0x04;
+
+  /** The struct virtio_net_hdr that leads every packet when IFF_VNET_HDR is set. */
+  public static final int VNET_HDR_LEN = 10;
+
   private static final long TUNSETIFF = 0x400454caL;
+  private static final long TUNSETPERSIST = 0x400454cbL;
   private static final long TUNSETOFFLOAD = 0x400454d0L;
   private static final int O_RDWR = 2;
   private static final int O_NONBLOCK = 0x800;
@@ -112,6 +119,44 @@ public final class TunDevice implements AutoCloseable {
     if (libc.ioctl(fd, TUNSETOFFLOAD, offloads) < 0) {
       throw new NetlinkException(
           "TUNSETOFFLOAD " + name + " 0x" + Integer.toHexString(offloads), LibC.errno());
+    }
+  }
+
+  /**
+   * Makes the device outlive this descriptor (TUNSETPERSIST): its address and routes survive an
+   * agent restart, and the next open attaches to it.
+   */
+  public void setPersistent(boolean persistent) {
+    if (libc.ioctl(fd, TUNSETPERSIST, persistent ? 1 : 0) < 0) {
+      throw new NetlinkException("TUNSETPERSIST " + name + " " + persistent, LibC.errno());
+    }
+  }
+
+  /** True when opened with IFF_VNET_HDR (every packet carries a virtio_net_hdr first). */
+  public boolean hasVnetHeader() {
+    return (flags & IFF_VNET_HDR) != 0;
+  }
+
+  /**
+   * Reads one packet into native memory; returns its length, or 0 if none is waiting. For Netty
+   * direct buffers: {@code read(buf.memoryAddress() + buf.writerIndex(), buf.writableBytes())}.
+   */
+  public int read(long address, int capacity) {
+    long n = libc.read(fd, address, capacity);
+    if (n < 0) {
+      int e = LibC.errno();
+      if (e == NetlinkSocket.EAGAIN) {
+        return 0;
+      }
+      throw new NetlinkException("read " + name, e);
+    }
+    return (int) n;
+  }
+
+  /** Writes one packet from native memory. */
+  public void write(long address, int length) {
+    if (libc.write(fd, address, length) < 0) {
+      throw new NetlinkException("write " + name + " (" + length + " bytes)", LibC.errno());
     }
   }
 

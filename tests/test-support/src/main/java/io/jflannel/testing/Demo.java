@@ -80,12 +80,11 @@ public final class Demo {
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + " (use --backend vxlan|host-gw, --nodes N, --once)");
+                    + " (use --backend vxlan|host-gw|udp, --nodes N, --once)");
       }
     }
-    if (!List.of("vxlan", "host-gw").contains(backend)) {
-      throw new IllegalArgumentException(
-          "--backend " + backend + ": choose vxlan or host-gw (udp is not available yet)");
+    if (!List.of("vxlan", "host-gw", "udp").contains(backend)) {
+      throw new IllegalArgumentException("--backend " + backend + ": choose vxlan, host-gw or udp");
     }
     if (nodes < 2 || nodes > 9) {
       throw new IllegalArgumentException("--nodes must be between 2 and 9");

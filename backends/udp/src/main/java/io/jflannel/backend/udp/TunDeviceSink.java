@@ -1,0 +1,44 @@
+package io.jflannel.backend.udp;
+
+import io.jflannel.netlink.NetlinkException;
+import io.jflannel.netlink.TunDevice;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes packets to the TUN device; used from the event loop only. */
+final class TunDeviceSink implements TunSink {
+  private static final Logger LOG = LoggerFactory.getLogger(TunDeviceSink.class);
+  private final TunDevice tun;
+  private final UdpStats stats;
+  private long lastLog;
+
+  TunDeviceSink(TunDevice tun, UdpStats stats) {
+    this.tun = tun;
+    this.stats = stats;
+  }
+
+  @Override
+  public boolean vnetHeader() {
+    return tun.hasVnetHeader();
+  }
+
+  @Override
+  public void write(ByteBuf packet) {
+    if (!packet.hasMemoryAddress()) {
+      throw new IllegalArgumentException("TUN writes need a direct buffer");
+    }
+    try {
+      tun.write(packet.memoryAddress() + packet.readerIndex(), packet.readableBytes());
+      stats.tunWrites.increment();
+    } catch (NetlinkException e) {
+      stats.drop(DropReason.TUN_WRITE_FAILED);
+      long now = System.nanoTime();
+      if (now - lastLog > 10_000_000_000L) {
+        lastLog = now;
+        LOG.warn(
+            "writing to {}: {} (counted; logged at most every 10 s)", tun.name(), e.getMessage());
+      }
+    }
+  }
+}
