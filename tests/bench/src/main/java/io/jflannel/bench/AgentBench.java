@@ -194,17 +194,8 @@ public final class AgentBench {
       String server = b.addContainer(bipB, 10);
       String ca = a.containers().get(0);
       String cb = b.containers().get(0);
-      for (int i = 0;
-          i < 50
-              && Cmd.run(
-                          List.of("ip", "netns", "exec", ca, "ping", "-c", "1", "-W", "1", server),
-                          5)
-                      .exit()
-                  != 0;
-          i++) {
-        Thread.sleep(100);
-      }
-      double agent = iperf(ca, cb, server);
+      Traffic.awaitPing(ca, server);
+      double agent = Traffic.iperf(ca, cb, server, 5);
       // the same kernel state by hand: stop the agents (state is kept), drop their routes, add them
       // again with ip
       a.stopAgent(false);
@@ -223,31 +214,10 @@ public final class AgentBench {
             ("ip netns exec " + b.ns() + " ip route add " + r.replace("proto 121", ""))
                 .split("\\s+"));
       }
-      double hand = iperf(ca, cb, server);
+      double hand = Traffic.iperf(ca, cb, server, 5);
       return String.format(
           "%-52s %7.2f Gbit/s  by hand %.2f Gbit/s  ratio %.0f %%",
           "iperf3 container->container " + backend, agent, hand, 100 * agent / hand);
-    }
-  }
-
-  private static double iperf(String clientNs, String serverNs, String serverIp) throws Exception {
-    Process s =
-        new ProcessBuilder("ip", "netns", "exec", serverNs, "iperf3", "-s", "-1", "-p", "5201")
-            .redirectErrorStream(true)
-            .start();
-    try {
-      Thread.sleep(300);
-      String out = Cmd.in(clientNs, "iperf3", "-c", serverIp, "-p", "5201", "-t", "5", "-J");
-      double bps =
-          new ObjectMapper()
-              .readTree(out)
-              .path("end")
-              .path("sum_received")
-              .path("bits_per_second")
-              .asDouble();
-      return bps / 1e9;
-    } finally {
-      Cmd.stop(s, true);
     }
   }
 }

@@ -15,7 +15,6 @@ public final class Node {
   public static final List<String> AGENT_JVM_FLAGS =
       List.of(
           "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
           "-Xss512k",
           "-Xmx64m",
           "-XX:MaxMetaspaceSize=64m",

@@ -1,13 +1,29 @@
 package io.jflannel.backend.udp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
 
 /** The Internet checksum (RFC 1071) over Netty buffers, eight bytes at a time. */
 final class Checksum {
   private Checksum() {}
 
-  /** The unfolded one's-complement sum of {@code len} bytes at {@code off} (words from off). */
+  /**
+   * The one's-complement sum of {@code len} bytes at {@code off} (16-bit words counted from off),
+   * folded or not: add sums, then {@link #fold} or {@link #finish}.
+   */
   static long sum(ByteBuf b, int off, int len) {
+    if (off < 0 || len < 0 || off + len > b.capacity()) {
+      throw new IndexOutOfBoundsException(
+          "checksum over " + off + "+" + len + " of a " + b.capacity() + "-byte buffer");
+    }
+    if (b.hasMemoryAddress() && b.refCnt() > 0) {
+      long native_ = sumNative(b.memoryAddress() + off, len);
+      int folded = fold(native_);
+      // RFC 1071 §2(B): a sum taken in swapped byte order is the byte-swapped sum
+      return PlatformDependent.BIG_ENDIAN_NATIVE_ORDER
+          ? folded
+          : Short.reverseBytes((short) folded) & 0xffff;
+    }
     long acc = 0;
     int i = off;
     int end = off + len;
@@ -25,6 +41,34 @@ final class Checksum {
     }
     if (i < end) {
       acc += (b.getUnsignedByte(i) << 8);
+    }
+    return acc;
+  }
+
+  /** The same in native byte order straight from memory (bounds checked by the caller). */
+  private static long sumNative(long address, int len) {
+    long acc = 0;
+    long a = address;
+    long end = address + len;
+    for (; a + 8 <= end; a += 8) {
+      long v = PlatformDependent.getLong(a);
+      acc += (v >>> 32) + (v & 0xffffffffL);
+    }
+    if (a + 4 <= end) {
+      acc += PlatformDependent.getInt(a) & 0xffffffffL;
+      a += 4;
+    }
+    if (a + 2 <= end) {
+      acc += PlatformDependent.getShort(a) & 0xffff;
+      a += 2;
+    }
+    if (a < end) {
+      // the odd last byte is the high half of a zero-padded word: in native little-endian order,
+      // its low half
+      acc +=
+          PlatformDependent.BIG_ENDIAN_NATIVE_ORDER
+              ? (PlatformDependent.getByte(a) & 0xff) << 8
+              : PlatformDependent.getByte(a) & 0xff;
     }
     return acc;
   }

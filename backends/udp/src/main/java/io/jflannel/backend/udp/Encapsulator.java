@@ -130,7 +130,10 @@ final class Encapsulator {
         || !icmp.mayAnswer(in, off, System.nanoTime())) {
       return;
     }
-    ByteBuf reply = IcmpUnreachable.build(in, off, len, own, vnet ? VnetHeader.LEN : 0, alloc);
+    // from our flannel0 address; to the host itself (which uses that address) from the network's
+    // base address: the kernel drops packets from its own address arriving on a device
+    int from = Ipv4Packet.source(in, off) == own ? network.address().value() : own;
+    ByteBuf reply = IcmpUnreachable.build(in, off, len, from, vnet ? VnetHeader.LEN : 0, alloc);
     try {
       tun.write(reply);
       stats.icmpSent.increment();

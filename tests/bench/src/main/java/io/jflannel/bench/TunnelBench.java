@@ -1,0 +1,76 @@
+package io.jflannel.bench;
+
+import io.jflannel.testing.NetnsCluster;
+import io.jflannel.testing.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data path of each backend side by side, in one run on the same two-node fixture: iperf3 TCP
+ * throughput and sockperf TCP request/response round trips between containers on different nodes,
+ * for host-gw, vxlan, and udp with and without offloads. Prints a table with ratios.
+ */
+public final class TunnelBench {
+  private TunnelBench() {}
+
+  /** Entry point: {@code [agent-jar [iperf-seconds]]}. */
+  public static void main(String[] args) throws Exception {
+    Path jar =
+        Path.of(args.length > 0 ? args[0] : "agent/target/jflannel-agent-0.1.0-SNAPSHOT-all.jar")
+            .toAbsolutePath();
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    Map<String, String> backends = new LinkedHashMap<>();
+    backends.put("host-gw", "{\"Type\":\"host-gw\"}");
+    backends.put("vxlan", "{\"Type\":\"vxlan\"}");
+    backends.put("udp, offloads on", "{\"Type\":\"udp\"}");
+    backends.put("udp, offloads off", "{\"Type\":\"udp\",\"Offloads\":false}");
+    Map<String, double[]> results = new LinkedHashMap<>();
+    for (var e : backends.entrySet()) {
+      results.put(e.getKey(), measure(jar, e.getValue(), seconds));
+      System.err.printf("measured %s%n", e.getKey());
+    }
+    double hostGw = results.get("host-gw")[0];
+    double vxlan = results.get("vxlan")[0];
+    List<String> rows = new ArrayList<>();
+    rows.add(
+        String.format(
+            "%-20s %12s %10s %10s %14s %14s",
+            "backend", "TCP Gbit/s", "vs host-gw", "vs vxlan", "RR p50 µs", "RR p99 µs"));
+    results.forEach(
+        (name, r) ->
+            rows.add(
+                String.format(
+                    "%-20s %12.2f %9.0f%% %9.0f%% %14.1f %14.1f",
+                    name, r[0], 100 * r[0] / hostGw, 100 * r[0] / vxlan, r[1], r[2])));
+    System.out.println();
+    System.out.printf(
+        "container -> container across two netns nodes, iperf3 -t %d, sockperf ping-pong --tcp -m 64"
+            + " -t 3 (round trips)%n",
+        seconds);
+    rows.forEach(System.out::println);
+  }
+
+  /** {Gbit/s, RR p50 µs, RR p99 µs} for one backend config. */
+  private static double[] measure(Path jar, String backend, int seconds) throws Exception {
+    try (NetnsCluster c =
+        new NetnsCluster(2, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backend + "}")) {
+      Node a = c.nodes().get(0);
+      Node b = c.nodes().get(1);
+      a.startAgent();
+      b.startAgent();
+      String bipA = a.awaitSubnet(30_000);
+      String bipB = b.awaitSubnet(30_000);
+      a.addContainer(bipA, 10);
+      String server = b.addContainer(bipB, 10);
+      String ca = a.containers().get(0);
+      String cb = b.containers().get(0);
+      Traffic.awaitPing(ca, server);
+      double gbps = Traffic.iperf(ca, cb, server, seconds);
+      double[] rr = Traffic.rr(ca, cb, server, 3);
+      return new double[] {gbps, rr[0], rr[1]};
+    }
+  }
+}
