@@ -8,8 +8,10 @@ enum DropReason {
   NOT_OUR_SUBNET,
   /** A packet from TUN for a cluster address no lease owns (answered with ICMP net unreachable). */
   NO_PEER,
-  /** Not an IPv4 packet, or lengths that do not add up. */
+  /** Lengths or headers that do not add up. */
   MALFORMED,
+  /** Not IPv4 (e.g. IPv6 the kernel sends on the TUN device): only IPv4 is tunnelled. */
+  NOT_IPV4,
   /** A TUN offload we did not ask for (only TCPv4 segmentation is enabled). */
   UNSUPPORTED_OFFLOAD,
   /** The UDP socket refused a send. */

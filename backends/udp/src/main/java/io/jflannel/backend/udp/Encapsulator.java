@@ -65,7 +65,8 @@ final class Encapsulator {
       len -= VnetHeader.LEN;
     }
     if (!Ipv4Packet.isIpv4(in, off, len)) {
-      stats.drop(DropReason.MALFORMED);
+      boolean v4 = len > 0 && (in.getByte(off) & 0xf0) == 0x40;
+      stats.drop(v4 ? DropReason.MALFORMED : DropReason.NOT_IPV4);
       return;
     }
     len = Ipv4Packet.totalLength(in, off);
@@ -130,9 +131,9 @@ final class Encapsulator {
         || !icmp.mayAnswer(in, off, System.nanoTime())) {
       return;
     }
-    // from our flannel0 address; to the host itself (which uses that address) from the network's
-    // base address: the kernel drops packets from its own address arriving on a device
-    int from = Ipv4Packet.source(in, off) == own ? network.address().value() : own;
+    // from the cluster network's base address: a local one (flannel0's) would be dropped by the
+    // kernel as a martian when it comes back in through flannel0
+    int from = network.address().value();
     ByteBuf reply = IcmpUnreachable.build(in, off, len, from, vnet ? VnetHeader.LEN : 0, alloc);
     try {
       tun.write(reply);

@@ -11,6 +11,7 @@ import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
 import io.jflannel.netlink.Route;
+import io.jflannel.netlink.Sysctl;
 import io.jflannel.netlink.TunDevice;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -18,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -79,6 +81,11 @@ final class UdpBackend implements Backend {
     device = nl.link(name).orElseThrow(() -> new IllegalStateException(name + " vanished"));
     if (device.mtu() != mtu()) {
       nl.setMtu(device.index(), mtu());
+    }
+    try {
+      Sysctl.set("net/ipv6/conf/" + name + "/disable_ipv6", "1"); // IPv4 only: no RS/MLD noise
+    } catch (UncheckedIOException e) {
+      LOG.debug("{}: IPv6 left on ({})", name, e.getMessage());
     }
     boolean offloads = tun.hasVnetHeader();
     boolean gso = offloads && EpollDatagramChannel.isSegmentedDatagramPacketSupported();

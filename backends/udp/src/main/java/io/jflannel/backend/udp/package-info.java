@@ -19,9 +19,9 @@
  *
  * <p>Dropped and counted ({@code jflannel_udp_drops_total{reason}}): datagrams from anyone but a
  * peer's PublicIP:port ({@code unknown_source}), inner destinations outside our subnet ({@code
- * not_our_subnet}), malformed packets. Packets for a cluster address no lease owns are answered
- * with ICMP net unreachable (as flannel does), at most 100 a second, and counted as {@code
- * no_peer}.
+ * not_our_subnet}), malformed packets and anything but IPv4 ({@code not_ipv4}). Packets for a
+ * cluster address no lease owns are answered with ICMP net unreachable (as flannel does), at most
+ * 100 a second, and counted as {@code no_peer}.
  *
  * <p>Kernel objects: {@code flannel0} (persistent TUN, MTU ext−28, address {@code <own
  * subnet>.0/32}) and one route for the cluster network through it, restored by reconcile. The

@@ -155,7 +155,7 @@ class TransmitPathTest {
     ByteBuf r = Unpooled.wrappedBuffer(tun.packets().get(0)).skipBytes(VnetHeader.LEN);
     int off = r.readerIndex();
     assertThat(Ipv4Packet.protocol(r, off)).isEqualTo(Ipv4Packet.PROTO_ICMP);
-    assertThat(Ipv4Packet.source(r, off)).isEqualTo(Ipv4Address.parse("10.244.1.0").value());
+    assertThat(Ipv4Packet.source(r, off)).isEqualTo(Ipv4Address.parse("10.244.0.0").value());
     assertThat(Ipv4Packet.destination(r, off)).isEqualTo(A);
     assertThat((int) r.getUnsignedByte(off + 20)).as("type").isEqualTo(3);
     assertThat((int) r.getUnsignedByte(off + 21)).as("code: net unreachable").isEqualTo(0);
@@ -177,7 +177,7 @@ class TransmitPathTest {
     assertThat((Object) ch.readOutbound()).isNull();
     assertThat(tun.packets()).isEmpty();
     assertThat(stats.drops(DropReason.NO_PEER)).isEqualTo(1);
-    assertThat(stats.drops(DropReason.MALFORMED)).isEqualTo(1);
+    assertThat(stats.drops(DropReason.NOT_IPV4)).isEqualTo(1);
     p.release();
     garbage.release();
   }
