@@ -68,21 +68,13 @@ public interface LibC {
   @SaveError
   long write(int fd, ByteBuffer buf, long len);
 
-  /** read(2) into native memory at {@code address} (a Netty direct buffer's memoryAddress). */
-  @SaveError
-  long read(int fd, long address, long len);
-
   /** write(2) from native memory at {@code address}. */
   @SaveError
   long write(int fd, long address, long len);
 
-  /** poll(2) over an array of struct pollfd (8 bytes each). */
+  /** dup3(2). */
   @SaveError
-  int poll(ByteBuffer fds, long nfds, int timeoutMillis);
-
-  /** eventfd(2). */
-  @SaveError
-  int eventfd(int initval, int flags);
+  int dup3(int oldfd, int newfd, int flags);
 
   /** strerror(3). */
   String strerror(int errno);

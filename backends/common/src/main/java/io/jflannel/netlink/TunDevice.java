@@ -137,22 +137,6 @@ public final class TunDevice implements AutoCloseable {
     return (flags & IFF_VNET_HDR) != 0;
   }
 
-  /**
-   * Reads one packet into native memory; returns its length, or 0 if none is waiting. For Netty
-   * direct buffers: {@code read(buf.memoryAddress() + buf.writerIndex(), buf.writableBytes())}.
-   */
-  public int read(long address, int capacity) {
-    long n = libc.read(fd, address, capacity);
-    if (n < 0) {
-      int e = LibC.errno();
-      if (e == NetlinkSocket.EAGAIN) {
-        return 0;
-      }
-      throw new NetlinkException("read " + name, e);
-    }
-    return (int) n;
-  }
-
   /** Writes one packet from native memory. */
   public void write(long address, int length) {
     if (libc.write(fd, address, length) < 0) {

@@ -16,6 +16,8 @@ enum DropReason {
   UNSUPPORTED_OFFLOAD,
   /** The UDP socket refused a send. */
   SEND_FAILED,
+  /** Reading the TUN device failed. */
+  TUN_READ_FAILED,
   /** The TUN device refused a write. */
   TUN_WRITE_FAILED;
 

@@ -19,6 +19,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollTunChannel;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -47,8 +48,7 @@ final class UdpBackend implements Backend {
   private EpollEventLoopGroup group;
   private Channel channel;
   private UdpTunnelHandler handler;
-  private TunReader reader;
-  private boolean readerStarted;
+  private EpollTunChannel tunChannel;
 
   UdpBackend(BackendContext ctx) {
     this.ctx = ctx;
@@ -93,12 +93,20 @@ final class UdpBackend implements Backend {
     group = new EpollEventLoopGroup(1, (ThreadFactory) r -> daemon(r, "jflannel-udp"));
     handler =
         new UdpTunnelHandler(
-            sink, new TcpCoalescer(alloc), () -> table, port, stats, this::wakeReader);
+            sink,
+            new TcpCoalescer(alloc),
+            () -> table,
+            port,
+            stats,
+            () -> TunToUdpHandler.resume(tunChannel, channel));
     channel = UdpChannels.bind(group, handler, ctx.ext().address(), port, offloads);
     Encapsulator enc =
         new Encapsulator(
             sink, gso, ctx.config().network(), () -> table, () -> ownAddress, stats, alloc);
-    reader = new TunReader(tun, new TunForwarder(enc, channel, this::wakeReader), stats, alloc);
+    tunChannel = new EpollTunChannel(tun.fd(), VnetHeader.LEN + 65_536);
+    tunChannel.config().setAutoRead(false); // until start(): our subnet is known then
+    tunChannel.pipeline().addLast(new TunToUdpHandler(enc, channel, stats));
+    channel.eventLoop().register(tunChannel).syncUninterruptibly();
     LOG.info(
         "udp backend: {} (mtu {}) <-> UDP {}:{}; offloads {}",
         name,
@@ -109,13 +117,6 @@ final class UdpBackend implements Backend {
             ? "on (TUN checksum+TSO4, UDP GSO " + (gso ? "on" : "unsupported") + ", UDP GRO on)"
             : "off: " + why);
     return LeaseAttrs.of(ctx.ext().publicIp(), "udp", null);
-  }
-
-  private void wakeReader() {
-    TunReader r = reader;
-    if (r != null) {
-      r.wakeup();
-    }
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -138,10 +139,7 @@ final class UdpBackend implements Backend {
     ownSubnet = own.subnet();
     ownAddress = own.subnet().address().value();
     handler.ownSubnet(own.subnet());
-    if (!readerStarted) {
-      readerStarted = true; // start() runs again when an offline start is taken over
-      reader.start();
-    }
+    tunChannel.config().setAutoRead(true); // again when an offline start is taken over: no-op
   }
 
   @Override
@@ -178,17 +176,17 @@ final class UdpBackend implements Backend {
 
   @Override
   public void close() {
-    if (reader != null) {
-      reader.close();
+    if (tunChannel != null) {
+      tunChannel.close().awaitUninterruptibly(200);
+    }
+    if (tun != null) {
+      tun.close(); // the device persists, with its address and route, for the next start
     }
     if (channel != null) {
       channel.close().awaitUninterruptibly(200);
     }
     if (group != null) {
       group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
-    }
-    if (tun != null) {
-      tun.close(); // the device persists, with its address and route, until the next start
     }
   }
 }

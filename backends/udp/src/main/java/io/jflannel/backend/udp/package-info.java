@@ -2,12 +2,14 @@
  * udp: our own userspace encapsulation, TUN device to Netty epoll UDP socket and back.
  *
  * <p>Packet path: a container on node A sends to 10.244.3.5; node A's route {@code 10.244.0.0/16
- * dev flannel0 proto 121} hands it to the TUN device {@code flannel0}; the reader thread ({@link
- * io.jflannel.backend.udp.TunReader}) wakes from poll(2), reads it, looks 10.244.3.0/24 up in the
- * lock-free peer table and sends the IP packet as the whole payload of a UDP datagram to B's
- * PublicIP:8285 — flannel's udp wire format, so jflanneld and flanneld nodes interoperate. Node B's
- * event loop receives it, checks the sender is a peer's PublicIP on our port and the inner
- * destination is inside B's subnet, and writes it to B's flannel0; B routes it to its cni0.
+ * dev flannel0 proto 121} hands it to the TUN device {@code flannel0}; its descriptor sits on the
+ * Netty epoll event loop beside the UDP socket ({@link io.netty.channel.epoll.EpollTunChannel}), so
+ * the one event-loop thread wakes, reads it ({@link io.jflannel.backend.udp.TunToUdpHandler}),
+ * looks 10.244.3.0/24 up in the lock-free peer table and sends the IP packet as the whole payload
+ * of a UDP datagram to B's PublicIP:8285 — flannel's udp wire format, so jflanneld and flanneld
+ * nodes interoperate. Node B's event loop receives it, checks the sender is a peer's PublicIP on
+ * our port and the inner destination is inside B's subnet, and writes it to B's flannel0; B routes
+ * it to its cni0.
  *
  * <p>Offloads (Backend {@code "Offloads"}, default true when available): flannel0 is opened with
  * IFF_VNET_HDR and TUNSETOFFLOAD(CSUM|TSO4), so TCP leaves the kernel as 64 KB super-packets; they

@@ -30,52 +30,51 @@ class TransmitPathTest {
           24,
           8285);
   final UdpStats stats = new UdpStats();
-  final EmbeddedChannel ch = new EmbeddedChannel();
+  final EmbeddedChannel ch = new EmbeddedChannel(); // the UDP side
+  EmbeddedChannel tunCh;
   RecordingTunSink tun;
 
-  TunForwarder forwarder(boolean vnet, boolean gso) {
+  /** The TUN side: packets written inbound are what TUN hands over. */
+  void forwarder(boolean vnet, boolean gso) {
     tun = new RecordingTunSink(vnet);
     int own = Ipv4Address.parse("10.244.1.0").value();
     Encapsulator e =
         new Encapsulator(
             tun, gso, NETWORK, () -> table, () -> own, stats, ByteBufAllocator.DEFAULT);
-    return new TunForwarder(e, ch, () -> {});
+    tunCh = new EmbeddedChannel(new TunToUdpHandler(e, ch, stats));
   }
 
   @AfterEach
   void close() {
     ch.finishAndReleaseAll();
+    tunCh.finishAndReleaseAll();
   }
 
   @Test
   void plainPacketBecomesTheWholePayloadOfADatagramToThePeer() {
-    TunForwarder f = forwarder(false, false);
+    forwarder(false, false);
     ByteBuf p = TestPackets.tcp(A, B, 1, 0x18, TestPackets.payload(100, 1), false);
     byte[] sent = io.netty.buffer.ByteBufUtil.getBytes(p);
-    f.forward(p);
-    f.flush();
+    tunCh.writeInbound(p);
     DatagramPacket d = ch.readOutbound();
     assertThat(d.recipient()).isEqualTo(new InetSocketAddress("198.18.0.12", 8285));
     assertThat(io.netty.buffer.ByteBufUtil.getBytes(d.content())).isEqualTo(sent);
     d.release();
-    p.release();
     assertThat(stats.txPackets.sum()).isEqualTo(1);
     assertThat(stats.txBytes.sum()).isEqualTo(sent.length);
   }
 
   @Test
   void partialChecksumIsCompleted() {
-    TunForwarder f = forwarder(true, true);
+    forwarder(true, true);
     ByteBuf p = TestPackets.tcp(A, B, 1, 0x18, TestPackets.payload(333, 2), true);
     int len = p.readableBytes();
     ByteBuf in = TestPackets.withVnet(new VnetHeader(VnetHeader.NEEDS_CSUM, 0, 0, 0, 20, 16), p);
-    f.forward(in);
-    f.flush();
+    tunCh.writeInbound(in);
     DatagramPacket d = ch.readOutbound();
     assertThat(d.content().readableBytes()).isEqualTo(len);
     assertThat(Checksum.transportValid(d.content(), 0, len)).isTrue();
     d.release();
-    in.release();
   }
 
   @Test
@@ -89,16 +88,14 @@ class TransmitPathTest {
   }
 
   void checkSegmentation(boolean gso) {
-    TunForwarder f = forwarder(true, gso);
+    forwarder(true, gso);
     byte[] data = TestPackets.payload(30_000, 3);
     int mss = 1420;
     ByteBuf p = TestPackets.tcp(A, B, 4_294_960_000L, 0x18, data, true); // seq wraps
     ByteBuf in =
         TestPackets.withVnet(
             new VnetHeader(VnetHeader.NEEDS_CSUM, VnetHeader.GSO_TCPV4, 52, mss, 20, 16), p);
-    f.forward(in);
-    f.flush();
-    in.release();
+    tunCh.writeInbound(in);
     List<ByteBuf> segments = new ArrayList<>();
     Object o;
     while ((o = ch.readOutbound()) != null) {
@@ -142,13 +139,11 @@ class TransmitPathTest {
 
   @Test
   void unknownClusterDestinationGetsIcmpNetUnreachableAndIsCounted() {
-    TunForwarder f = forwarder(true, true);
+    forwarder(true, true);
     int unknown = Ipv4Address.parse("10.244.9.9").value();
     ByteBuf p = TestPackets.tcp(A, unknown, 1, 0x02, new byte[0], false);
     ByteBuf in = TestPackets.withVnet(VnetHeader.NONE, p);
-    f.forward(in);
-    f.flush();
-    in.release();
+    tunCh.writeInbound(in);
     assertThat((Object) ch.readOutbound()).isNull();
     assertThat(stats.drops(DropReason.NO_PEER)).isEqualTo(1);
     assertThat(tun.packets()).hasSize(1);
@@ -167,18 +162,16 @@ class TransmitPathTest {
 
   @Test
   void destinationsOutsideTheClusterAndGarbageAreDroppedWithoutAnswer() {
-    TunForwarder f = forwarder(false, false);
+    forwarder(false, false);
     ByteBuf p =
         TestPackets.tcp(A, Ipv4Address.parse("198.18.0.99").value(), 1, 0x02, new byte[0], false);
-    f.forward(p);
     ByteBuf garbage = Unpooled.directBuffer(8).writeLong(0x6000000000000000L); // IPv6-ish
-    f.forward(garbage);
-    f.flush();
+    tunCh.writeInbound(p, garbage);
     assertThat((Object) ch.readOutbound()).isNull();
     assertThat(tun.packets()).isEmpty();
     assertThat(stats.drops(DropReason.NO_PEER)).isEqualTo(1);
     assertThat(stats.drops(DropReason.NOT_IPV4)).isEqualTo(1);
-    p.release();
-    garbage.release();
+    assertThat(p.refCnt()).as("released").isZero();
+    assertThat(garbage.refCnt()).as("released").isZero();
   }
 }
