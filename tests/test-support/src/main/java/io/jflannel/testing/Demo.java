@@ -24,6 +24,7 @@ public final class Demo {
   private String backend = "vxlan";
   private int nodes = 3;
   private boolean once;
+  private String etcd; // an external etcd, or null for our own
   private Path jar;
 
   Demo(PrintStream out) {
@@ -73,14 +74,12 @@ public final class Demo {
         case "--backend" -> backend = value(args, ++i);
         case "--nodes" -> nodes = parseInt(value(args, ++i));
         case "--once" -> once = true;
-        case "--etcd-endpoints" ->
-            throw new IllegalArgumentException(
-                "--etcd-endpoints: an external etcd is not supported by the demo yet (node namespaces cannot reach the root namespace's etcd); the demo runs its own");
+        case "--etcd-endpoints" -> etcd = EtcdBridge.check(value(args, ++i));
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + " (use --backend vxlan|host-gw|udp, --nodes N, --once)");
+                    + " (use --backend vxlan|host-gw|udp, --nodes N, --once, --etcd-endpoints http://HOST:PORT)");
       }
     }
     if (!List.of("vxlan", "host-gw", "udp").contains(backend)) {
@@ -120,7 +119,14 @@ public final class Demo {
         new NetnsCluster(
             nodes,
             jar,
-            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"" + backend + "\"}}")) {
+            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"" + backend + "\"}}",
+            etcd)) {
+      if (etcd != null) {
+        out.printf(
+            "      etcd: yours at %s, reached through a unix-socket bridge; keys under %s, deleted at"
+                + " the end%n",
+            etcd, c.etcdPrefix());
+      }
       CountDownLatch stop = new CountDownLatch(1);
       Thread hook =
           new Thread(
@@ -239,6 +245,19 @@ public final class Demo {
           .filter(l -> l.startsWith(mac))
           .forEach(
               l -> out.println("      fdb:       " + l.strip() + "   (UDP 8472 to that node)"));
+    }
+    if (backend.equals("udp")) {
+      String prefix = to.substring(0, to.lastIndexOf('.') + 1);
+      for (Node peer : c.nodes()) {
+        String env = Cmd.in(peer.ns(), "cat", peer.subnetFile().toString());
+        if (env.contains("FLANNEL_SUBNET=" + prefix)) {
+          out.printf(
+              "      flannel0 is a TUN device: jflanneld reads the packet, finds %s0/24 at %s in"
+                  + " its table (from the lease)%n      and sends it as the whole payload of a UDP"
+                  + " datagram %s:8285 -> %s:8285; %s writes it to its flannel0%n",
+              prefix, peer.address(), n.address(), peer.address(), peer.ns());
+        }
+      }
     }
   }
 }

@@ -28,11 +28,28 @@ public final class NetnsCluster implements AutoCloseable {
   private final Path agentJar;
   private final List<String> namespaces = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
+  private final String externalEtcd;
+  private final String etcdPrefix;
   private Process etcd;
+  private EtcdBridge bridge;
 
   /** Builds the topology (no agents yet) and starts etcd with the given network config. */
   public NetnsCluster(int nodeCount, Path agentJar, String networkConfig) throws IOException {
+    this(nodeCount, agentJar, networkConfig, null);
+  }
+
+  /**
+   * The same on an existing etcd ({@code http://host:port}, reached from the root namespace)
+   * instead of one of our own: 198.18.0.250:2379 forwards to it through a unix socket (socat, no
+   * route between the namespaces), and the cluster's keys live under a prefix of this run, deleted
+   * on close.
+   */
+  public NetnsCluster(int nodeCount, Path agentJar, String networkConfig, String externalEtcd)
+      throws IOException {
     this.agentJar = agentJar;
+    this.externalEtcd = externalEtcd == null ? null : EtcdBridge.check(externalEtcd);
+    this.etcdPrefix =
+        externalEtcd == null ? "/coreos.com/network" : "/jflannel-demo-" + prefix + "/network";
     if (!Files.isRegularFile(agentJar)) {
       throw new IllegalStateException(
           "agent jar not found: " + agentJar + " (mvn package builds it)");
@@ -93,11 +110,21 @@ public final class NetnsCluster implements AutoCloseable {
 
   private void startEtcd(String config) throws IOException {
     startEtcd();
-    etcdctl("put", "/coreos.com/network/config", config);
+    etcdctl("put", etcdPrefix + "/config", config);
   }
 
-  /** Starts (or restarts, keeping its data) the etcd member and waits until it is healthy. */
+  /**
+   * Starts (or restarts, keeping its data) the etcd member — or the bridge to the external etcd —
+   * and waits until it is healthy.
+   */
   public void startEtcd() throws IOException {
+    if (externalEtcd != null) {
+      bridge =
+          EtcdBridge.start(
+              prefix + "etcd", dir.resolve("etcd.sock"), externalEtcd, dir.resolve("etcd.log"));
+      awaitEtcd();
+      return;
+    }
     Path data = dir.resolve("etcd");
     etcd =
         new ProcessBuilder(
@@ -123,6 +150,10 @@ public final class NetnsCluster implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
             .start();
+    awaitEtcd();
+  }
+
+  private void awaitEtcd() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (Cmd.run(
                 List.of(
@@ -138,17 +169,28 @@ public final class NetnsCluster implements AutoCloseable {
                 10)
             .exit()
         != 0) {
-      if (System.nanoTime() > deadline || !etcd.isAlive()) {
+      if (System.nanoTime() > deadline || !(bridge != null ? bridge.isAlive() : etcd.isAlive())) {
         throw new IllegalStateException(
-            "etcd did not become healthy; log: " + dir.resolve("etcd.log"));
+            (externalEtcd == null ? "etcd" : "the etcd at " + externalEtcd)
+                + " did not become healthy; log: "
+                + dir.resolve("etcd.log"));
       }
       sleep(200);
     }
   }
 
-  /** Stops the etcd member (SIGKILL: an outage, not a clean leave). */
+  /** Stops the etcd member, or the bridge to it (SIGKILL: an outage, not a clean leave). */
   public void stopEtcd() throws InterruptedException {
-    etcd.destroyForcibly().waitFor();
+    if (bridge != null) {
+      bridge.stop();
+    } else {
+      etcd.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The etcd prefix of this cluster's keys ({@code /coreos.com/network} unless external). */
+  public String etcdPrefix() {
+    return etcdPrefix;
   }
 
   /** Runs etcdctl (v3 API) against the cluster's etcd. */
@@ -183,6 +225,7 @@ public final class NetnsCluster implements AutoCloseable {
                 "io.jflannel.ctl.Jflanctl"));
     cmd.addAll(List.of(args));
     cmd.add("--etcd-endpoints=" + ETCD);
+    cmd.add("--etcd-prefix=" + etcdPrefix);
     Cmd.Result r = Cmd.run(cmd, 60);
     if (r.exit() != 0) {
       throw new IllegalStateException(
@@ -228,7 +271,25 @@ public final class NetnsCluster implements AutoCloseable {
     for (Node n : nodes) {
       n.stopAgent(true);
     }
+    if (bridge != null && bridge.isAlive()) {
+      Cmd.run(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              prefix + "etcd",
+              "etcdctl",
+              "--endpoints",
+              ETCD,
+              "del",
+              "--prefix",
+              etcdPrefix.substring(0, etcdPrefix.lastIndexOf('/') + 1)),
+          30);
+    }
     Cmd.stop(etcd, false);
+    if (bridge != null) {
+      bridge.stop();
+    }
     for (String n : namespaces) {
       Cmd.run(List.of("ip", "netns", "del", n), 30);
     }

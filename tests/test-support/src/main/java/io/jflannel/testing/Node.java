@@ -68,6 +68,7 @@ public final class Node {
     starts++;
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("--etcd-endpoints", NetnsCluster.ETCD);
+    flags.put("--etcd-prefix", cluster.etcdPrefix());
     flags.put("--iface", "eth0");
     flags.put("--ip-masq", "true");
     flags.put("--subnet-file", subnetFile().toString());
