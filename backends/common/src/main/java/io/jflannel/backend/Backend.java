@@ -2,6 +2,7 @@ package io.jflannel.backend;
 
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Route;
 import java.util.Collection;
 import java.util.List;
@@ -37,6 +38,14 @@ public interface Backend extends AutoCloseable {
    * device); reconcile restores them.
    */
   default List<Route> baseRoutes() {
+    return List.of();
+  }
+
+  /**
+   * Addresses the backend's device must carry (vxlan, udp: our subnet's .0/32); reconcile restores
+   * them.
+   */
+  default List<Address> deviceAddresses() {
     return List.of();
   }
 

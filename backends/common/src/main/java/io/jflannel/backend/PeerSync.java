@@ -3,6 +3,7 @@ package io.jflannel.backend;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Batch;
 import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.Neighbour;
@@ -96,6 +97,36 @@ public final class PeerSync {
 
   /** Level-triggered repair; returns how many objects it fixed. */
   public synchronized int reconcile() {
+    List<Drift> drift = plan();
+    Batch b = netlink.batch();
+    for (Drift d : drift) {
+      if (d.want() instanceof Address a) {
+        restoreAddress(a);
+      } else if (d.have() instanceof Address a) {
+        removeAddress(a);
+      } else if (d.want() != null) {
+        replace(b, d.want());
+      } else {
+        delete(b, d.have());
+      }
+    }
+    int fixes = drift.size();
+    run(b);
+    backend.peersChanged(peers.values());
+    if (fixes > 0) {
+      repairs.addAndGet(fixes);
+      LOG.info("reconcile repaired {} kernel objects", fixes);
+    }
+    return fixes; // run() has counted the objects
+  }
+
+  /** What reconcile would repair now, without repairing it. */
+  public synchronized List<Drift> diff() {
+    return plan();
+  }
+
+  /** Compares what the peers need with the kernel; refreshes {@code programmed}. */
+  private List<Drift> plan() {
     programmed.clear();
     Map<Ipv4Net, Route> wantRoutes = new HashMap<>();
     Map<String, Neighbour> wantNeigh = new HashMap<>();
@@ -110,7 +141,14 @@ public final class PeerSync {
       o.neighbours().forEach(n -> wantNeigh.put(n.ifindex() + " " + n.address(), n));
       o.fdb().forEach(f -> wantFdb.put(f.ifindex() + " " + f.mac() + " " + f.destination(), f));
     }
-    Batch b = netlink.batch();
+    List<Drift> drift = new ArrayList<>();
+    for (Address a : backend.deviceAddresses()) {
+      List<Address> have = netlink.addresses(a.ifindex());
+      if (!have.contains(a)) {
+        drift.add(Drift.missing(a));
+      }
+      have.stream().filter(h -> !h.equals(a)).forEach(h -> drift.add(Drift.extra(h)));
+    }
     int dev = backend.deviceIndex();
     if (dev != 0) {
       Set<String> have = new HashSet<>();
@@ -119,15 +157,15 @@ public final class PeerSync {
         have.add(k);
         Neighbour want = wantNeigh.get(k);
         if (want == null && network.contains(n.address())) {
-          b.deleteNeighbour(n);
+          drift.add(Drift.extra(n));
         } else if (want != null && !want.equals(n)) {
-          b.replaceNeighbour(want);
+          drift.add(Drift.wrong(want, n));
         }
       }
       wantNeigh.forEach(
           (k, n) -> {
             if (!have.contains(k)) {
-              b.replaceNeighbour(n);
+              drift.add(Drift.missing(n));
             }
           });
       Set<String> haveFdb = new HashSet<>();
@@ -135,22 +173,21 @@ public final class PeerSync {
         String k = f.ifindex() + " " + f.mac() + " " + f.destination();
         haveFdb.add(k);
         if (!wantFdb.containsKey(k)) {
-          b.deleteFdb(f);
+          drift.add(Drift.extra(f));
         }
       }
       wantFdb.forEach(
           (k, f) -> {
             if (!haveFdb.contains(k)) {
-              b.replaceFdb(f);
+              drift.add(Drift.missing(f));
             }
           });
     }
-    Set<Ipv4Net> haveRoutes = new HashSet<>();
+    Map<Ipv4Net, Route> haveRoutes = new HashMap<>();
     List<Route> kernel = netlink.routes(Route.TABLE_MAIN);
     for (Route base : backend.baseRoutes()) {
       if (!kernel.contains(base)) {
-        LOG.info("restoring {} route {}", backend.type(), base.destination());
-        b.replaceRoute(base);
+        drift.add(Drift.missing(base));
       }
     }
     for (Route r : kernel) {
@@ -163,26 +200,61 @@ public final class PeerSync {
       }
       Route want = wantRoutes.get(d);
       if (want == null) {
-        LOG.info("removing stale route {} via {} (no lease explains it)", d, r.gateway());
-        b.deleteRoute(r);
-      } else if (want.equals(r)) {
-        haveRoutes.add(d);
+        drift.add(Drift.extra(r));
+      } else {
+        haveRoutes.put(d, r);
       }
     }
     wantRoutes.forEach(
         (d, r) -> {
-          if (!haveRoutes.contains(d)) {
-            b.replaceRoute(r);
+          Route have = haveRoutes.get(d);
+          if (have == null) {
+            drift.add(Drift.missing(r));
+          } else if (!have.equals(r)) {
+            drift.add(Drift.wrong(r, have));
           }
         });
-    int fixes = b.size();
-    run(b);
-    backend.peersChanged(peers.values());
-    if (fixes > 0) {
-      repairs.addAndGet(fixes);
-      LOG.info("reconcile repaired {} kernel objects", fixes);
+    return drift;
+  }
+
+  private void restoreAddress(Address want) {
+    try {
+      netlink.replaceAddress(want);
+    } catch (NetlinkException e) {
+      errors.incrementAndGet();
+      LOG.warn("restoring address {}: {}", want, e.getMessage());
     }
-    return fixes; // run() has counted the objects
+  }
+
+  private void removeAddress(Address extra) {
+    try {
+      netlink.deleteAddress(extra);
+    } catch (NetlinkException e) {
+      errors.incrementAndGet();
+      LOG.warn("removing address {}: {}", extra, e.getMessage());
+    }
+  }
+
+  private static void replace(Batch b, Object o) {
+    if (o instanceof Route r) {
+      b.replaceRoute(r);
+    } else if (o instanceof Neighbour n) {
+      b.replaceNeighbour(n);
+    } else if (o instanceof FdbEntry f) {
+      b.replaceFdb(f);
+    }
+  }
+
+  private static void delete(Batch b, Object o) {
+    if (o instanceof Route r) {
+      LOG.info(
+          "removing stale route {} via {} (no lease explains it)", r.destination(), r.gateway());
+      b.deleteRoute(r);
+    } else if (o instanceof Neighbour n) {
+      b.deleteNeighbour(n);
+    } else if (o instanceof FdbEntry f) {
+      b.deleteFdb(f);
+    }
   }
 
   private PeerObjects objects(Lease l) {

@@ -143,6 +143,14 @@ final class UdpBackend implements Backend {
   }
 
   @Override
+  public List<Address> deviceAddresses() {
+    Ipv4Net subnet = ownSubnet;
+    return subnet == null || device == null
+        ? List.of()
+        : List.of(new Address(device.index(), subnet.address(), 32));
+  }
+
+  @Override
   public int deviceIndex() {
     return 0; // no neighbours or FDB entries on a TUN device
   }

@@ -7,6 +7,7 @@ import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.MacAddress;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
@@ -33,6 +34,7 @@ final class VxlanBackend implements Backend {
   private final String name;
   private Link device;
   private MacAddress mac;
+  private volatile Ipv4Net ownSubnet;
 
   VxlanBackend(BackendContext ctx) {
     this.ctx = ctx;
@@ -100,6 +102,15 @@ final class VxlanBackend implements Backend {
     }
     nl.replaceAddress(a);
     nl.setUp(device.index(), true);
+    ownSubnet = own.subnet();
+  }
+
+  @Override
+  public List<Address> deviceAddresses() {
+    Ipv4Net subnet = ownSubnet;
+    return subnet == null || device == null
+        ? List.of()
+        : List.of(new Address(device.index(), subnet.address(), 32));
   }
 
   @Override

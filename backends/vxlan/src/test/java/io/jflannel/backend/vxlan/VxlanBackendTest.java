@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.Drift;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.Lease;
@@ -15,6 +16,7 @@ import io.jflannel.lease.NetworkConfig;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.MacAddress;
+import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.LinkSpec;
@@ -166,8 +168,27 @@ class VxlanBackendTest {
             ext.link().index(),
             false);
     nl.replaceRoute(foreign);
-    assertThat(sync.reconcile()).isEqualTo(2);
+    Neighbour n = nl.neighbours(b.deviceIndex()).get(0);
+    Neighbour wrongMac =
+        Neighbour.permanent(n.ifindex(), n.address(), MacAddress.parse("aa:bb:cc:00:00:99"));
+    nl.replaceNeighbour(wrongMac);
+    Address a = nl.addresses(b.deviceIndex()).get(0);
+    nl.deleteAddress(a);
+    List<Drift> drift = sync.diff();
+    assertThat(drift)
+        .containsExactlyInAnyOrder(
+            new Drift(Drift.Kind.MISSING, a, null),
+            new Drift(Drift.Kind.WRONG, n, wrongMac),
+            new Drift(Drift.Kind.EXTRA, null, stale),
+            new Drift(Drift.Kind.MISSING, r, null));
+    assertThat(Drift.describe(r, i -> "flannel.1"))
+        .isEqualTo("10.244.3.0/24 via 10.244.3.0 dev flannel.1 onlink proto 121");
+    assertThat(sync.diff()).as("diff repairs nothing").hasSize(4);
+    assertThat(sync.reconcile()).isEqualTo(4);
+    assertThat(sync.diff()).isEmpty();
+    assertThat(nl.addresses(b.deviceIndex())).containsExactly(a);
     assertThat(nl.routes(Route.TABLE_MAIN)).containsExactlyInAnyOrder(r, foreign);
+    assertThat(nl.neighbours(b.deviceIndex())).containsExactly(n);
     assertThat(sync.reconcile()).isZero();
   }
 
