@@ -3,6 +3,7 @@ package io.jflannel.agent;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.Drift;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.ConfigException;
@@ -20,6 +21,7 @@ import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.netlink.Netlink;
 import io.jflannel.netlink.Sysctl;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +49,10 @@ final class Agent {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final SdNotify sd = SdNotify.fromEnvironment();
   private volatile String notReady = "starting";
+  private final AgentStatus status = new AgentStatus(() -> ready.get() ? null : notReady);
+  private AdminServer admin;
+  private volatile PeerSync sync;
+  private volatile Iptables ipt;
   private ScheduledExecutorService loops;
 
   Agent(AgentOptions o) {
@@ -109,7 +115,18 @@ final class Agent {
                             .auth(o.etcdUsername(), o.etcdPassword())
                             .build()),
                 "etcd options"));
-    registry.setObserver(new MetricsObserver(metrics));
+    registry.setObserver(new MetricsObserver(metrics, status));
+    if (o.adminSocket() != null) {
+      admin =
+          keep(
+              open(
+                  () ->
+                      new AdminServer(
+                          o.adminSocket(),
+                          new AdminService(
+                              status, nl, this::reconcileNow, String.join(",", o.etcdEndpoints()))),
+                  "admin socket " + o.adminSocket()));
+    }
     if (o.healthzPort() != 0) {
       keep(
           open(
@@ -147,7 +164,11 @@ final class Agent {
             : open(backend::prepare, config.backend().type() + " backend");
     BackendMetrics.register(metrics.registry, backend.metrics());
     notReady = "acquiring a lease";
+    status.ext = ext;
+    status.config = config;
+    status.backend = backend;
     Lease own = acquire(store, config, attrs);
+    status.own = own;
     backend.start(own);
     Iptables ipt =
         new Iptables(config.network(), own.subnet(), o.ipMasq(), o.iptablesForwardRules());
@@ -168,6 +189,9 @@ final class Agent {
     LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), own.subnet(), backend.mtu());
 
     PeerSync sync = new PeerSync(nl, backend, config.network(), config.subnetLen(), own.subnet());
+    status.iptables = ipt;
+    this.sync = sync;
+    this.ipt = ipt;
     PeerSnapshotStore snapshots = new PeerSnapshotStore(o.stateDir());
     LeaseKeeper keeper =
         keep(
@@ -176,8 +200,7 @@ final class Agent {
                 new LeaseKeeper.Listener() {
                   @Override
                   public void renewed(Lease l) {
-                    metrics.leaseExpiry.set(
-                        l.expiration() == null ? 0 : l.expiration().getEpochSecond());
+                    leaseExpires(l.expiration() == null ? 0 : l.expiration().getEpochSecond());
                   }
 
                   @Override
@@ -189,7 +212,7 @@ final class Agent {
                   }
                 }));
     if (own.expiration() != null) {
-      metrics.leaseExpiry.set(own.expiration().getEpochSecond());
+      leaseExpires(own.expiration().getEpochSecond());
     }
     notReady = "programming the first peer snapshot";
     keep(
@@ -203,7 +226,9 @@ final class Agent {
                 metrics.convergence.observe((System.nanoTime() - t0) / 1e9);
                 snapshots.save(sync.peers());
                 update(sync);
+                status.sync = sync;
                 if (!ready.getAndSet(true)) {
+                  becameReady();
                   sd.ready("subnet " + own.subnet() + ", " + peers.size() + " peers programmed");
                 }
                 LOG.info(
@@ -268,6 +293,7 @@ final class Agent {
                 ext,
                 () -> {
                   if (!ready.getAndSet(true)) {
+                    becameReady();
                     sd.ready(
                         "etcd unreachable: peers programmed from the last-known-good snapshot");
                   }
@@ -317,12 +343,41 @@ final class Agent {
     }
   }
 
+  private void leaseExpires(long unixSeconds) {
+    metrics.leaseExpiry.set(unixSeconds);
+    status.leaseExpiresUnix = unixSeconds;
+  }
+
+  private void becameReady() {
+    if (admin != null) {
+      admin.serving(true);
+    }
+  }
+
+  /** jflanctl reconcile: kernel objects and iptables, now, as the loops do. */
+  private List<Drift> reconcileNow() {
+    PeerSync s = sync;
+    List<Drift> fixed = new ArrayList<>(s.diff());
+    reconcile(s);
+    Iptables i = ipt;
+    if (i != null) {
+      List<Drift> rules = i.drift();
+      if (!rules.isEmpty()) {
+        i.apply();
+        metrics.iptablesRestores.inc();
+        fixed.addAll(rules);
+      }
+    }
+    return fixed;
+  }
+
   private void reconcile(PeerSync sync) {
     if (!ready.get()) {
       return;
     }
     try {
       int fixed = sync.reconcile();
+      status.reconciled(fixed);
       metrics.repairs.inc(fixed);
       update(sync);
     } catch (RuntimeException e) {

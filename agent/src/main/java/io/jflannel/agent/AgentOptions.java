@@ -28,6 +28,7 @@ import java.util.List;
  * @param leaseTtl lease lifetime
  * @param reconcileInterval period of the level-triggered reconcile
  * @param setIpForward set net.ipv4.ip_forward=1 when it is off
+ * @param adminSocket the admin API's unix socket, or null for none
  */
 public record AgentOptions(
     List<String> etcdEndpoints,
@@ -50,4 +51,5 @@ public record AgentOptions(
     Path stateDir,
     Duration leaseTtl,
     Duration reconcileInterval,
-    boolean setIpForward) {}
+    boolean setIpForward,
+    Path adminSocket) {}

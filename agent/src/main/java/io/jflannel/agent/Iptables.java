@@ -1,5 +1,6 @@
 package io.jflannel.agent;
 
+import io.jflannel.backend.Drift;
 import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,17 +85,39 @@ final class Iptables {
         "-A FLANNEL-FWD -d " + network + c + " -j ACCEPT");
   }
 
-  /** True when every rule and jump is in place. */
+  /** True when every rule and jump is in place and our chains hold nothing else. */
   boolean inPlace() {
-    if (masq
-        && !table("nat")
-            .containsAll(
-                expect("nat", "POSTROUTING", MASQ_COMMENT, "FLANNEL-POSTRTG", natRules()))) {
-      return false;
+    return drift().isEmpty();
+  }
+
+  /** Rules and jumps missing, and rules in our chains that should not be there. */
+  List<Drift> drift() {
+    List<Drift> d = new ArrayList<>();
+    if (masq) {
+      compare(
+          "nat",
+          expect("nat", "POSTROUTING", MASQ_COMMENT, "FLANNEL-POSTRTG", natRules()),
+          "-A FLANNEL-POSTRTG ",
+          d);
     }
-    return !forward
-        || table("filter")
-            .containsAll(expect("filter", "FORWARD", FWD_COMMENT, "FLANNEL-FWD", filterRules()));
+    if (forward) {
+      compare(
+          "filter",
+          expect("filter", "FORWARD", FWD_COMMENT, "FLANNEL-FWD", filterRules()),
+          "-A FLANNEL-FWD ",
+          d);
+    }
+    return d;
+  }
+
+  private void compare(String t, List<String> want, String ours, List<Drift> d) {
+    List<String> have = table(t);
+    want.stream()
+        .filter(w -> !have.contains(w))
+        .forEach(w -> d.add(Drift.missing("-t " + t + " " + w)));
+    have.stream()
+        .filter(h -> h.startsWith(ours) && !want.contains(h))
+        .forEach(h -> d.add(Drift.extra("-t " + t + " " + h)));
   }
 
   private static List<String> expect(

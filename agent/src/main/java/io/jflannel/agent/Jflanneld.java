@@ -90,7 +90,8 @@ public final class Jflanneld implements Callable<Integer> {
 
   @Option(
       names = "--admin-socket",
-      description = "admin API unix socket (default: ${DEFAULT-VALUE})",
+      description =
+          "admin API unix socket, mode 0600 (jflanctl status/diff/reconcile); empty: none (default: ${DEFAULT-VALUE})",
       defaultValue = "/run/jflannel/admin.sock")
   Path adminSocket;
 
@@ -186,6 +187,7 @@ public final class Jflanneld implements Callable<Integer> {
         stateDir,
         Duration.ofSeconds(leaseTtlSeconds),
         Duration.ofSeconds(reconcileSeconds),
-        setIpForward);
+        setIpForward,
+        adminSocket == null || adminSocket.toString().isEmpty() ? null : adminSocket);
   }
 }

@@ -2,12 +2,14 @@ package io.jflannel.agent;
 
 import io.jflannel.lease.RegistryObserver;
 
-/** Feeds registry health into the agent's metrics. */
+/** Feeds registry health into the agent's metrics and status. */
 final class MetricsObserver implements RegistryObserver {
   private final AgentMetrics m;
+  private final AgentStatus status;
 
-  MetricsObserver(AgentMetrics m) {
+  MetricsObserver(AgentMetrics m, AgentStatus status) {
     this.m = m;
+    this.status = status;
   }
 
   @Override
@@ -23,5 +25,11 @@ final class MetricsObserver implements RegistryObserver {
   @Override
   public void error(String operation, Throwable cause) {
     m.etcdErrors.inc();
+    status.etcdFailed(operation, cause);
+  }
+
+  @Override
+  public void circuitState(String from, String to) {
+    status.circuit = to;
   }
 }

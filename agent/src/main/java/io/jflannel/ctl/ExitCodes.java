@@ -20,8 +20,14 @@ public final class ExitCodes {
   /** The thing asked for does not exist. */
   public static final int NOT_FOUND = 5;
 
-  /** etcd refused (credentials, permission). */
+  /** Refused: etcd credentials or permission, or no permission on the admin socket. */
   public static final int DENIED = 6;
+
+  /** The local agent cannot be reached (no admin socket, or nobody listening on it). */
+  public static final int AGENT_UNREACHABLE = 7;
+
+  /** {@code jflanctl diff}: the kernel differs from what the leases call for (as diff(1)). */
+  public static final int DRIFT = 1;
 
   private ExitCodes() {}
 }

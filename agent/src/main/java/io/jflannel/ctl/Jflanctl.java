@@ -13,7 +13,24 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CtlVersion.class,
     defaultValueProvider = EnvDefaults.class,
-    description = "Admin CLI of jflannel: leases, network config, reservations, docker options.",
+    description = {
+      "Admin CLI of jflannel.",
+      "Cluster commands (leases, config, reserve, unreserve, lease, docker-opts) talk to etcd with"
+          + " the agent's etcd flags and FLANNELD_* variables.",
+      "Node commands (status, peers, diff, reconcile) talk to the local jflanneld over its admin"
+          + " socket (--socket, as the agent's --admin-socket; root only)."
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  success (diff: no drift)",
+      "  1  failure; for diff: drift found",
+      "  2  bad command line or argument (e.g. subnet syntax)",
+      "  3  etcd unreachable",
+      "  4  invalid network config",
+      "  5  not found",
+      "  6  refused (etcd credentials or permission; admin socket permission)",
+      "  7  local agent unreachable (no admin socket, or nobody listening)"
+    },
     subcommands = {
       LeasesCommand.class,
       ConfigCommand.class,
@@ -21,6 +38,10 @@ import picocli.CommandLine.Command;
       UnreserveCommand.class,
       LeaseCommand.class,
       DockerOptsCommand.class,
+      StatusCommand.class,
+      PeersCommand.class,
+      DiffCommand.class,
+      ReconcileCommand.class,
       CommandLine.HelpCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })
@@ -81,6 +102,9 @@ public final class Jflanctl implements Runnable {
     }
     if (ex instanceof IllegalArgumentException) {
       return ExitCodes.USAGE;
+    }
+    if (ex instanceof AdminClient.AgentException a) {
+      return a.code;
     }
     return ExitCodes.FAILED;
   }

@@ -119,7 +119,9 @@ final class LeasesCommand implements Callable<Integer> {
     for (var r : rows) {
       String mac = r.path("vtepMAC").isNull() ? "-" : r.path("vtepMAC").asText();
       String expires =
-          r.path("expiresInSeconds").isNull() ? "-" : relative(r.path("expiresInSeconds").asLong());
+          r.path("expiresInSeconds").isNull()
+              ? "-"
+              : Outputs.relative(r.path("expiresInSeconds").asLong());
       String reserved = r.path("reserved").asBoolean() ? "yes" : "no";
       if (wide) {
         out.printf(
@@ -142,15 +144,5 @@ final class LeasesCommand implements Callable<Integer> {
             reserved);
       }
     }
-  }
-
-  static String relative(long seconds) {
-    if (seconds >= 3600) {
-      return "in "
-          + seconds / 3600
-          + "h"
-          + (seconds % 3600 / 60 > 0 ? seconds % 3600 / 60 + "m" : "");
-    }
-    return seconds >= 60 ? "in " + seconds / 60 + "m" : "in " + seconds + "s";
   }
 }

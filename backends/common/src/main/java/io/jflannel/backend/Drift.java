@@ -25,24 +25,34 @@ public record Drift(Kind kind, Object want, Object have) {
     WRONG
   }
 
-  static Drift missing(Object want) {
+  /** Wanted, not there. */
+  public static Drift missing(Object want) {
     return new Drift(Kind.MISSING, want, null);
   }
 
-  static Drift extra(Object have) {
+  /** There, not wanted. */
+  public static Drift extra(Object have) {
     return new Drift(Kind.EXTRA, null, have);
   }
 
-  static Drift wrong(Object want, Object have) {
+  /** There, but different. */
+  public static Drift wrong(Object want, Object have) {
     return new Drift(Kind.WRONG, want, have);
   }
 
-  /** route, neighbour, fdb or address. */
+  /** route, neighbour, fdb, address or iptables (a rule line, as iptables-save prints it). */
   public String type() {
     Object o = want != null ? want : have;
-    return o instanceof Route
-        ? "route"
-        : o instanceof Neighbour ? "neighbour" : o instanceof FdbEntry ? "fdb" : "address";
+    if (o instanceof Route) {
+      return "route";
+    }
+    if (o instanceof Neighbour) {
+      return "neighbour";
+    }
+    if (o instanceof FdbEntry) {
+      return "fdb";
+    }
+    return o instanceof Address ? "address" : "iptables";
   }
 
   /** An object in the words of {@code ip}/{@code bridge}, devices named by {@code dev}. */

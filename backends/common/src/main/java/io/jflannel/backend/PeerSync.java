@@ -60,7 +60,7 @@ public final class PeerSync {
             peers.put(l.subnet(), l);
           }
         });
-    reconcile();
+    apply(plan(), false);
   }
 
   /** Applies lease events with one batch. */
@@ -97,7 +97,11 @@ public final class PeerSync {
 
   /** Level-triggered repair; returns how many objects it fixed. */
   public synchronized int reconcile() {
-    List<Drift> drift = plan();
+    return apply(plan(), true);
+  }
+
+  /** Makes the kernel what {@code drift} says is wanted; counts repairs unless programming anew. */
+  private int apply(List<Drift> drift, boolean repair) {
     Batch b = netlink.batch();
     for (Drift d : drift) {
       if (d.want() instanceof Address a) {
@@ -113,7 +117,7 @@ public final class PeerSync {
     int fixes = drift.size();
     run(b);
     backend.peersChanged(peers.values());
-    if (fixes > 0) {
+    if (fixes > 0 && repair) {
       repairs.addAndGet(fixes);
       LOG.info("reconcile repaired {} kernel objects", fixes);
     }
@@ -312,6 +316,11 @@ public final class PeerSync {
   /** Peers known, as leases. */
   public synchronized List<Lease> peers() {
     return new ArrayList<>(peers.values());
+  }
+
+  /** True when the peer's kernel objects are programmed (false when this backend skips it). */
+  public synchronized boolean isProgrammed(Ipv4Net subnet) {
+    return programmed.containsKey(subnet);
   }
 
   /** Kernel objects programmed for peers. */

@@ -49,6 +49,26 @@ public final class Node {
     return address;
   }
 
+  /** The agent's admin socket. */
+  public Path adminSocket() {
+    return dir.resolve("admin.sock");
+  }
+
+  /** Runs jflanctl against this node's agent (--socket set); returns its exit code and output. */
+  public Cmd.Result jflanctl(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                cluster.agentJar().toString(),
+                "io.jflannel.ctl.Jflanctl"));
+    cmd.addAll(List.of(args));
+    cmd.add("--socket=" + adminSocket());
+    return Cmd.run(cmd, 60);
+  }
+
   /** Where subnet.env is written. */
   public Path subnetFile() {
     return dir.resolve("subnet.env");
@@ -73,7 +93,7 @@ public final class Node {
     flags.put("--ip-masq", "true");
     flags.put("--subnet-file", subnetFile().toString());
     flags.put("--state-dir", dir.resolve("state").toString());
-    flags.put("--admin-socket", dir.resolve("admin.sock").toString());
+    flags.put("--admin-socket", adminSocket().toString());
     flags.put("--reconcile-interval", "2");
     flags.put("--iptables-resync", "2");
     for (int i = 0; i + 1 < extra.length; i += 2) {
