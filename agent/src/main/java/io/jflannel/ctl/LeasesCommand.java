@@ -8,6 +8,7 @@ import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
+import io.jflannel.net.Ipv4Net;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +22,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "leases",
     mixinStandardHelpOptions = true,
-    description = "List the subnet leases, sorted by subnet.")
+    description = {
+      "List the subnet leases, sorted by subnet; with --watch, then stream changes; with"
+          + " --history SUBNET, show who held a subnet."
+    })
 final class LeasesCommand implements Callable<Integer> {
   @Mixin EtcdFlags etcd;
 
@@ -31,12 +35,32 @@ final class LeasesCommand implements Callable<Integer> {
       description = "table, wide, json or yaml (default: ${DEFAULT-VALUE})")
   String output;
 
+  @Option(
+      names = {"-w", "--watch"},
+      description = "after the list, print each lease change as it happens (until Ctrl-C)")
+  boolean watch;
+
+  @Option(
+      names = "--history",
+      paramLabel = "SUBNET",
+      description =
+          "who held SUBNET (e.g. 10.244.7.0/24) and in which etcd revision, as far back as etcd"
+              + " compaction allows")
+  String history;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (!java.util.List.of("table", "wide", "json", "yaml").contains(output)) {
       throw new IllegalArgumentException("-o " + output + ": choose table, wide, json or yaml");
+    }
+    if (history != null) {
+      Ipv4Net subnet = Ipv4Net.parse(history);
+      try (LeaseRegistry r = Jflanctl.connect(etcd)) {
+        LeaseHistory.print(spec.commandLine().getOut(), subnet, LeaseHistory.replay(r, subnet));
+        return ExitCodes.OK;
+      }
     }
     try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       LeaseSnapshot snap = r.listLeases();
@@ -68,6 +92,14 @@ final class LeasesCommand implements Callable<Integer> {
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
         case "yaml" -> out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(rows));
         default -> table(out, rows, output.equals("wide"));
+      }
+      if (watch) {
+        try {
+          LeaseWatchStream.run(r, snap.revision(), output.equals("json"), out);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
       }
       if (snap.malformed() > 0) {
         spec.commandLine()

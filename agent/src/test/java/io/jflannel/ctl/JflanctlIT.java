@@ -1,6 +1,7 @@
 package io.jflannel.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -208,5 +210,93 @@ class JflanctlIT {
         .isEqualTo("DOCKER_OPTS=\"--bip=10.244.1.1/24 --ip-masq=false --mtu=1450\"");
     Run missing = ctl("docker-opts", "--subnet-file", dir.resolve("none").toString());
     assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  /** etcdctl inside the etcd container; returns stdout. */
+  static String etcdctl(String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of("/usr/bin/etcdctl", "--endpoints=http://127.0.0.1:2379"));
+    cmd.addAll(List.of(args));
+    var r = etcd.execInContainer(cmd.toArray(String[]::new));
+    assertThat(r.getExitCode()).as(r.getStderr()).isZero();
+    return r.getStdout();
+  }
+
+  static String lease(String ip, String mac) {
+    return "{\"PublicIP\":\""
+        + ip
+        + "\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\""
+        + mac
+        + "\"}}";
+  }
+
+  @Test
+  void historyShowsEveryHolderInRevisionOrderAndSaysWhereCompactionCut() throws Exception {
+    String key = prefix + "/subnets/10.244.7.0-24";
+    etcdctl("put", key, lease("198.18.0.7", "0a:00:00:00:00:07"));
+    etcdctl("del", key);
+    etcdctl("put", key, lease("198.18.0.8", "0a:00:00:00:00:08"));
+    etcdctl("put", prefix + "/subnets/10.244.9.0-24", lease("198.18.0.5", "0a:00:00:00:00:05"));
+    etcdctl("put", key, lease("198.18.0.8", "0a:00:00:00:00:88"));
+    etcdctl("put", key, lease("198.18.0.9", "0a:00:00:00:00:09"));
+    Run h = ctl("leases", "--history", "10.244.7.0/24");
+    assertThat(h.exit()).as(h.err()).isZero();
+    List<String> rows =
+        h.out()
+            .lines()
+            .skip(2)
+            .map(l -> l.replaceAll("^\\d+ +", "").replaceAll(" +", " "))
+            .toList();
+    assertThat(rows)
+        .containsExactly(
+            "acquired 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
+            "released 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
+            "acquired 198.18.0.8 vxlan 0a:00:00:00:00:08 none (reserved)",
+            "updated 198.18.0.8 vxlan 0a:00:00:00:00:88 none (reserved)",
+            "taken over 198.18.0.9 vxlan 0a:00:00:00:00:09 none (reserved)");
+    assertThat(h.out()).startsWith("history of 10.244.7.0/24 (complete");
+    String put = etcdctl("put", prefix + "/other", "x", "-w", "json");
+    String rev = put.replaceAll("(?s).*\"revision\":(\\d+).*", "$1");
+    etcdctl("compact", rev);
+    Run after = ctl("leases", "--history", "10.244.7.0/24");
+    assertThat(after.out())
+        .startsWith(
+            "history of 10.244.7.0/24 from revision " + rev + " (older revisions were compacted");
+    assertThat(after.out()).contains("(no lease for 10.244.7.0/24 in the history kept)");
+  }
+
+  @Test
+  void watchStreamsChangesAfterTheList() throws Exception {
+    ctl("reserve", "10.244.3.0/24", "--public-ip", "198.18.0.3");
+    StringWriter out = new StringWriter();
+    Thread t =
+        new Thread(
+            () ->
+                Jflanctl.run(
+                    new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true),
+                    "leases",
+                    "--watch",
+                    "--etcd-endpoints=" + endpoint,
+                    "--etcd-prefix=" + prefix));
+    t.start();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("watching"));
+      assertThat(out.toString()).contains("10.244.3.0/24");
+      etcdctl("put", prefix + "/subnets/10.244.4.0-24", lease("198.18.0.4", "0a:00:00:00:00:04"));
+      ctl("unreserve", "10.244.3.0/24");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(out.toString())
+                      .containsPattern(
+                          "\\d+ +ADDED +10\\.244\\.4\\.0/24 +198\\.18\\.0\\.4 +vxlan +0a:00:00:00:00:04")
+                      .containsPattern("\\d+ +REMOVED +10\\.244\\.3\\.0/24 +198\\.18\\.0\\.3"));
+    } finally {
+      t.interrupt();
+      t.join(5000);
+    }
+    assertThat(t.isAlive()).as("stops when interrupted").isFalse();
   }
 }
