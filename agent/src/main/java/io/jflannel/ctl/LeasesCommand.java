@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
           + " --history SUBNET, show who held a subnet."
     })
 final class LeasesCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
   @Mixin EtcdFlags etcd;
 
   @Option(
@@ -65,7 +66,7 @@ final class LeasesCommand implements Callable<Integer> {
     try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       LeaseSnapshot snap = r.listLeases();
       PrintWriter out = spec.commandLine().getOut();
-      ArrayNode rows = new ObjectMapper().createArrayNode();
+      ArrayNode rows = JSON.createArrayNode();
       java.util.Map<Long, Optional<Duration>> ttls = ttls(r, snap);
       for (Lease l : snap.leases()) {
         ObjectNode row = rows.addObject();
@@ -84,12 +85,10 @@ final class LeasesCommand implements Callable<Integer> {
           row.putNull("expiresInSeconds");
         }
         row.put("reserved", l.isReservation());
-        row.set("lease", new ObjectMapper().readTree(l.attrs().toJson()));
+        row.set("lease", JSON.readTree(l.attrs().toJson()));
       }
       switch (output) {
-        case "json" ->
-            out.println(
-                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        case "json" -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
         case "yaml" -> out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(rows));
         default -> table(out, rows, output.equals("wide"));
       }
@@ -115,29 +114,13 @@ final class LeasesCommand implements Callable<Integer> {
     }
   }
 
-  /** Time left on every store lease, asked 32 at a time (one RPC each). */
-  private static java.util.Map<Long, Optional<Duration>> ttls(LeaseRegistry r, LeaseSnapshot snap)
-      throws Exception {
-    java.util.Map<Long, java.util.concurrent.Future<Optional<Duration>>> pending =
-        new java.util.HashMap<>();
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(32);
-    try {
-      for (Lease l : snap.leases()) {
-        if (!l.isReservation()) {
-          pending.computeIfAbsent(l.storeLeaseId(), id -> pool.submit(() -> r.timeToLive(id)));
-        }
-      }
-      java.util.Map<Long, Optional<Duration>> out = new java.util.HashMap<>();
-      for (var e : pending.entrySet()) {
-        out.put(e.getKey(), e.getValue().get());
-      }
-      return out;
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception x ? x : e;
-    } finally {
-      pool.shutdownNow();
-    }
+  /** Time left on every store lease, all asked at once. */
+  private static java.util.Map<Long, Optional<Duration>> ttls(LeaseRegistry r, LeaseSnapshot snap) {
+    return r.timeToLive(
+        snap.leases().stream()
+            .filter(l -> !l.isReservation())
+            .map(Lease::storeLeaseId)
+            .collect(java.util.stream.Collectors.toSet()));
   }
 
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {

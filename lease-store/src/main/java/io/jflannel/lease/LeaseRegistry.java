@@ -2,6 +2,9 @@ package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Net;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,6 +55,16 @@ public interface LeaseRegistry extends AutoCloseable {
 
   /** Time left on a store lease, or empty when it has expired or is unknown. */
   Optional<Duration> timeToLive(long storeLeaseId);
+
+  /**
+   * Time left on many store leases (a listing's EXPIRES column). The default asks one at a time;
+   * etcd's has them all in flight at once.
+   */
+  default Map<Long, Optional<Duration>> timeToLive(Collection<Long> storeLeaseIds) {
+    Map<Long, Optional<Duration>> out = new HashMap<>();
+    storeLeaseIds.forEach(id -> out.put(id, timeToLive(id)));
+    return out;
+  }
 
   /**
    * Watches lease keys from a revision. Events are delivered in revision order on one thread per

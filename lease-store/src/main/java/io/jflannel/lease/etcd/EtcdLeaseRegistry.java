@@ -7,6 +7,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -29,8 +30,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,6 +227,28 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
                 () -> client.getLeaseClient().timeToLive(storeLeaseId, LeaseOption.DEFAULT))
             .getTTL();
     return ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl));
+  }
+
+  @Override
+  public Map<Long, Optional<Duration>> timeToLive(Collection<Long> storeLeaseIds) {
+    Map<Long, CompletableFuture<LeaseTimeToLiveResponse>> pending = new LinkedHashMap<>();
+    for (long id : storeLeaseIds) {
+      pending.put(id, client.getLeaseClient().timeToLive(id, LeaseOption.DEFAULT));
+    }
+    Map<Long, Optional<Duration>> out = new HashMap<>();
+    for (var e : pending.entrySet()) {
+      try {
+        long ttl = e.getValue().get(5, TimeUnit.SECONDS).getTTL();
+        out.put(e.getKey(), ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl)));
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+        throw new LeaseStoreException(
+            LeaseStoreException.Reason.UNAVAILABLE, "lease ttls: interrupted", x);
+      } catch (ExecutionException | TimeoutException x) {
+        out.put(e.getKey(), timeToLive(e.getKey())); // once more, with retries and a clear error
+      }
+    }
+    return out;
   }
 
   @Override
