@@ -15,7 +15,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,15 +37,7 @@ final class AdminServer implements AutoCloseable {
       }
       Files.delete(socket); // left by an agent that did not exit cleanly
     }
-    group =
-        new EpollEventLoopGroup(
-            1,
-            (ThreadFactory)
-                r -> {
-                  Thread t = new Thread(r, "jflannel-admin");
-                  t.setDaemon(true);
-                  return t;
-                });
+    group = new EpollEventLoopGroup(1, DaemonThreads.named("jflannel-admin"));
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(
         admin.bindService().getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);

@@ -248,14 +248,7 @@ final class Agent {
               }
             },
             keeper));
-    loops =
-        Executors.newScheduledThreadPool(
-            1,
-            r -> {
-              Thread t = new Thread(r, "jflannel-reconcile");
-              t.setDaemon(true);
-              return t;
-            });
+    loops = Executors.newScheduledThreadPool(1, DaemonThreads.named("jflannel-reconcile"));
     keep(loops::shutdownNow);
     AtomicBoolean pending = new AtomicBoolean();
     keep(

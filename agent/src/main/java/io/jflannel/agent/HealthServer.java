@@ -24,13 +24,7 @@ final class HealthServer implements AutoCloseable {
       PrometheusRegistry registry)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(ip, port), 16);
-    server.setExecutor(
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "jflannel-http");
-              t.setDaemon(true);
-              return t;
-            }));
+    server.setExecutor(Executors.newSingleThreadExecutor(DaemonThreads.named("jflannel-http")));
     server.createContext(
         "/healthz",
         ex -> {

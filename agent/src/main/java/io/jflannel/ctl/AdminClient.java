@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jflannel.admin.v1.AdminGrpc;
+import io.jflannel.agent.DaemonThreads;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -13,7 +14,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -37,15 +37,7 @@ final class AdminClient implements AutoCloseable {
     if (!Files.isReadable(socket) || !Files.isWritable(socket)) {
       throw denied();
     }
-    group =
-        new EpollEventLoopGroup(
-            1,
-            (ThreadFactory)
-                r -> {
-                  Thread t = new Thread(r, "jflanctl-admin");
-                  t.setDaemon(true);
-                  return t;
-                });
+    group = new EpollEventLoopGroup(1, DaemonThreads.named("jflanctl-admin"));
     channel =
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollDomainSocketChannel.class)

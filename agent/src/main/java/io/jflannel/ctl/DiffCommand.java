@@ -1,17 +1,13 @@
 package io.jflannel.ctl;
 
-import com.google.protobuf.util.JsonFormat;
+import io.jflannel.admin.v1.AdminGrpc;
 import io.jflannel.admin.v1.DiffItem;
 import io.jflannel.admin.v1.DiffReply;
 import io.jflannel.admin.v1.DiffRequest;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jflanctl diff}: what the leases call for against what this node's kernel holds. */
 @Command(
@@ -24,32 +20,24 @@ import picocli.CommandLine.Spec;
           + " (the agent repairs it on its next reconcile; 'jflanctl reconcile' does it now).",
       "Reads the admin socket (root only)."
     })
-final class DiffCommand implements Callable<Integer> {
-  @Mixin AdminFlags admin;
-
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE})")
-  String output;
-
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+final class DiffCommand extends AdminQuery<DiffReply> {
+  @Override
+  DiffReply ask(AdminGrpc.AdminBlockingStub agent) {
+    return agent.diff(DiffRequest.getDefaultInstance());
+  }
 
   @Override
-  public Integer call() throws Exception {
-    Outputs.check(output);
-    try (AdminClient c = admin.client()) {
-      DiffReply r = c.call(a -> a.diff(DiffRequest.getDefaultInstance()));
-      PrintWriter out = spec.commandLine().getOut();
-      if (output.equals("json")) {
-        out.println(JsonFormat.printer().print(r));
-      } else if (r.getItemsCount() == 0) {
-        out.println("no drift: the kernel and iptables match the leases");
-      } else {
-        print(out, r.getItemsList());
-      }
-      return r.getItemsCount() == 0 ? ExitCodes.OK : ExitCodes.DRIFT;
+  void table(PrintWriter out, DiffReply r) {
+    if (r.getItemsCount() == 0) {
+      out.println("no drift: the kernel and iptables match the leases");
+    } else {
+      print(out, r.getItemsList());
     }
+  }
+
+  @Override
+  int exitCode(DiffReply r) {
+    return r.getItemsCount() == 0 ? ExitCodes.OK : ExitCodes.DRIFT;
   }
 
   /** One line per item: KIND TYPE object (wrong: want, then have). */

@@ -4,13 +4,6 @@ package io.jflannel.ctl;
 final class Outputs {
   private Outputs() {}
 
-  /** Accepts table and json. */
-  static void check(String output) {
-    if (!output.equals("table") && !output.equals("json")) {
-      throw new IllegalArgumentException("-o " + output + ": choose table or json");
-    }
-  }
-
   /** "in 3h5m", "in 40s". */
   static String relative(long seconds) {
     return "in " + span(seconds);

@@ -1,14 +1,10 @@
 package io.jflannel.ctl;
 
-import com.google.protobuf.util.JsonFormat;
+import io.jflannel.admin.v1.AdminGrpc;
 import io.jflannel.admin.v1.StatusReply;
 import io.jflannel.admin.v1.StatusRequest;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code jflanctl status}: the local agent, from its admin socket. */
 @Command(
@@ -19,63 +15,45 @@ import picocli.CommandLine.Spec;
           + " etcd health.",
       "Reads the admin socket (root only)."
     })
-final class StatusCommand implements Callable<Integer> {
-  @Mixin AdminFlags admin;
-
-  @Option(
-      names = {"-o", "--output"},
-      defaultValue = "table",
-      description = "table or json (default: ${DEFAULT-VALUE})")
-  String output;
-
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+final class StatusCommand extends AdminQuery<StatusReply> {
+  @Override
+  StatusReply ask(AdminGrpc.AdminBlockingStub agent) {
+    return agent.status(StatusRequest.getDefaultInstance());
+  }
 
   @Override
-  public Integer call() throws Exception {
-    Outputs.check(output);
-    try (AdminClient c = admin.client()) {
-      StatusReply s = c.call(a -> a.status(StatusRequest.getDefaultInstance()));
-      PrintWriter out = spec.commandLine().getOut();
-      if (output.equals("json")) {
-        out.println(JsonFormat.printer().includingDefaultValueFields().print(s));
-        return ExitCodes.OK;
-      }
-      long now = System.currentTimeMillis();
-      row(out, "ready", s.getReady() ? "yes" : "no: " + s.getNotReadyReason());
-      row(out, "subnet", or(s.getSubnet()) + " of " + or(s.getNetwork()));
-      row(out, "backend", or(s.getBackend()) + ", MTU " + s.getMtu());
-      row(out, "interface", or(s.getInterface()) + ", public IP " + or(s.getPublicIp()));
-      row(
-          out,
-          "lease expires",
-          s.getLeaseExpiresUnix() == 0
-              ? "-"
-              : Outputs.relative(s.getLeaseExpiresUnix() - now / 1000));
-      row(out, "peers", s.getPeers() + " (" + s.getKernelObjects() + " kernel objects)");
-      row(
-          out,
-          "last reconcile",
-          s.getLastReconcileUnixMs() == 0
-              ? "not yet"
-              : Outputs.ago((now - s.getLastReconcileUnixMs()) / 1000)
-                  + ", "
-                  + s.getLastReconcileRepairs()
-                  + " repaired ("
-                  + s.getRepairsTotal()
-                  + " since start)");
-      row(
-          out,
-          "etcd",
-          (s.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + s.getEtcdError())
-              + " ("
-              + s.getEtcdEndpoints()
-              + ")");
-      row(
-          out,
-          "agent",
-          s.getVersion() + ", up " + Outputs.span((now - s.getStartedUnixMs()) / 1000));
-      return ExitCodes.OK;
-    }
+  void table(PrintWriter out, StatusReply s) {
+    long now = System.currentTimeMillis();
+    row(out, "ready", s.getReady() ? "yes" : "no: " + s.getNotReadyReason());
+    row(out, "subnet", or(s.getSubnet()) + " of " + or(s.getNetwork()));
+    row(out, "backend", or(s.getBackend()) + ", MTU " + s.getMtu());
+    row(out, "interface", or(s.getInterface()) + ", public IP " + or(s.getPublicIp()));
+    row(
+        out,
+        "lease expires",
+        s.getLeaseExpiresUnix() == 0
+            ? "-"
+            : Outputs.relative(s.getLeaseExpiresUnix() - now / 1000));
+    row(out, "peers", s.getPeers() + " (" + s.getKernelObjects() + " kernel objects)");
+    row(
+        out,
+        "last reconcile",
+        s.getLastReconcileUnixMs() == 0
+            ? "not yet"
+            : Outputs.ago((now - s.getLastReconcileUnixMs()) / 1000)
+                + ", "
+                + s.getLastReconcileRepairs()
+                + " repaired ("
+                + s.getRepairsTotal()
+                + " since start)");
+    row(
+        out,
+        "etcd",
+        (s.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + s.getEtcdError())
+            + " ("
+            + s.getEtcdEndpoints()
+            + ")");
+    row(out, "agent", s.getVersion() + ", up " + Outputs.span((now - s.getStartedUnixMs()) / 1000));
   }
 
   private static String or(String v) {

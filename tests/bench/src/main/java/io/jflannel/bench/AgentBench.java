@@ -186,15 +186,10 @@ public final class AgentBench {
             2, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"" + backend + "\"}}")) {
       Node a = c.nodes().get(0);
       Node b = c.nodes().get(1);
-      a.startAgent();
-      b.startAgent();
-      String bipA = a.awaitSubnet(30_000);
-      String bipB = b.awaitSubnet(30_000);
-      a.addContainer(bipA, 10);
-      String server = b.addContainer(bipB, 10);
-      String ca = a.containers().get(0);
-      String cb = b.containers().get(0);
-      Traffic.awaitPing(ca, server);
+      Traffic.Pair p = Traffic.containers(c);
+      String ca = p.clientNs();
+      String cb = p.serverNs();
+      String server = p.serverIp();
       double agent = Traffic.iperf(ca, cb, server, 5);
       // the same kernel state by hand: stop the agents (state is kept), drop their routes, add them
       // again with ip

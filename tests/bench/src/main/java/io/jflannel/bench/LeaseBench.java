@@ -13,6 +13,7 @@ import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.lease.memory.InMemoryLeaseRegistry;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.testing.LocalEtcd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,25 +44,7 @@ public final class LeaseBench {
   /** Entry point: {@code [rounds]}. */
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    Path data = Files.createTempDirectory("jflannel-bench-etcd");
-    Process etcd =
-        new ProcessBuilder(
-                "etcd",
-                "--data-dir",
-                data.toString(),
-                "--listen-client-urls",
-                ETCD,
-                "--advertise-client-urls",
-                ETCD,
-                "--listen-peer-urls",
-                "http://127.0.0.1:23800",
-                "--initial-advertise-peer-urls",
-                "http://127.0.0.1:23800",
-                "--initial-cluster",
-                "default=http://127.0.0.1:23800")
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("log").toFile())
-            .start();
+    LocalEtcd etcd = new LocalEtcd(23790); // ETCD
     try {
       Function<String, LeaseRegistry> etcdReg =
           p ->
@@ -100,9 +83,7 @@ public final class LeaseBench {
           "etcdctl get --prefix, 1000 leases (best of 3)", cli[1], cli[0] / cli[1]);
       System.exit(0);
     } finally {
-      etcd.destroy();
-      etcd.waitFor(10, TimeUnit.SECONDS);
-      new ProcessBuilder("rm", "-rf", data.toString()).start().waitFor();
+      etcd.close();
     }
   }
 

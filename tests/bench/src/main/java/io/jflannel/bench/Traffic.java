@@ -2,6 +2,8 @@ package io.jflannel.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.testing.Cmd;
+import io.jflannel.testing.NetnsCluster;
+import io.jflannel.testing.Node;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +14,27 @@ final class Traffic {
       Pattern.compile("percentile (\\d+\\.\\d+) =\\s+([0-9.]+)");
 
   private Traffic() {}
+
+  /** A client container on node 1 and a server container (with its address) on node 2. */
+  record Pair(String clientNs, String serverNs, String serverIp) {}
+
+  /**
+   * Starts the agents of a two-node cluster, puts a container on each node's bridge and waits until
+   * the server container answers pings from the client.
+   */
+  static Pair containers(NetnsCluster c) throws Exception {
+    Node a = c.nodes().get(0);
+    Node b = c.nodes().get(1);
+    a.startAgent();
+    b.startAgent();
+    String bipA = a.awaitSubnet(30_000);
+    String bipB = b.awaitSubnet(30_000);
+    a.addContainer(bipA, 10);
+    String server = b.addContainer(bipB, 10);
+    Pair p = new Pair(a.containers().get(0), b.containers().get(0), server);
+    awaitPing(p.clientNs(), server);
+    return p;
+  }
 
   /** Waits (at most 5 s) until {@code ip} answers a ping from {@code ns}. */
   static void awaitPing(String ns, String ip) throws InterruptedException {

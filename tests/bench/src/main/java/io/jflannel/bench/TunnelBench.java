@@ -1,7 +1,6 @@
 package io.jflannel.bench;
 
 import io.jflannel.testing.NetnsCluster;
-import io.jflannel.testing.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,20 +57,11 @@ public final class TunnelBench {
   private static double[] measure(Path jar, String backend, int seconds) throws Exception {
     try (NetnsCluster c =
         new NetnsCluster(2, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backend + "}")) {
-      Node a = c.nodes().get(0);
-      Node b = c.nodes().get(1);
-      a.startAgent();
-      b.startAgent();
-      String bipA = a.awaitSubnet(30_000);
-      String bipB = b.awaitSubnet(30_000);
-      a.addContainer(bipA, 10);
-      String server = b.addContainer(bipB, 10);
-      String ca = a.containers().get(0);
-      String cb = b.containers().get(0);
-      Traffic.awaitPing(ca, server);
-      Traffic.iperf(ca, cb, server, 2); // warm-up: a long-running agent's JIT has compiled its path
-      double gbps = Traffic.iperf(ca, cb, server, seconds);
-      double[] rr = Traffic.rr(ca, cb, server, 3);
+      Traffic.Pair p = Traffic.containers(c);
+      // warm-up: a long-running agent's JIT has compiled its path
+      Traffic.iperf(p.clientNs(), p.serverNs(), p.serverIp(), 2);
+      double gbps = Traffic.iperf(p.clientNs(), p.serverNs(), p.serverIp(), seconds);
+      double[] rr = Traffic.rr(p.clientNs(), p.serverNs(), p.serverIp(), 3);
       return new double[] {gbps, rr[0], rr[1]};
     }
   }

@@ -1,21 +1,18 @@
 package io.jflannel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.jflannel.testing.Cmd;
 import io.jflannel.testing.Demo;
+import io.jflannel.testing.LocalEtcd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,35 +45,11 @@ class DemoIT {
   }
 
   @Test
-  void demoOnAnExistingEtcdUsesItsOwnPrefixAndRemovesItsKeys(@TempDir Path data) throws Exception {
-    int port = 23000 + ThreadLocalRandom.current().nextInt(2000);
-    String url = "http://127.0.0.1:" + port;
-    Process etcd =
-        new ProcessBuilder(
-                "etcd",
-                "--data-dir",
-                data.toString(),
-                "--listen-client-urls",
-                url,
-                "--advertise-client-urls",
-                url,
-                "--listen-peer-urls",
-                "http://127.0.0.1:" + (port + 1),
-                "--initial-advertise-peer-urls",
-                "http://127.0.0.1:" + (port + 1),
-                "--initial-cluster",
-                "default=http://127.0.0.1:" + (port + 1))
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("etcd.log").toFile())
-            .start();
-    try {
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  Cmd.run(List.of("etcdctl", "--endpoints", url, "endpoint", "health"), 5).exit()
-                      == 0);
-      Cmd.ok("etcdctl", "--endpoints", url, "put", "/coreos.com/network/config", "someone else's");
+  void demoOnAnExistingEtcdUsesItsOwnPrefixAndRemovesItsKeys() throws Exception {
+    try (LocalEtcd etcd = new LocalEtcd(23000 + ThreadLocalRandom.current().nextInt(2000))) {
+      etcd.awaitHealthy();
+      String url = etcd.url();
+      etcd.etcdctl("put", "/coreos.com/network/config", "someone else's");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int exit =
           Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
@@ -87,22 +60,11 @@ class DemoIT {
       String text = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(text).isZero();
       assertThat(text).contains("etcd: yours at " + url, "OK: 0 pairs unreachable");
-      assertThat(
-              Cmd.ok("etcdctl", "--endpoints", url, "get", "--prefix", "/", "--keys-only").strip())
+      assertThat(etcd.etcdctl("get", "--prefix", "/", "--keys-only").strip())
           .as("only the key that was there before")
           .isEqualTo("/coreos.com/network/config");
-      assertThat(
-              Cmd.ok(
-                      "etcdctl",
-                      "--endpoints",
-                      url,
-                      "get",
-                      "/coreos.com/network/config",
-                      "--print-value-only")
-                  .strip())
+      assertThat(etcd.etcdctl("get", "/coreos.com/network/config", "--print-value-only").strip())
           .isEqualTo("someone else's");
-    } finally {
-      Cmd.stop(etcd, true);
     }
   }
 

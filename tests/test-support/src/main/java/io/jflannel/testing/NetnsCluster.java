@@ -195,15 +195,19 @@ public final class NetnsCluster implements AutoCloseable {
 
   /** Runs etcdctl (v3 API) against the cluster's etcd. */
   public String etcdctl(String... args) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of("ip", "netns", "exec", prefix + "etcd", "etcdctl", "--endpoints", ETCD));
-    cmd.addAll(List.of(args));
-    Cmd.Result r = Cmd.run(cmd, 30);
+    Cmd.Result r = Cmd.run(etcdctlCommand(args), 30);
     if (r.exit() != 0) {
       throw new IllegalStateException("etcdctl " + String.join(" ", args) + ": " + r.out());
     }
     return r.out();
+  }
+
+  private List<String> etcdctlCommand(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("ip", "netns", "exec", prefix + "etcd", "etcdctl", "--endpoints", ETCD));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   /**
@@ -272,19 +276,8 @@ public final class NetnsCluster implements AutoCloseable {
       n.stopAgent(true);
     }
     if (bridge != null && bridge.isAlive()) {
-      Cmd.run(
-          List.of(
-              "ip",
-              "netns",
-              "exec",
-              prefix + "etcd",
-              "etcdctl",
-              "--endpoints",
-              ETCD,
-              "del",
-              "--prefix",
-              etcdPrefix.substring(0, etcdPrefix.lastIndexOf('/') + 1)),
-          30);
+      String top = etcdPrefix.substring(0, etcdPrefix.lastIndexOf('/') + 1);
+      Cmd.run(etcdctlCommand("del", "--prefix", top), 30); // best effort: keys of this run only
     }
     Cmd.stop(etcd, false);
     if (bridge != null) {

@@ -11,11 +11,12 @@ final class TunDeviceSink implements TunSink {
   private static final Logger LOG = LoggerFactory.getLogger(TunDeviceSink.class);
   private final TunDevice tun;
   private final UdpStats stats;
-  private long lastLog;
+  private final RateLimitedWarning warning;
 
   TunDeviceSink(TunDevice tun, UdpStats stats) {
     this.tun = tun;
     this.stats = stats;
+    this.warning = new RateLimitedWarning(LOG, "writing to " + tun.name());
   }
 
   @Override
@@ -33,12 +34,7 @@ final class TunDeviceSink implements TunSink {
       stats.tunWrites.increment();
     } catch (NetlinkException e) {
       stats.drop(DropReason.TUN_WRITE_FAILED);
-      long now = System.nanoTime();
-      if (now - lastLog > 10_000_000_000L) {
-        lastLog = now;
-        LOG.warn(
-            "writing to {}: {} (counted; logged at most every 10 s)", tun.name(), e.getMessage());
-      }
+      warning.warn(e.getMessage());
     }
   }
 }

@@ -19,7 +19,7 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
   private final Encapsulator encapsulator;
   private final Channel udp;
   private final UdpStats stats;
-  private long lastLog;
+  private final RateLimitedWarning warning = new RateLimitedWarning(LOG, "reading the TUN device");
 
   TunToUdpHandler(Encapsulator encapsulator, Channel udp, UdpStats stats) {
     this.encapsulator = encapsulator;
@@ -52,11 +52,7 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     stats.drop(DropReason.TUN_READ_FAILED);
-    long now = System.nanoTime();
-    if (now - lastLog > 10_000_000_000L) {
-      lastLog = now;
-      LOG.warn("reading the TUN device: {} (counted; logged at most every 10 s)", cause.toString());
-    }
+    warning.warn(cause.toString());
   }
 
   /** Reading resumes once the UDP channel is writable again (call on the event loop). */

@@ -3,6 +3,7 @@ package io.jflannel.backend.udp;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendMetric;
+import io.jflannel.backend.DeviceAddress;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -20,6 +21,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollTunChannel;
+import io.netty.util.internal.PlatformDependent;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
@@ -76,6 +78,10 @@ final class UdpBackend implements Backend {
       throw new IllegalStateException(
           "Netty's epoll transport is unavailable: " + Epoll.unavailabilityCause().getMessage());
     }
+    if (!PlatformDependent.hasUnsafe()) {
+      throw new IllegalStateException(
+          "the udp data path needs sun.misc.Unsafe (the jdk.unsupported module) for direct buffers");
+    }
     StringBuilder why = new StringBuilder();
     tun = TunOpener.open(nl, name, wantOffloads, why);
     device = nl.link(name).orElseThrow(() -> new IllegalStateException(name + " vanished"));
@@ -127,14 +133,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public void start(Lease own) {
-    Address a = new Address(device.index(), own.subnet().address(), 32);
-    for (Address old : nl.addresses(device.index())) {
-      if (!old.equals(a)) {
-        nl.deleteAddress(old);
-      }
-    }
-    nl.replaceAddress(a);
-    nl.setUp(device.index(), true);
+    DeviceAddress.assign(nl, device.index(), own.subnet());
     baseRoutes().forEach(nl::replaceRoute);
     ownSubnet = own.subnet();
     ownAddress = own.subnet().address().value();
@@ -144,10 +143,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public List<Address> deviceAddresses() {
-    Ipv4Net subnet = ownSubnet;
-    return subnet == null || device == null
-        ? List.of()
-        : List.of(new Address(device.index(), subnet.address(), 32));
+    return DeviceAddress.of(device == null ? 0 : device.index(), ownSubnet);
   }
 
   @Override

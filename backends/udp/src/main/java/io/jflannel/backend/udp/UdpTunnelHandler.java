@@ -31,7 +31,7 @@ final class UdpTunnelHandler extends ChannelInboundHandlerAdapter {
   private final Runnable onWritable;
   private final List<ByteBuf> pending = new ArrayList<>();
   private volatile Ipv4Net own;
-  private long lastLog;
+  private final RateLimitedWarning warning = new RateLimitedWarning(LOG, "udp tunnel");
 
   UdpTunnelHandler(
       TunSink tun,
@@ -115,11 +115,7 @@ final class UdpTunnelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     stats.drop(DropReason.SEND_FAILED);
-    long now = System.nanoTime();
-    if (now - lastLog > 10_000_000_000L) {
-      lastLog = now;
-      LOG.warn("udp tunnel: {} (counted; logged at most every 10 s)", cause.toString());
-    }
+    warning.warn(cause.toString());
   }
 
   @Override

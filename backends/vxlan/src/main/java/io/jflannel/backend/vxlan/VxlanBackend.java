@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.DeviceAddress;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -94,23 +95,13 @@ final class VxlanBackend implements Backend {
 
   @Override
   public void start(Lease own) {
-    Address a = new Address(device.index(), own.subnet().address(), 32);
-    for (Address old : nl.addresses(device.index())) {
-      if (!old.equals(a)) {
-        nl.deleteAddress(old);
-      }
-    }
-    nl.replaceAddress(a);
-    nl.setUp(device.index(), true);
+    DeviceAddress.assign(nl, device.index(), own.subnet());
     ownSubnet = own.subnet();
   }
 
   @Override
   public List<Address> deviceAddresses() {
-    Ipv4Net subnet = ownSubnet;
-    return subnet == null || device == null
-        ? List.of()
-        : List.of(new Address(device.index(), subnet.address(), 32));
+    return DeviceAddress.of(device == null ? 0 : device.index(), ownSubnet);
   }
 
   @Override
