@@ -24,6 +24,7 @@ class DemoIT {
   void demoOnceSucceedsAndCleansUp(String backend) {
     String netnsBefore = Cmd.ok("ip", "netns", "list");
     String linksBefore = Cmd.ok("ip", "-o", "link", "show");
+    String iptablesBefore = Cmd.ok("iptables-save");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit =
         Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
@@ -42,6 +43,9 @@ class DemoIT {
     assertThat(Cmd.run(List.of("pgrep", "-f", "io.jflannel.agent.Jflanneld"), 10).exit())
         .as("no agent left running")
         .isEqualTo(1);
+    assertThat(Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", ""))
+        .as("root namespace iptables untouched")
+        .isEqualTo(iptablesBefore.replaceAll("(?m)^#.*\\n", ""));
   }
 
   @Test
@@ -65,6 +69,9 @@ class DemoIT {
           .isEqualTo("/coreos.com/network/config");
       assertThat(etcd.etcdctl("get", "/coreos.com/network/config", "--print-value-only").strip())
           .isEqualTo("someone else's");
+      assertThat(Cmd.run(List.of("pgrep", "-x", "socat"), 10).exit())
+          .as("no bridge process left")
+          .isEqualTo(1);
     }
   }
 
