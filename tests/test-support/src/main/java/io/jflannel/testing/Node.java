@@ -11,15 +11,24 @@ import java.util.concurrent.TimeUnit;
 
 /** One node of a {@link NetnsCluster}: its namespace, its jflanneld process and its containers. */
 public final class Node {
-  /** The JVM flags bin/jflanneld ships, used for every agent the fixtures start. */
+  /**
+   * The JVM flags bin/jflanneld ships, used for every agent the fixtures start ($JFLANNEL_JAVA_OPTS
+   * replaces them, as it does for bin/jflanneld).
+   */
   public static final List<String> AGENT_JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xss512k",
-          "-Xmx64m",
-          "-XX:MaxMetaspaceSize=64m",
-          "-XX:ReservedCodeCacheSize=32m",
-          "-XX:MaxDirectMemorySize=64m");
+      System.getenv("JFLANNEL_JAVA_OPTS") != null
+          ? List.of(System.getenv("JFLANNEL_JAVA_OPTS").trim().split("\\s+"))
+          : List.of(
+              "-XX:+UseSerialGC",
+              "-Xss512k",
+              "-Xmx64m",
+              "-XX:MaxMetaspaceSize=64m",
+              "-XX:ReservedCodeCacheSize=32m",
+              "-XX:MaxDirectMemorySize=64m",
+              "-XX:Tier4InvocationThreshold=100000",
+              "-XX:Tier4MinInvocationThreshold=50000",
+              "-XX:Tier4CompileThreshold=120000",
+              "-XX:Tier4BackEdgeThreshold=1000000");
 
   private final NetnsCluster cluster;
   private final int number;
