@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs jflanneld on a bare host (systemd): jar, wrapper, unit, example env file, docker drop-in.
+# Installs jflanneld on a bare host (systemd): jar, wrappers (jflanneld, jflanctl), unit, example env file,
+# docker drop-in.
 #   deploy/systemd/install.sh [--root DIR] [--with-docker-dropin]     install (DIR: a scratch root, default /)
 #   deploy/systemd/install.sh [--root DIR] --uninstall                remove what install put there
 set -euo pipefail
@@ -14,10 +15,12 @@ while (($#)); do
     *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld etc/systemd/system/jflanneld.service
+files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld usr/local/bin/jflanctl
+       etc/systemd/system/jflanneld.service
        etc/systemd/system/docker.service.d/10-jflannel.conf)
 if ((uninstall)); then
   for f in "${files[@]}"; do rm -f "$root/$f"; done
+  rm -f "$root"/usr/local/lib/jflannel/*.jsa # jflanctl's class-data archives
   rmdir "$root/usr/local/lib/jflannel" 2>/dev/null || true
   echo "removed jflanneld from $root (kept /etc/jflannel and /var/lib/jflannel)"
   exit 0
@@ -26,6 +29,7 @@ jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
 [[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
 install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
 install -D -m 0755 "$top/bin/jflanneld" "$root/usr/local/bin/jflanneld"
+install -D -m 0755 "$top/bin/jflanctl" "$root/usr/local/bin/jflanctl"
 install -D -m 0644 "$here/jflanneld.service" "$root/etc/systemd/system/jflanneld.service"
 [[ -e $root/etc/jflannel/jflanneld.env ]] || install -D -m 0600 "$here/jflanneld.env" "$root/etc/jflannel/jflanneld.env"
 if ((docker)); then

@@ -70,8 +70,12 @@ class SystemdUnitsTest {
     }
     String version = Cmd.ok(root.resolve("usr/local/bin/jflanneld").toString(), "--version");
     assertThat(version).startsWith("jflanneld ");
+    assertThat(Cmd.ok(root.resolve("usr/local/bin/jflanctl").toString(), "--version"))
+        .startsWith("jflanctl ");
     Cmd.ok(SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall");
     assertThat(root.resolve("usr/local/bin/jflanneld")).doesNotExist();
+    assertThat(root.resolve("usr/local/bin/jflanctl")).doesNotExist();
+    assertThat(root.resolve("usr/local/lib/jflannel")).doesNotExist();
     assertThat(root.resolve("etc/systemd/system/jflanneld.service")).doesNotExist();
     assertThat(root.resolve("etc/jflannel/jflanneld.env")).as("config is kept").exists();
   }
