@@ -42,6 +42,19 @@ class ImageIT {
                   tag,
                   "--version"))
           .contains("iptables v1.8");
+      assertThat(
+              Cmd.ok(
+                  "/usr/bin/docker",
+                  "run",
+                  "--rm",
+                  "--network",
+                  "none",
+                  "--entrypoint",
+                  "jflanctl",
+                  tag,
+                  "--version"))
+          .as("jflanctl in the image, for kubectl exec ... jflanctl status")
+          .startsWith("jflanctl 0.1.0");
     } finally {
       Cmd.run(List.of("/usr/bin/docker", "rmi", "-f", tag), 60);
     }
