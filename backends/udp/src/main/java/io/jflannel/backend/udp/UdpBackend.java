@@ -21,11 +21,11 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollTunChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +96,7 @@ final class UdpBackend implements Backend {
     boolean offloads = tun.hasVnetHeader();
     boolean gso = offloads && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
     TunSink sink = new TunDeviceSink(tun, stats);
-    group = new EpollEventLoopGroup(1, (ThreadFactory) r -> daemon(r, "jflannel-udp"));
+    group = new EpollEventLoopGroup(1, new DefaultThreadFactory("jflannel-udp", true));
     handler =
         new UdpTunnelHandler(
             sink,
@@ -123,12 +123,6 @@ final class UdpBackend implements Backend {
             ? "on (TUN checksum+TSO4, UDP GSO " + (gso ? "on" : "unsupported") + ", UDP GRO on)"
             : "off: " + why);
     return LeaseAttrs.of(ctx.ext().publicIp(), "udp", null);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   @Override
