@@ -102,6 +102,12 @@ public final class Jflanneld implements Callable<Integer> {
   String logLevel;
 
   @Option(
+      names = "--log-format",
+      description = "text, or json: one JSON object per line (default: ${DEFAULT-VALUE})",
+      defaultValue = "text")
+  String logFormat;
+
+  @Option(
       names = "--set-ip-forward",
       description = "set net.ipv4.ip_forward=1 when it is off (default: warn only)",
       defaultValue = "false",
@@ -140,9 +146,10 @@ public final class Jflanneld implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
     AgentOptions o;
     try {
+      Logging.check(logLevel, logFormat);
+      Logging.configure(logLevel, logFormat);
       o = options();
     } catch (IllegalArgumentException e) {
       System.err.println("jflanneld: " + e.getMessage());

@@ -51,9 +51,7 @@ public final class Jflanctl implements Runnable {
   /** Entry point. */
   public static void main(String[] args) {
     // a CLI prints its own one-line errors; library chatter would bury them
-    System.setProperty(
-        "org.slf4j.simpleLogger.defaultLogLevel",
-        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "error"));
+    io.jflannel.agent.Logging.configure("error", "text");
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

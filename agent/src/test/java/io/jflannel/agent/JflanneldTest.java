@@ -2,8 +2,12 @@ package io.jflannel.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,5 +78,51 @@ class JflanneldTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err().strip())
         .isEqualTo("jflanneld: --etcd-password-file /nonexistent/pw is not readable");
+  }
+
+  @Test
+  void logFlagsAreCheckedAndJsonLogsAreOneObjectPerLine() throws Exception {
+    Run bad = jflanneld(Map.of(), "--log-format", "xml");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("jflanneld: --log-format xml: choose text or json");
+    assertThat(jflanneld(Map.of(), "--log-level", "loud").err().strip())
+        .isEqualTo("jflanneld: --log-level loud: choose error, warn, info, debug");
+    // a real start in a namespace of its own (loopback only), until its first log line
+    Path state = Files.createTempDirectory("jflanneld-log");
+    Process p =
+        new ProcessBuilder(
+                "unshare",
+                "--net",
+                "sh",
+                "-c",
+                "ip link set lo up && exec \"$0\" \"$@\"",
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Jflanneld.class.getName(),
+                "--iface=lo",
+                "--log-format=json",
+                "--healthz-port=0",
+                "--admin-socket=",
+                "--state-dir=" + state,
+                "--subnet-file=" + state.resolve("subnet.env"))
+            .start();
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))
+              .readLine();
+      JsonNode json = new ObjectMapper().readTree(line);
+      assertThat(json.path("level").asText()).isEqualTo("INFO");
+      assertThat(json.path("loggerName").asText()).isEqualTo("io.jflannel.agent.Agent");
+      assertThat(json.path("formattedMessage").asText())
+          .isEqualTo("using interface lo (127.0.0.1), public IP 127.0.0.1");
+      assertThat(json.path("timestamp").asLong()).isPositive();
+    } finally {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      Files.walk(state)
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(f -> f.toFile().delete());
+    }
   }
 }
