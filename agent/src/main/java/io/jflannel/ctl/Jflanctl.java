@@ -29,7 +29,16 @@ import picocli.CommandLine.Command;
       "  4  invalid network config",
       "  5  not found",
       "  6  refused (etcd credentials or permission; admin socket permission)",
-      "  7  local agent unreachable (no admin socket, or nobody listening)"
+      "  7  local agent unreachable (no admin socket, or nobody listening)",
+      "",
+      "Examples:",
+      "  jflanctl leases -o wide                      every lease, with its raw value",
+      "  jflanctl leases --watch                      then follow changes",
+      "  jflanctl leases --history 10.244.7.0/24      who held a subnet",
+      "  jflanctl config set net-conf.json            validate, then write the network config",
+      "  jflanctl lease delete 10.244.7.0/24          evict a dead node",
+      "  sudo jflanctl status                         this node's agent",
+      "  sudo jflanctl diff || sudo jflanctl reconcile   find drift, repair it now"
     },
     subcommands = {
       LeasesCommand.class,

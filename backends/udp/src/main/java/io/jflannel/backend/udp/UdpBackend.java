@@ -45,6 +45,7 @@ final class UdpBackend implements Backend {
   private volatile PeerTable table;
   private volatile int ownAddress;
   private volatile Ipv4Net ownSubnet;
+  private volatile boolean reading;
   private TunDevice tun;
   private Link device;
   private EpollEventLoopGroup group;
@@ -104,13 +105,17 @@ final class UdpBackend implements Backend {
             () -> table,
             port,
             stats,
-            () -> TunToUdpHandler.resume(tunChannel, channel));
+            () -> {
+              if (reading) {
+                TunToUdpHandler.resume(tunChannel, channel);
+              }
+            });
     channel = UdpChannels.bind(group, handler, ctx.ext().address(), port, offloads);
     Encapsulator enc =
         new Encapsulator(
             sink, gso, ctx.config().network(), () -> table, () -> ownAddress, stats, alloc);
     tunChannel = new EpollTunChannel(tun.fd(), VnetHeader.LEN + 65_536);
-    tunChannel.config().setAutoRead(false); // until start(): our subnet is known then
+    tunChannel.config().setAutoRead(false); // until our subnet and the peers are known
     tunChannel.pipeline().addLast(new TunToUdpHandler(enc, channel, stats));
     channel.eventLoop().register(tunChannel).syncUninterruptibly();
     LOG.info(
@@ -132,7 +137,8 @@ final class UdpBackend implements Backend {
     ownSubnet = own.subnet();
     ownAddress = own.subnet().address().value();
     handler.ownSubnet(own.subnet());
-    tunChannel.config().setAutoRead(true); // again when an offline start is taken over: no-op
+    // TUN is read from the first peer set on: until then packets wait in the device's queue
+    // (after a restart) instead of being answered "net unreachable"
   }
 
   @Override
@@ -165,6 +171,10 @@ final class UdpBackend implements Backend {
             .filter(l -> l.attrs() != null && "udp".equals(l.attrs().effectiveBackendType()))
             .toList();
     table = PeerTable.of(udp, ownSubnet, ctx.config().subnetLen(), port);
+    if (ownSubnet != null && !reading) {
+      reading = true;
+      tunChannel.config().setAutoRead(true);
+    }
   }
 
   @Override
