@@ -43,6 +43,11 @@ public final class Logging {
   public static void configure(String level, String format) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    apply(ctx, level, format);
+  }
+
+  /** Sets up {@code ctx}: one console appender on stderr, the given level, quiet libraries. */
+  static void apply(LoggerContext ctx, String level, String format) {
     Encoder<ILoggingEvent> encoder;
     if (format.equalsIgnoreCase("json")) {
       JsonEncoder json = new JsonEncoder();

@@ -59,8 +59,10 @@ public final class Jflanctl implements Runnable {
 
   /** Entry point. */
   public static void main(String[] args) {
-    // a CLI prints its own one-line errors; library chatter would bury them
-    io.jflannel.agent.Logging.configure("error", "text");
+    // a CLI prints its own one-line errors; library chatter would bury them, and a logging
+    // framework costs a fifth of a second to start
+    System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    System.setProperty("slf4j.internal.verbosity", "WARN");
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
