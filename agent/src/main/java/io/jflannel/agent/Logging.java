@@ -11,6 +11,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Logging for jflanneld and jflanctl (logback, configured here rather than by a file): one line per
@@ -39,11 +40,31 @@ public final class Logging {
     }
   }
 
-  /** Replaces any logging set-up with ours. */
+  /**
+   * Replaces any logging set-up with ours, and routes java.util.logging (gRPC's) through it, so
+   * that every line on stderr has one format.
+   */
   public static void configure(String level, String format) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
     apply(ctx, level, format);
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    java.util.logging.Logger.getLogger("")
+        .setLevel(
+            level.equalsIgnoreCase("debug")
+                ? java.util.logging.Level.INFO
+                : java.util.logging.Level.WARNING);
+  }
+
+  /**
+   * No logging at all (the CLI prints its own one-line errors): SLF4J's and java.util.logging's.
+   */
+  public static void silence() {
+    System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+    System.setProperty("slf4j.internal.verbosity", "WARN");
+    java.util.logging.LogManager.getLogManager().reset();
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
   }
 
   /** Sets up {@code ctx}: one console appender on stderr, the given level, quiet libraries. */

@@ -61,8 +61,7 @@ public final class Jflanctl implements Runnable {
   public static void main(String[] args) {
     // a CLI prints its own one-line errors; library chatter would bury them, and a logging
     // framework costs a fifth of a second to start
-    System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-    System.setProperty("slf4j.internal.verbosity", "WARN");
+    io.jflannel.agent.Logging.silence();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
