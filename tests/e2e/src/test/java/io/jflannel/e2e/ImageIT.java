@@ -30,33 +30,26 @@ class ImageIT {
       String entrypoint =
           Cmd.ok("/usr/bin/docker", "image", "inspect", "-f", "{{json .Config.Entrypoint}}", tag);
       assertThat(entrypoint.strip()).isEqualTo("[\"/opt/jflannel/bin/jflanneld\"]");
-      assertThat(
-              Cmd.ok(
-                  "/usr/bin/docker",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "none",
-                  "--entrypoint",
-                  "iptables",
-                  tag,
-                  "--version"))
-          .contains("iptables v1.8");
-      assertThat(
-              Cmd.ok(
-                  "/usr/bin/docker",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "none",
-                  "--entrypoint",
-                  "jflanctl",
-                  tag,
-                  "--version"))
+      assertThat(version(tag, "iptables")).contains("iptables v1.8");
+      assertThat(version(tag, "jflanctl"))
           .as("jflanctl in the image, for kubectl exec ... jflanctl status")
           .startsWith("jflanctl 0.1.0");
     } finally {
       Cmd.run(List.of("/usr/bin/docker", "rmi", "-f", tag), 60);
     }
+  }
+
+  /** {@code program --version} in a container of the image (no network). */
+  static String version(String tag, String program) {
+    return Cmd.ok(
+        "/usr/bin/docker",
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--entrypoint",
+        program,
+        tag,
+        "--version");
   }
 }
