@@ -35,6 +35,7 @@ public final class TunDevice implements AutoCloseable {
   /** The struct virtio_net_hdr that leads every packet when IFF_VNET_HDR is set. */
   public static final int VNET_HDR_LEN = 10;
 
+  private static final int EBADF = 9;
   private static final long TUNSETIFF = 0x400454caL;
   private static final long TUNSETPERSIST = 0x400454cbL;
   private static final long TUNSETOFFLOAD = 0x400454d0L;
@@ -139,6 +140,9 @@ public final class TunDevice implements AutoCloseable {
 
   /** Writes one packet from native memory. */
   public void write(long address, int length) {
+    if (closed) { // the descriptor number may belong to something else by now
+      throw new NetlinkException("write " + name + ": device closed", EBADF);
+    }
     if (libc.write(fd, address, length) < 0) {
       throw new NetlinkException("write " + name + " (" + length + " bytes)", LibC.errno());
     }

@@ -9,14 +9,18 @@ import org.slf4j.LoggerFactory;
 /** Writes packets to the TUN device; used from the event loop only. */
 final class TunDeviceSink implements TunSink {
   private static final Logger LOG = LoggerFactory.getLogger(TunDeviceSink.class);
-  private final TunDevice tun;
   private final UdpStats stats;
-  private final RateLimitedWarning warning;
+  private final RateLimitedWarning warning =
+      new RateLimitedWarning(LOG, "writing to the TUN device");
+  private volatile TunDevice tun;
 
-  TunDeviceSink(TunDevice tun, UdpStats stats) {
-    this.tun = tun;
+  TunDeviceSink(UdpStats stats) {
     this.stats = stats;
-    this.warning = new RateLimitedWarning(LOG, "writing to " + tun.name());
+  }
+
+  /** Writes go to {@code device} from now on (the device was re-created). */
+  void attach(TunDevice device) {
+    this.tun = device;
   }
 
   @Override

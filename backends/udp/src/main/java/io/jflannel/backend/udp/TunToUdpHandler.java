@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +21,15 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
   private final Encapsulator encapsulator;
   private final Channel udp;
   private final UdpStats stats;
+  private final Consumer<Throwable> onReadFailure;
   private final RateLimitedWarning warning = new RateLimitedWarning(LOG, "reading the TUN device");
 
-  TunToUdpHandler(Encapsulator encapsulator, Channel udp, UdpStats stats) {
+  TunToUdpHandler(
+      Encapsulator encapsulator, Channel udp, UdpStats stats, Consumer<Throwable> onReadFailure) {
     this.encapsulator = encapsulator;
     this.udp = udp;
     this.stats = stats;
+    this.onReadFailure = onReadFailure;
   }
 
   @Override
@@ -52,7 +57,11 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     stats.drop(DropReason.TUN_READ_FAILED);
-    warning.warn(cause.toString());
+    if (cause instanceof IOException) {
+      onReadFailure.accept(cause); // the device is gone: reading again would only fail again
+    } else {
+      warning.warn(cause.toString());
+    }
   }
 
   /** Reading resumes once the UDP channel is writable again (call on the event loop). */

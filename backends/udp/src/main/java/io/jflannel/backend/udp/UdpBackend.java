@@ -9,21 +9,16 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.netlink.Address;
-import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
 import io.jflannel.netlink.Route;
-import io.jflannel.netlink.Sysctl;
-import io.jflannel.netlink.TunDevice;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollTunChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
-import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +40,10 @@ final class UdpBackend implements Backend {
   private volatile PeerTable table;
   private volatile int ownAddress;
   private volatile Ipv4Net ownSubnet;
-  private volatile boolean reading;
-  private TunDevice tun;
-  private Link device;
+  private TunPort tun;
   private EpollEventLoopGroup group;
   private Channel channel;
   private UdpTunnelHandler handler;
-  private EpollTunChannel tunChannel;
 
   UdpBackend(BackendContext ctx) {
     this.ctx = ctx;
@@ -74,7 +66,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public LeaseAttrs prepare() {
-    TunDevice.ensureAvailability();
+    io.jflannel.netlink.TunDevice.ensureAvailability();
     if (!Epoll.isAvailable()) {
       throw new IllegalStateException(
           "Netty's epoll transport is unavailable: " + Epoll.unavailabilityCause().getMessage());
@@ -84,40 +76,23 @@ final class UdpBackend implements Backend {
           "the udp data path needs sun.misc.Unsafe (the jdk.unsupported module) for direct buffers");
     }
     StringBuilder why = new StringBuilder();
-    tun = TunOpener.open(nl, name, wantOffloads, why);
-    device = nl.link(name).orElseThrow(() -> new IllegalStateException(name + " vanished"));
-    if (device.mtu() != mtu()) {
-      nl.setMtu(device.index(), mtu());
-    }
-    try {
-      Sysctl.set("net/ipv6/conf/" + name + "/disable_ipv6", "1"); // IPv4 only: no RS/MLD noise
-    } catch (UncheckedIOException e) {
-      LOG.debug("{}: IPv6 left on ({})", name, e.getMessage());
-    }
-    boolean offloads = tun.hasVnetHeader();
+    tun = new TunPort(nl, name, wantOffloads, mtu(), ctx.config().network(), stats, why);
+    boolean offloads = tun.offloads();
     boolean gso = offloads && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
-    TunSink sink = new TunDeviceSink(tun, stats);
     group = new EpollEventLoopGroup(1, new DefaultThreadFactory("jflannel-udp", true));
     handler =
         new UdpTunnelHandler(
-            sink,
+            tun.sink(),
             new TcpCoalescer(alloc),
             () -> table,
             port,
             stats,
-            () -> {
-              if (reading) {
-                TunToUdpHandler.resume(tunChannel, channel);
-              }
-            });
+            () -> tun.resume(channel));
     channel = UdpChannels.bind(group, handler, ctx.ext().address(), port, offloads);
     Encapsulator enc =
         new Encapsulator(
-            sink, gso, ctx.config().network(), () -> table, () -> ownAddress, stats, alloc);
-    tunChannel = new EpollTunChannel(tun.fd(), VnetHeader.LEN + 65_536);
-    tunChannel.config().setAutoRead(false); // until our subnet and the peers are known
-    tunChannel.pipeline().addLast(new TunToUdpHandler(enc, channel, stats));
-    channel.eventLoop().register(tunChannel).syncUninterruptibly();
+            tun.sink(), gso, ctx.config().network(), () -> table, () -> ownAddress, stats, alloc);
+    tun.register(channel.eventLoop(), () -> new TunToUdpHandler(enc, channel, stats, tun::failed));
     LOG.info(
         "udp backend: {} (mtu {}) <-> UDP {}:{}; offloads {}",
         name,
@@ -132,8 +107,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public void start(Lease own) {
-    DeviceAddress.assign(nl, device.index(), own.subnet());
-    baseRoutes().forEach(nl::replaceRoute);
+    tun.configure(own.subnet());
     ownSubnet = own.subnet();
     ownAddress = own.subnet().address().value();
     handler.ownSubnet(own.subnet());
@@ -143,7 +117,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public List<Address> deviceAddresses() {
-    return DeviceAddress.of(device == null ? 0 : device.index(), ownSubnet);
+    return DeviceAddress.of(tun == null ? 0 : tun.index(), ownSubnet);
   }
 
   @Override
@@ -153,7 +127,7 @@ final class UdpBackend implements Backend {
 
   @Override
   public List<Route> baseRoutes() {
-    return device == null ? List.of() : List.of(Route.dev(ctx.config().network(), device.index()));
+    return tun == null ? List.of() : tun.routes();
   }
 
   @Override
@@ -171,9 +145,8 @@ final class UdpBackend implements Backend {
             .filter(l -> l.attrs() != null && "udp".equals(l.attrs().effectiveBackendType()))
             .toList();
     table = PeerTable.of(udp, ownSubnet, ctx.config().subnetLen(), port);
-    if (ownSubnet != null && !reading) {
-      reading = true;
-      tunChannel.config().setAutoRead(true);
+    if (ownSubnet != null) {
+      tun.startReading();
     }
   }
 
@@ -184,11 +157,8 @@ final class UdpBackend implements Backend {
 
   @Override
   public void close() {
-    if (tunChannel != null) {
-      tunChannel.close().awaitUninterruptibly(200);
-    }
     if (tun != null) {
-      tun.close(); // the device persists, with its address and route, for the next start
+      tun.close();
     }
     if (channel != null) {
       channel.close().awaitUninterruptibly(200);

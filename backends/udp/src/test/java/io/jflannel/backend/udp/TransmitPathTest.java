@@ -33,6 +33,7 @@ class TransmitPathTest {
   final EmbeddedChannel ch = new EmbeddedChannel(); // the UDP side
   EmbeddedChannel tunCh;
   RecordingTunSink tun;
+  final List<Throwable> readFailures = new ArrayList<>();
 
   /** The TUN side: packets written inbound are what TUN hands over. */
   void forwarder(boolean vnet, boolean gso) {
@@ -41,7 +42,7 @@ class TransmitPathTest {
     Encapsulator e =
         new Encapsulator(
             tun, gso, NETWORK, () -> table, () -> own, stats, ByteBufAllocator.DEFAULT);
-    tunCh = new EmbeddedChannel(new TunToUdpHandler(e, ch, stats));
+    tunCh = new EmbeddedChannel(new TunToUdpHandler(e, ch, stats, readFailures::add));
   }
 
   @AfterEach
@@ -173,5 +174,17 @@ class TransmitPathTest {
     assertThat(stats.drops(DropReason.NOT_IPV4)).isEqualTo(1);
     assertThat(p.refCnt()).as("released").isZero();
     assertThat(garbage.refCnt()).as("released").isZero();
+  }
+
+  @Test
+  void aFailedTunReadHandsTheDeviceBackAndOtherErrorsAreOnlyCounted() {
+    forwarder(true, true);
+    tunCh.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+    assertThat(readFailures).isEmpty();
+    java.io.IOException gone =
+        new java.io.IOException("read(..) failed: File descriptor in bad state");
+    tunCh.pipeline().fireExceptionCaught(gone);
+    assertThat(readFailures).containsExactly(gone);
+    assertThat(stats.drops(DropReason.TUN_READ_FAILED)).isEqualTo(2);
   }
 }

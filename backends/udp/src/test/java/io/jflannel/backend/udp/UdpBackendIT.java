@@ -209,6 +209,23 @@ class UdpBackendIT {
     pingThroughFakePeer();
   }
 
+  @Test
+  @Order(7)
+  void flannel0DeletedByHandIsRecreatedAndCarriesTrafficAgain() throws Exception {
+    Proc.ok("ip", "link", "del", "flannel0");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!Proc.run("ip", "-4", "addr", "show", "flannel0").out().contains("inet 10.244.1.0/32")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(Proc.ok("ip", "-d", "link", "show", "flannel0")).contains("vnet_hdr on persist on");
+    assertThat(Proc.ok("ip", "-4", "addr", "show", "flannel0")).contains("inet 10.244.1.0/32");
+    assertThat(Proc.ok("ip", "route", "show", "10.244.0.0/16"))
+        .contains("10.244.0.0/16 dev flannel0 proto 121 scope link");
+    pingThroughFakePeer();
+    assertThat(metric("jflannel_udp_drops_total", "tun_read_failed")).isPositive();
+  }
+
   static long metric(String name, String label) {
     return backend.metrics().stream()
         .filter(m -> m.name().equals(name) && (label == null || label.equals(m.labelValue())))
