@@ -26,9 +26,10 @@
  * 100 a second, and counted as {@code no_peer}.
  *
  * <p>Kernel objects: {@code flannel0} (persistent TUN, MTU ext−28, address {@code <own
- * subnet>.0/32}) and one route for the cluster network through it, restored by reconcile. The
- * device outlives the agent so that a restart re-attaches to it; while no agent is attached,
- * cluster traffic is dropped there rather than leaking to the default route. The data path lives in
- * the agent: packets in flight while it restarts are lost (the other backends keep forwarding).
+ * subnet>.0/32}) and one route for the cluster network through it, restored by reconcile; a device
+ * deleted by hand is re-created ({@link io.jflannel.backend.udp.TunPort}). The device outlives the
+ * agent so that a restart re-attaches to it; while no agent is attached, cluster traffic is dropped
+ * there rather than leaking to the default route. The data path lives in the agent: packets in
+ * flight while it restarts are lost (the other backends keep forwarding).
  */
 package io.jflannel.backend.udp;
