@@ -349,44 +349,44 @@ final class Agent {
 
   /** jflanctl reconcile: kernel objects and iptables, now, as the loops do. */
   private List<Drift> reconcileNow() {
-    PeerSync s = sync;
-    List<Drift> fixed = new ArrayList<>(s.diff());
-    reconcile(s);
-    Iptables i = ipt;
-    if (i != null) {
-      List<Drift> rules = i.drift();
-      if (!rules.isEmpty()) {
-        i.apply();
-        metrics.iptablesRestores.inc();
-        fixed.addAll(rules);
-      }
-    }
+    List<Drift> fixed = new ArrayList<>(reconcile(sync));
+    fixed.addAll(resyncIptables(ipt));
     return fixed;
   }
 
-  private void reconcile(PeerSync sync) {
+  /** Repairs the peers' kernel objects; returns what was repaired. */
+  private List<Drift> reconcile(PeerSync sync) {
     if (!ready.get()) {
-      return;
+      return List.of();
     }
     try {
-      int fixed = sync.reconcile();
-      status.reconciled(fixed);
-      metrics.repairs.inc(fixed);
+      List<Drift> fixed = sync.repair();
+      status.reconciled(fixed.size());
+      metrics.repairs.inc(fixed.size());
       update(sync);
+      return fixed;
     } catch (RuntimeException e) {
       LOG.warn("reconcile failed: {}", e.getMessage());
+      return List.of();
     }
   }
 
-  private void resyncIptables(Iptables ipt) {
+  /** Restores our iptables rules if they drifted; returns the drift it repaired. */
+  private List<Drift> resyncIptables(Iptables ipt) {
+    if (ipt == null) {
+      return List.of();
+    }
     try {
-      if (!ipt.inPlace()) {
+      List<Drift> drift = ipt.drift();
+      if (!drift.isEmpty()) {
         LOG.warn("iptables rules missing or changed: restoring them");
         ipt.apply();
         metrics.iptablesRestores.inc();
       }
+      return drift;
     } catch (RuntimeException e) {
       LOG.warn("iptables resync failed: {}", e.getMessage());
+      return List.of();
     }
   }
 

@@ -85,11 +85,6 @@ final class Iptables {
         "-A FLANNEL-FWD -d " + network + c + " -j ACCEPT");
   }
 
-  /** True when every rule and jump is in place and our chains hold nothing else. */
-  boolean inPlace() {
-    return drift().isEmpty();
-  }
-
   /** Rules and jumps missing, and rules in our chains that should not be there. */
   List<Drift> drift() {
     List<Drift> d = new ArrayList<>();

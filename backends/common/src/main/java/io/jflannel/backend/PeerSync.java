@@ -61,6 +61,7 @@ public final class PeerSync {
           }
         });
     apply(plan(), false);
+    backend.peersChanged(peers.values());
   }
 
   /** Applies lease events with one batch. */
@@ -97,11 +98,18 @@ public final class PeerSync {
 
   /** Level-triggered repair; returns how many objects it fixed. */
   public synchronized int reconcile() {
-    return apply(plan(), true);
+    return repair().size();
+  }
+
+  /** Level-triggered repair; returns what it found wrong and repaired. */
+  public synchronized List<Drift> repair() {
+    List<Drift> drift = plan();
+    apply(drift, true);
+    return drift;
   }
 
   /** Makes the kernel what {@code drift} says is wanted; counts repairs unless programming anew. */
-  private int apply(List<Drift> drift, boolean repair) {
+  private void apply(List<Drift> drift, boolean repair) {
     Batch b = netlink.batch();
     for (Drift d : drift) {
       if (d.want() instanceof Address a) {
@@ -115,13 +123,11 @@ public final class PeerSync {
       }
     }
     int fixes = drift.size();
-    run(b);
-    backend.peersChanged(peers.values());
+    run(b); // counts the objects
     if (fixes > 0 && repair) {
       repairs.addAndGet(fixes);
       LOG.info("reconcile repaired {} kernel objects", fixes);
     }
-    return fixes; // run() has counted the objects
   }
 
   /** What reconcile would repair now, without repairing it. */
