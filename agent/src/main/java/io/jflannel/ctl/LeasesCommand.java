@@ -11,6 +11,8 @@ import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.net.Ipv4Net;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -126,11 +128,13 @@ final class LeasesCommand implements Callable<Integer> {
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
     String fmt =
         wide ? "%-18s %-15s %-8s %-17s %-10s %-8s %s%n" : "%-18s %-15s %-8s %-17s %-10s %s%n";
+    List<Object> head =
+        new ArrayList<>(
+            List.of("SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED"));
     if (wide) {
-      out.printf(fmt, "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED", "LEASE");
-    } else {
-      out.printf(fmt, "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED");
+      head.add("LEASE");
     }
+    out.printf(fmt, head.toArray());
     for (var r : rows) {
       String mac = r.path("vtepMAC").isNull() ? "-" : r.path("vtepMAC").asText();
       String expires =
@@ -138,26 +142,19 @@ final class LeasesCommand implements Callable<Integer> {
               ? "-"
               : Outputs.relative(r.path("expiresInSeconds").asLong());
       String reserved = r.path("reserved").asBoolean() ? "yes" : "no";
+      List<Object> cols =
+          new ArrayList<>(
+              List.of(
+                  r.path("subnet").asText(),
+                  r.path("publicIP").asText(),
+                  r.path("backend").asText(),
+                  mac,
+                  expires,
+                  reserved));
       if (wide) {
-        out.printf(
-            fmt,
-            r.path("subnet").asText(),
-            r.path("publicIP").asText(),
-            r.path("backend").asText(),
-            mac,
-            expires,
-            reserved,
-            r.path("lease"));
-      } else {
-        out.printf(
-            fmt,
-            r.path("subnet").asText(),
-            r.path("publicIP").asText(),
-            r.path("backend").asText(),
-            mac,
-            expires,
-            reserved);
+        cols.add(r.path("lease"));
       }
+      out.printf(fmt, cols.toArray());
     }
   }
 }
