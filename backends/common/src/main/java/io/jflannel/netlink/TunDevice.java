@@ -29,9 +29,6 @@ public final class TunDevice implements AutoCloseable {
   /** TUN_F_TSO4. */
   public static final int TUN_F_TSO4 = 0x02;
 
-  /** TUN_F_TSO6. */
-  public static final int TUN_F_TSO6 = 0x04;
-
   /** The struct virtio_net_hdr that leads every packet when IFF_VNET_HDR is set. */
   public static final int VNET_HDR_LEN = 10;
 

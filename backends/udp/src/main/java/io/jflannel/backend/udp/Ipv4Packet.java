@@ -55,9 +55,4 @@ final class Ipv4Packet {
   static int tcpHeaderLength(ByteBuf b, int off) {
     return ((b.getUnsignedByte(off + headerLength(b, off) + 12) >> 4) & 0xf) * 4;
   }
-
-  /** Dotted quad of an address as an int. */
-  static String format(int a) {
-    return (a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
-  }
 }

@@ -1,5 +1,6 @@
 package io.jflannel.backend.udp;
 
+import io.jflannel.netlink.TunDevice;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -14,7 +15,7 @@ import io.netty.buffer.ByteBuf;
  * @param csumOffset where after csumStart the checksum goes
  */
 record VnetHeader(int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
-  static final int LEN = 10;
+  static final int LEN = TunDevice.VNET_HDR_LEN;
   static final int NEEDS_CSUM = 1;
   static final int DATA_VALID = 2;
   static final int GSO_NONE = 0;
