@@ -14,7 +14,8 @@ import io.jflannel.admin.v1.ReconcileRequest;
 import io.jflannel.admin.v1.StatusReply;
 import io.jflannel.admin.v1.StatusRequest;
 import io.jflannel.backend.Drift;
-import io.jflannel.backend.PeerSync;
+import io.jflannel.backend.Rejection;
+import io.jflannel.backend.Repair;
 import io.jflannel.lease.Lease;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
@@ -23,111 +24,115 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 
-/** The admin API (admin.proto) over the agent's status, peer sync and iptables. */
+/**
+ * The admin API (admin.proto): status from the lifecycle's {@link StatusSnapshot}, peers (accepted
+ * and rejected), diff and reconcile over the node's peer sync and firewall.
+ */
 final class AdminService extends AdminGrpc.AdminImplBase {
-  private final AgentStatus s;
+  private final Lifecycle lc;
+  private final Node node;
   private final Netlink nl;
-  private final Reconciler reconciler;
   private final String endpoints;
 
-  /** Runs a full repair the way the agent's own loop does (metrics, status, iptables). */
-  interface Reconciler {
-    List<Drift> reconcileNow();
-  }
-
-  AdminService(AgentStatus s, Netlink nl, Reconciler reconciler, String endpoints) {
-    this.s = s;
+  AdminService(Lifecycle lc, Node node, Netlink nl, String endpoints) {
+    this.lc = lc;
+    this.node = node;
     this.nl = nl;
-    this.reconciler = reconciler;
     this.endpoints = endpoints;
   }
 
   @Override
   public void status(StatusRequest req, StreamObserver<StatusReply> out) {
+    StatusSnapshot s = lc.current();
+    String why = s.notReadyReason();
     StatusReply.Builder b =
         StatusReply.newBuilder()
             .setVersion(Version.get())
-            .setStartedUnixMs(s.startedMs)
+            .setState(s.state().name())
+            .setReady(why == null)
+            .setNotReadyReason(why == null ? "" : why)
+            .setStartedUnixMs(s.startedMs())
             .setEtcdEndpoints(endpoints)
-            .setEtcdHealthy(s.etcdHealthy())
-            .setLastReconcileUnixMs(s.lastReconcileMs)
-            .setLastReconcileRepairs(s.lastReconcileRepairs)
-            .setLeaseExpiresUnix(s.leaseExpiresUnix);
-    String why = s.notReady();
-    b.setReady(why == null).setNotReadyReason(why == null ? "" : why);
-    if (!s.etcdHealthy() && s.etcdError != null) {
-      b.setEtcdError(s.etcdError);
-    }
-    if (s.ext != null) {
-      b.setInterface(s.ext.link().name()).setPublicIp(s.ext.publicIp().toString());
-    }
-    if (s.config != null) {
-      b.setNetwork(s.config.network().toString()).setBackend(s.config.backend().type());
-    }
-    if (s.backend != null) {
-      b.setMtu(s.backend.mtu());
-    }
-    if (s.own != null) {
-      b.setSubnet(s.own.subnet().toString());
-    }
-    PeerSync sync = s.sync;
-    if (sync != null) {
-      b.setPeers(sync.peerCount())
-          .setKernelObjects(sync.objectCount())
-          .setRepairsTotal(sync.repairCount());
-    }
+            .setEtcdHealthy(s.etcd().healthy())
+            .setEtcdSinceUnixMs(s.etcd().sinceMs())
+            .setEtcdError(s.etcd().healthy() ? "" : s.etcd().lastError())
+            .setInterface(s.node().iface())
+            .setPublicIp(s.node().publicIp())
+            .setNetwork(s.node().network())
+            .setBackend(s.node().backend())
+            .setMtu(s.node().mtu())
+            .setSubnet(s.node().subnet())
+            .setLeaseExpiresUnix(s.leaseExpiresUnix())
+            .setPeers(s.sync().peers())
+            .setRejected(s.sync().rejected())
+            .setKernelObjects(s.sync().objects())
+            .setRepairsTotal(s.sync().repairs())
+            .setLastReconcileUnixMs(s.sync().lastReconcileMs())
+            .setLastReconcileRepairs(s.sync().lastReconcileRepairs());
+    new TreeMap<>(s.conditions()).forEach((k, v) -> b.addConditions(k + ": " + v));
     reply(out, b.build());
   }
 
   @Override
   public void peers(PeersRequest req, StreamObserver<PeersReply> out) {
-    PeerSync sync = s.sync;
+    Running r = node.running();
     PeersReply.Builder b = PeersReply.newBuilder();
-    if (sync != null) {
-      List<Lease> peers = new ArrayList<>(sync.peers());
-      peers.sort(Comparator.comparing(Lease::subnet));
-      for (Lease l : peers) {
-        var data = l.attrs().backendData();
-        b.addPeers(
-            Peer.newBuilder()
-                .setSubnet(l.subnet().toString())
-                .setPublicIp(l.attrs().publicIp().toString())
-                .setBackend(l.attrs().effectiveBackendType())
-                .setVtepMac(data == null ? "" : data.path("VtepMAC").asText(""))
-                .setProgrammed(sync.isProgrammed(l.subnet())));
+    if (r != null) {
+      List<Peer> peers = new ArrayList<>();
+      for (Lease l : r.sync().peers()) {
+        peers.add(peer(l, "").setProgrammed(true).build());
       }
+      for (Rejection x : r.sync().rejected()) {
+        peers.add(peer(x.lease(), x.reason()).setProgrammed(false).build());
+      }
+      peers.sort(Comparator.comparing(p -> io.jflannel.net.Ipv4Net.parse(p.getSubnet())));
+      b.addAllPeers(peers);
     }
     reply(out, b.build());
   }
 
+  private static Peer.Builder peer(Lease l, String rejected) {
+    var data = l.attrs() == null ? null : l.attrs().backendData();
+    return Peer.newBuilder()
+        .setSubnet(l.subnet().toString())
+        .setPublicIp(l.attrs() == null ? "" : l.attrs().publicIp().toString())
+        .setBackend(l.attrs() == null ? "" : l.attrs().effectiveBackendType())
+        .setVtepMac(data == null ? "" : data.path("VtepMAC").asText(""))
+        .setRejected(rejected);
+  }
+
   @Override
   public void diff(DiffRequest req, StreamObserver<DiffReply> out) {
-    PeerSync sync = s.sync;
-    if (sync == null) {
+    Running r = node.running();
+    if (r == null) {
       out.onError(notYet());
       return;
     }
-    List<Drift> drift = new ArrayList<>(sync.diff());
-    if (s.iptables != null) {
-      drift.addAll(s.iptables.drift());
-    }
+    List<Drift> drift = new ArrayList<>(r.sync().diff());
+    drift.addAll(r.firewall().drift());
     reply(out, DiffReply.newBuilder().addAllItems(items(drift)).build());
   }
 
   @Override
   public void reconcile(ReconcileRequest req, StreamObserver<ReconcileReply> out) {
-    if (s.sync == null) {
+    NodeLoops loops = node.loops();
+    if (loops == null) {
       out.onError(notYet());
       return;
     }
-    List<Drift> fixed = reconciler.reconcileNow();
+    Repair kernel = loops.reconcile();
+    List<Drift> repaired = new ArrayList<>(kernel.repaired());
+    repaired.addAll(loops.resyncFirewall());
     reply(
         out,
         ReconcileReply.newBuilder()
-            .setRepaired(fixed.size())
-            .addAllRepairedItems(items(fixed))
+            .setRepaired(repaired.size())
+            .addAllRepairedItems(items(repaired))
+            .addAllFailedItems(items(kernel.failed()))
+            .addAllProblems(node.running().sync().problems())
             .build());
   }
 
@@ -143,15 +148,15 @@ final class AdminService extends AdminGrpc.AdminImplBase {
           DiffItem.newBuilder()
               .setKind(DiffItem.Kind.valueOf(d.kind().name()))
               .setType(d.type())
-              .setWant(d.want() == null ? "" : Drift.describe(d.want(), dev))
-              .setHave(d.have() == null ? "" : Drift.describe(d.have(), dev))
+              .setWant(d.want() == null ? "" : d.want().describe(dev))
+              .setHave(d.have() == null ? "" : d.have().describe(dev))
               .build());
     }
     return items;
   }
 
   private Throwable notYet() {
-    String why = s.notReady();
+    String why = lc.current().notReadyReason();
     return Status.UNAVAILABLE
         .withDescription(
             "the agent has not programmed peers yet: " + (why == null ? "starting" : why))

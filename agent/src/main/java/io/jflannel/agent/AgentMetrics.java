@@ -50,6 +50,38 @@ final class AgentMetrics {
           .name("jflannel_iptables_restores_total")
           .help("times iptables rules were (re)applied")
           .register(registry);
+  final Counter rejectedLeases =
+      Counter.builder()
+          .name("jflannel_leases_rejected_total")
+          .help("peer leases rejected (each lease once per reason): they program nothing")
+          .register(registry);
+  final Gauge rejectedNow =
+      Gauge.builder()
+          .name("jflannel_peers_rejected")
+          .help("peer leases currently rejected")
+          .register(registry);
+  final Counter configRefused =
+      Counter.builder()
+          .name("jflannel_config_changes_refused_total")
+          .help("network configs read from etcd that were invalid or could not be applied live")
+          .register(registry);
+  final Gauge etcdHealthy =
+      Gauge.builder()
+          .name("jflannel_etcd_healthy")
+          .help("1 when the last etcd probe was answered, else 0")
+          .register(registry);
+  final Gauge state =
+      Gauge.builder()
+          .name("jflannel_state")
+          .help("1 for the agent's current lifecycle state")
+          .labelNames("state")
+          .register(registry);
+  final Gauge degraded =
+      Gauge.builder()
+          .name("jflannel_degraded")
+          .help("1 for each area currently degraded (kernel, etcd, config, iptables)")
+          .labelNames("area")
+          .register(registry);
   final Histogram convergence =
       Histogram.builder()
           .name("jflannel_convergence_seconds")
@@ -57,4 +89,24 @@ final class AgentMetrics {
           .classicUpperBounds(
               0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
           .register(registry);
+
+  /** Follows the lifecycle: the state gauge and the degraded areas. */
+  void follow(Lifecycle lc) {
+    for (AgentState s : AgentState.values()) {
+      state.labelValues(s.name()).set(0);
+    }
+    for (String area : java.util.List.of("kernel", "etcd", "config", "iptables")) {
+      degraded.labelValues(area).set(0);
+    }
+    lc.addListener(
+        (before, after) -> {
+          if (before.state() != after.state()) {
+            state.labelValues(before.state().name()).set(0);
+          }
+          state.labelValues(after.state().name()).set(1);
+          for (String area : java.util.List.of("kernel", "etcd", "config", "iptables")) {
+            degraded.labelValues(area).set(after.conditions().containsKey(area) ? 1 : 0);
+          }
+        });
+  }
 }

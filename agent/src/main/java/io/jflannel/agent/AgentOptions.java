@@ -29,6 +29,10 @@ import java.util.List;
  * @param reconcileInterval period of the level-triggered reconcile
  * @param setIpForward set net.ipv4.ip_forward=1 when it is off
  * @param adminSocket the admin API's unix socket, or null for none
+ * @param ifaceCanReach pick the interface the kernel would use to reach this address, or null
+ * @param ipMasqFullyRandom MASQUERADE with --random-fully (flanneld's default)
+ * @param blackholeRoute add a blackhole route for our own subnet (flanneld's --ip-blackhole-route)
+ * @param allowNetworkChange let a restart move this node to a subnet of a changed network config
  */
 public record AgentOptions(
     List<String> etcdEndpoints,
@@ -52,4 +56,8 @@ public record AgentOptions(
     Duration leaseTtl,
     Duration reconcileInterval,
     boolean setIpForward,
-    Path adminSocket) {}
+    Path adminSocket,
+    String ifaceCanReach,
+    boolean ipMasqFullyRandom,
+    boolean blackholeRoute,
+    boolean allowNetworkChange) {}

@@ -12,15 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-/** /healthz, /readyz and /metrics on one listener. */
+/**
+ * /healthz, /readyz and /metrics on one listener, all read from the lifecycle's {@link
+ * StatusSnapshot}. /healthz is 200 while the agent's loops run (also through an etcd outage, so an
+ * outage never restarts every agent); /readyz is 200 once the node is programmed and no kernel
+ * problem stands in the way. Both bodies name the state and what is degraded.
+ */
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
   HealthServer(
       String ip,
       int port,
-      Supplier<String> healthy,
-      Supplier<String> notReadyReason,
+      Supplier<StatusSnapshot> status,
+      Supplier<String> stalled,
       PrometheusRegistry registry)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(ip, port), 16);
@@ -28,17 +33,23 @@ final class HealthServer implements AutoCloseable {
     server.createContext(
         "/healthz",
         ex -> {
-          String why = healthy.get();
-          reply(ex, why == null ? 200 : 503, why == null ? "ok\n" : why + "\n", "text/plain");
+          String why = stalled.get();
+          StatusSnapshot s = status.get();
+          reply(
+              ex,
+              why == null ? 200 : 503,
+              (why == null ? "ok: " : "unhealthy: " + why + "; ") + describe(s) + "\n",
+              "text/plain");
         });
     server.createContext(
         "/readyz",
         ex -> {
-          String why = notReadyReason.get();
+          StatusSnapshot s = status.get();
+          String why = s.notReadyReason();
           reply(
               ex,
               why == null ? 200 : 503,
-              why == null ? "ready\n" : "not ready: " + why + "\n",
+              (why == null ? "ready: " : "not ready: " + why + "; ") + describe(s) + "\n",
               "text/plain");
         });
     server.createContext(
@@ -53,6 +64,12 @@ final class HealthServer implements AutoCloseable {
               PrometheusTextFormatWriter.CONTENT_TYPE);
         });
     server.start();
+  }
+
+  /** "state READY" or "state DEGRADED (etcd: unreachable for 20 s ...)". */
+  static String describe(StatusSnapshot s) {
+    String c = s.conditionsLine();
+    return "state " + s.state() + (c.isEmpty() ? "" : " (" + c + ")");
   }
 
   private static void reply(HttpExchange ex, int code, String body, String type)

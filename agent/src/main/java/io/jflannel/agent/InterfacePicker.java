@@ -12,13 +12,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Picks the external interface: --iface (name or address), --iface-regex, else the default route's.
+ * Picks the external interface as flanneld does: --iface (names or addresses, in order), else
+ * --iface-regex, else --iface-can-reach (the device the kernel routes that address through), else
+ * the default route's.
  */
 final class InterfacePicker {
   private InterfacePicker() {}
 
   static ExternalInterface pick(
-      Netlink nl, List<String> ifaces, List<String> regexes, String publicIp) {
+      Netlink nl, List<String> ifaces, List<String> regexes, String canReach, String publicIp) {
     Link link = null;
     Address addr = null;
     List<Address> all = nl.addresses(0);
@@ -54,6 +56,35 @@ final class InterfacePicker {
     if (link == null && (!ifaces.isEmpty() || !regexes.isEmpty())) {
       throw new IllegalArgumentException(
           "no interface matches --iface " + ifaces + " / --iface-regex " + regexes);
+    }
+    if (link == null && canReach != null) {
+      Ipv4Address target = Ipv4Address.parse(canReach);
+      Route via =
+          nl.routeTo(target)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--iface-can-reach " + canReach + ": no route to it on this node"));
+      link =
+          nl.link(via.ifindex())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--iface-can-reach " + canReach + ": its route's device vanished"));
+      if (via.gateway() == null) { // on-link: prefer the address in the same network
+        addr =
+            all.stream()
+                .filter(a -> a.ifindex() == via.ifindex())
+                .filter(
+                    a ->
+                        new Ipv4Net(
+                                new Ipv4Address(
+                                    a.address().value() & Ipv4Net.mask(a.prefixLength())),
+                                a.prefixLength())
+                            .contains(target))
+                .findFirst()
+                .orElse(null);
+      }
     }
     if (link == null) {
       Route def =

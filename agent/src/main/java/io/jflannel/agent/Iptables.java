@@ -1,7 +1,6 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.Drift;
-import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,26 +10,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * flannel's rules (DESIGN.md §5) in chains FLANNEL-POSTRTG (nat) and FLANNEL-FWD (filter), applied
- * with {@code iptables-restore --noflush -w} of the flavour the host uses (nft or legacy, detected
- * as kube-proxy does: whichever holds more rules).
+ * {@link Firewall} on iptables: a {@link RuleSet} applied with {@code iptables-restore --noflush
+ * -w} of the flavour the host uses (nft or legacy, detected as kube-proxy does: whichever holds
+ * more rules).
  */
-final class Iptables {
+final class Iptables implements Firewall {
   private static final Logger LOG = LoggerFactory.getLogger(Iptables.class);
-  static final String MASQ_COMMENT = "flanneld masq";
-  static final String FWD_COMMENT = "flanneld forward";
 
   private final String flavour;
-  private final Ipv4Net network;
-  private final Ipv4Net pod;
-  private final boolean masq;
-  private final boolean forward;
+  private final RuleSet rules;
 
-  Iptables(Ipv4Net network, Ipv4Net pod, boolean masq, boolean forward) {
-    this.network = network;
-    this.pod = pod;
-    this.masq = masq;
-    this.forward = forward;
+  Iptables(RuleSet rules) {
+    this.rules = rules;
     this.flavour = detectFlavour();
   }
 
@@ -52,109 +43,54 @@ final class Iptables {
     return flavour;
   }
 
-  /**
-   * The nat rules of our chain, without the -A CHAIN prefix removed (as iptables-save prints them).
-   */
-  List<String> natRules() {
-    String c = " -m comment --comment \"" + MASQ_COMMENT + "\"";
-    List<String> r = new ArrayList<>();
-    r.add("-A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000" + c + " -j RETURN");
-    r.add("-A FLANNEL-POSTRTG -s " + pod + " -d " + network + c + " -j RETURN");
-    r.add("-A FLANNEL-POSTRTG -s " + network + " -d " + pod + c + " -j RETURN");
-    r.add("-A FLANNEL-POSTRTG ! -s " + network + " -d " + pod + c + " -j RETURN");
-    r.add(
-        "-A FLANNEL-POSTRTG -s "
-            + network
-            + " ! -d 224.0.0.0/4"
-            + c
-            + " -j MASQUERADE --random-fully");
-    r.add(
-        "-A FLANNEL-POSTRTG ! -s "
-            + network
-            + " -d "
-            + network
-            + c
-            + " -j MASQUERADE --random-fully");
-    return r;
-  }
-
-  List<String> filterRules() {
-    String c = " -m comment --comment \"" + FWD_COMMENT + "\"";
-    return List.of(
-        "-A FLANNEL-FWD -s " + network + c + " -j ACCEPT",
-        "-A FLANNEL-FWD -d " + network + c + " -j ACCEPT");
-  }
-
-  /** Rules and jumps missing, and rules in our chains that should not be there. */
-  List<Drift> drift() {
-    List<Drift> d = new ArrayList<>();
-    if (masq) {
-      compare(
-          "nat",
-          expect("nat", "POSTROUTING", MASQ_COMMENT, "FLANNEL-POSTRTG", natRules()),
-          "-A FLANNEL-POSTRTG ",
-          d);
+  @Override
+  public List<Drift> drift() {
+    List<FirewallRule> have = new ArrayList<>();
+    if (rules.masq()) {
+      table("nat").forEach(l -> have.add(new FirewallRule("nat", l)));
     }
-    if (forward) {
-      compare(
-          "filter",
-          expect("filter", "FORWARD", FWD_COMMENT, "FLANNEL-FWD", filterRules()),
-          "-A FLANNEL-FWD ",
-          d);
+    if (rules.forward()) {
+      table("filter").forEach(l -> have.add(new FirewallRule("filter", l)));
     }
-    return d;
-  }
-
-  private void compare(String t, List<String> want, String ours, List<Drift> d) {
-    List<String> have = table(t);
-    want.stream()
-        .filter(w -> !have.contains(w))
-        .forEach(w -> d.add(Drift.missing("-t " + t + " " + w)));
-    have.stream()
-        .filter(h -> h.startsWith(ours) && !want.contains(h))
-        .forEach(h -> d.add(Drift.extra("-t " + t + " " + h)));
-  }
-
-  private static List<String> expect(
-      String table, String parent, String comment, String chain, List<String> rules) {
-    List<String> all = new ArrayList<>(rules);
-    all.add("-A " + parent + " -m comment --comment \"" + comment + "\" -j " + chain);
-    return all;
+    return rules.diff(have);
   }
 
   private List<String> table(String t) {
-    return run(List.of(cmd("save"), "-t", t), null).lines().map(String::strip).toList();
+    return run(List.of(cmd("save"), "-t", t), null)
+        .lines()
+        .map(String::strip)
+        .filter(l -> l.startsWith("-A "))
+        .toList();
   }
 
-  /** Writes the chains (replacing their content) and adds the jumps that are missing. */
-  void apply() {
+  @Override
+  public void apply() {
     StringBuilder in = new StringBuilder();
-    if (masq) {
-      boolean jump =
-          table("nat").stream()
-              .anyMatch(l -> l.contains("--comment \"" + MASQ_COMMENT + "\" -j FLANNEL-POSTRTG"));
-      in.append("*nat\n:FLANNEL-POSTRTG - [0:0]\n");
-      natRules().forEach(r -> in.append(r).append('\n'));
+    if (rules.masq()) {
+      boolean jump = table("nat").contains(RuleSet.natJump());
+      in.append("*nat\n:").append(RuleSet.NAT_CHAIN).append(" - [0:0]\n");
+      rules.natRules().forEach(r -> in.append(r).append('\n'));
       if (!jump) {
-        in.append(
-            "-A POSTROUTING -m comment --comment \"" + MASQ_COMMENT + "\" -j FLANNEL-POSTRTG\n");
+        in.append(RuleSet.natJump()).append('\n');
       }
       in.append("COMMIT\n");
     }
-    if (forward) {
-      boolean jump =
-          table("filter").stream()
-              .anyMatch(l -> l.contains("--comment \"" + FWD_COMMENT + "\" -j FLANNEL-FWD"));
-      in.append("*filter\n:FLANNEL-FWD - [0:0]\n");
-      filterRules().forEach(r -> in.append(r).append('\n'));
+    if (rules.forward()) {
+      boolean jump = table("filter").contains(RuleSet.forwardJump());
+      in.append("*filter\n:").append(RuleSet.FWD_CHAIN).append(" - [0:0]\n");
+      rules.filterRules().forEach(r -> in.append(r).append('\n'));
       if (!jump) {
-        in.append("-A FORWARD -m comment --comment \"" + FWD_COMMENT + "\" -j FLANNEL-FWD\n");
+        in.append(RuleSet.forwardJump()).append('\n');
       }
       in.append("COMMIT\n");
     }
     if (in.length() > 0) {
       run(List.of(cmd("restore"), "--noflush", "-w"), in.toString());
-      LOG.info("iptables ({}) rules applied: masquerade {}, forward {}", flavour, masq, forward);
+      LOG.info(
+          "iptables ({}) rules applied: masquerade {}, forward {}",
+          flavour,
+          rules.masq(),
+          rules.forward());
     }
   }
 

@@ -116,6 +116,41 @@ public final class Jflanneld implements Callable<Integer> {
   boolean setIpForward;
 
   @Option(
+      names = "--iface-can-reach",
+      description =
+          "use the interface the kernel routes this address through (as `ip route get ADDRESS`)")
+  String ifaceCanReach;
+
+  @Option(
+      names = "--ip-masq-fully-random-disable",
+      description = "MASQUERADE without --random-fully (default: with it, as flanneld)",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean ipMasqFullyRandomDisable;
+
+  @Option(
+      names = "--ip-blackhole-route",
+      description =
+          "add a blackhole route for this node's subnet, so packets for its unused addresses are"
+              + " dropped here instead of bouncing (default: ${DEFAULT-VALUE})",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean blackholeRoute;
+
+  @Option(
+      names = "--allow-network-change",
+      description =
+          "when the network config in etcd no longer fits this node's subnet, move the node to a"
+              + " new subnet at start (its pods lose connectivity); by default it keeps its subnet"
+              + " and the previous config, and says so (default: ${DEFAULT-VALUE})",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean allowNetworkChange;
+
+  @Option(
       names = "--lease-ttl",
       hidden = true,
       description = "lease TTL in seconds (testing)",
@@ -173,6 +208,9 @@ public final class Jflanneld implements Callable<Integer> {
     if (publicIp != null) {
       io.jflannel.net.Ipv4Address.parse(publicIp);
     }
+    if (ifaceCanReach != null && !ifaceCanReach.isEmpty()) {
+      io.jflannel.net.Ipv4Address.parse(ifaceCanReach);
+    }
     return new AgentOptions(
         etcd.endpoints(),
         etcd.prefix(),
@@ -195,6 +233,10 @@ public final class Jflanneld implements Callable<Integer> {
         Duration.ofSeconds(leaseTtlSeconds),
         Duration.ofSeconds(reconcileSeconds),
         setIpForward,
-        adminSocket == null || adminSocket.toString().isEmpty() ? null : adminSocket);
+        adminSocket == null || adminSocket.toString().isEmpty() ? null : adminSocket,
+        ifaceCanReach == null || ifaceCanReach.isEmpty() ? null : ifaceCanReach,
+        !ipMasqFullyRandomDisable,
+        blackholeRoute,
+        allowNetworkChange);
   }
 }

@@ -104,5 +104,8 @@ public final class Logging {
     if (l == Level.DEBUG) {
       CHATTY.forEach(c -> ctx.getLogger(c).setLevel(Level.INFO));
     }
+    // gRPC asks for SO_KEEPALIVE on every accepted connection; a unix socket has none, and Netty
+    // warns about it once per connection of jflanctl
+    ctx.getLogger("io.netty.bootstrap.ServerBootstrap").setLevel(Level.ERROR);
   }
 }

@@ -2,14 +2,12 @@ package io.jflannel.agent;
 
 import io.jflannel.lease.RegistryObserver;
 
-/** Feeds registry health into the agent's metrics and status. */
+/** Feeds the registry's retries, errors and malformed values into the agent's metrics. */
 final class MetricsObserver implements RegistryObserver {
   private final AgentMetrics m;
-  private final AgentStatus status;
 
-  MetricsObserver(AgentMetrics m, AgentStatus status) {
+  MetricsObserver(AgentMetrics m) {
     this.m = m;
-    this.status = status;
   }
 
   @Override
@@ -25,11 +23,5 @@ final class MetricsObserver implements RegistryObserver {
   @Override
   public void error(String operation, Throwable cause) {
     m.etcdErrors.inc();
-    status.etcdFailed(operation, cause);
-  }
-
-  @Override
-  public void circuitState(String from, String to) {
-    status.circuit = to;
   }
 }

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
     name = "peers",
     mixinStandardHelpOptions = true,
     description = {
-      "List the peers the local agent knows, and whether their kernel objects are programmed.",
+      "List the peer leases the local agent knows, and whether their kernel objects are"
+          + " programmed; a rejected lease (outside the network, wrong size, this node's PublicIP,"
+          + " another backend, bad backend data) says why.",
       "Reads the admin socket (root only)."
     })
 final class PeersCommand extends AdminQuery<PeersReply> {
@@ -32,7 +34,7 @@ final class PeersCommand extends AdminQuery<PeersReply> {
           p.getPublicIp(),
           p.getBackend(),
           p.getVtepMac().isEmpty() ? "-" : p.getVtepMac(),
-          p.getProgrammed() ? "yes" : "no (unreachable by this backend)");
+          p.getProgrammed() ? "yes" : "no, rejected: " + p.getRejected());
     }
   }
 }

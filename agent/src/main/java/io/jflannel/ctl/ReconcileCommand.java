@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "reconcile",
     mixinStandardHelpOptions = true,
     description = {
-      "Make the local agent repair now what 'jflanctl diff' lists, and print what it repaired.",
+      "Make the local agent repair now what 'jflanctl diff' lists, and print what it repaired"
+          + " and what it could not (exit code 1 when anything could not be repaired).",
       "Uses the admin socket (root only)."
     })
 final class ReconcileCommand extends AdminQuery<ReconcileReply> {
@@ -22,11 +23,26 @@ final class ReconcileCommand extends AdminQuery<ReconcileReply> {
 
   @Override
   void table(PrintWriter out, ReconcileReply r) {
-    if (r.getRepaired() == 0) {
+    if (r.getRepaired() == 0 && r.getFailedItemsCount() == 0) {
       out.println("nothing to repair");
-    } else {
+    }
+    if (r.getRepaired() > 0) {
       out.println("repaired " + r.getRepaired() + ":");
       DiffCommand.print(out, r.getRepairedItemsList());
     }
+    if (r.getFailedItemsCount() > 0) {
+      out.println("could NOT repair " + r.getFailedItemsCount() + ":");
+      DiffCommand.print(out, r.getFailedItemsList());
+    }
+    for (String p : r.getProblemsList()) {
+      out.println("error: " + p);
+    }
+  }
+
+  @Override
+  int exitCode(ReconcileReply r) {
+    return r.getFailedItemsCount() == 0 && r.getProblemsCount() == 0
+        ? ExitCodes.OK
+        : ExitCodes.FAILED;
   }
 }

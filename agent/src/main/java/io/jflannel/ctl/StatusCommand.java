@@ -24,7 +24,11 @@ final class StatusCommand extends AdminQuery<StatusReply> {
   @Override
   void table(PrintWriter out, StatusReply s) {
     long now = System.currentTimeMillis();
+    row(out, "state", s.getState());
     row(out, "ready", s.getReady() ? "yes" : "no: " + s.getNotReadyReason());
+    for (String c : s.getConditionsList()) {
+      row(out, "degraded", c);
+    }
     row(out, "subnet", or(s.getSubnet()) + " of " + or(s.getNetwork()));
     row(out, "backend", or(s.getBackend()) + ", MTU " + s.getMtu());
     row(out, "interface", or(s.getInterface()) + ", public IP " + or(s.getPublicIp()));
@@ -34,7 +38,16 @@ final class StatusCommand extends AdminQuery<StatusReply> {
         s.getLeaseExpiresUnix() == 0
             ? "-"
             : Outputs.relative(s.getLeaseExpiresUnix() - now / 1000));
-    row(out, "peers", s.getPeers() + " (" + s.getKernelObjects() + " kernel objects)");
+    row(
+        out,
+        "peers",
+        s.getPeers()
+            + " ("
+            + s.getKernelObjects()
+            + " kernel objects)"
+            + (s.getRejected() == 0
+                ? ""
+                : ", " + s.getRejected() + " leases rejected (jflanctl peers)"));
     row(
         out,
         "last reconcile",
@@ -46,10 +59,14 @@ final class StatusCommand extends AdminQuery<StatusReply> {
                 + " repaired ("
                 + s.getRepairsTotal()
                 + " since start)");
+    String since =
+        s.getEtcdSinceUnixMs() == 0
+            ? ""
+            : " for " + Outputs.span((now - s.getEtcdSinceUnixMs()) / 1000);
     row(
         out,
         "etcd",
-        (s.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + s.getEtcdError())
+        (s.getEtcdHealthy() ? "healthy" + since : "UNHEALTHY" + since + ": " + s.getEtcdError())
             + " ("
             + s.getEtcdEndpoints()
             + ")");

@@ -55,9 +55,13 @@ final class DefaultLeaseStore implements LeaseStore {
   }
 
   @Override
-  public Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous) {
+  public Lease acquire(
+      NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous, boolean mayMove) {
     for (int race = 0; race < MAX_RACES; race++) {
       LeaseSnapshot snap = registry.listLeases();
+      if (!mayMove) {
+        refuseToMove(config, attrs, snap);
+      }
       Optional<Lease> own = reuseOwn(config, attrs, snap);
       if (own == null) {
         continue; // our lease changed under us: look again
@@ -99,6 +103,33 @@ final class DefaultLeaseStore implements LeaseStore {
     }
     throw new LeaseStoreException(
         Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
+  }
+
+  private static void refuseToMove(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
+    boolean fits = false;
+    Lease misfit = null;
+    for (Lease l : snap.leases()) {
+      if (l.attrs().publicIp().equals(attrs.publicIp())) {
+        if (config.fits(l.subnet())) {
+          fits = true;
+        } else if (!l.isReservation()) {
+          misfit = l;
+        }
+      }
+    }
+    if (misfit != null && !fits) {
+      throw new LeaseStoreException(
+          Reason.WOULD_MOVE,
+          "this node ("
+              + attrs.publicIp()
+              + ") holds "
+              + misfit.subnet()
+              + ", which the network config ("
+              + config.network()
+              + ", /"
+              + config.subnetLen()
+              + " subnets) no longer allows; taking another subnet would cut this node's pods off");
+    }
   }
 
   /**

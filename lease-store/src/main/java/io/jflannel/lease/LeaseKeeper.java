@@ -52,6 +52,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private volatile Lease current;
   private ScheduledFuture<?> next;
   private Duration backoff = Duration.ofMillis(500);
+  private volatile boolean failing;
   private volatile Instant renewDue;
 
   LeaseKeeper(LeaseRegistry registry, LeaseStoreOptions options, Lease lease, Listener listener) {
@@ -92,6 +93,19 @@ public final class LeaseKeeper implements AutoCloseable {
     }
   }
 
+  /**
+   * The store is answering again: retry a failed renewal or check now instead of after the backoff.
+   */
+  public void retryNow() {
+    if (failing && state.get() == State.STARTED) {
+      try {
+        executor.execute(this::tick);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile
+      }
+    }
+  }
+
   /** Renew now (e.g. for tests or an operator's request). */
   public void renewNow() {
     renewDue = Instant.now();
@@ -117,6 +131,7 @@ public final class LeaseKeeper implements AutoCloseable {
 
   private void scheduleNormal() {
     backoff = Duration.ofMillis(500);
+    failing = false;
     scheduleTick(
         current.isReservation() ? checkInterval() : Duration.between(Instant.now(), renewDue));
   }
@@ -155,12 +170,14 @@ public final class LeaseKeeper implements AutoCloseable {
       return;
     }
     try {
-      Optional<Lease> r = registry.updateLease(current, current.attrs(), options.leaseTtl());
+      Optional<Lease> r = registry.renewLease(current);
       if (r.isEmpty()) {
-        check(); // changed or gone: find out which
+        check(); // its store lease expired: the key is gone too, or going
         return;
       }
-      written(r.get());
+      current = r.get();
+      renewDue = Instant.now().plus(options.renewAfter());
+      scheduleNormal();
       LOG.info("renewed lease {} (expires {})", current.subnet(), current.expiration());
       listener.renewed(current);
     } catch (LeaseStoreException e) {
@@ -193,6 +210,7 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   private void retryLater(LeaseStoreException e) {
+    failing = true;
     LOG.warn(
         "lease {}: {} (retrying in {} ms)", current.subnet(), e.getMessage(), backoff.toMillis());
     listener.renewFailed(current, e);

@@ -50,6 +50,14 @@ public interface LeaseRegistry extends AutoCloseable {
    */
   Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl);
 
+  /**
+   * Renews a lease in place: its store lease is kept alive for another full TTL (no new store
+   * lease, nothing to revoke, so nothing is left behind).
+   *
+   * @return the lease with its new expiration, or empty when its store lease expired or is unknown
+   */
+  Optional<Lease> renewLease(Lease current);
+
   /** Deletes a lease key (and releases its store lease). Deleting a missing key returns false. */
   boolean deleteLease(Ipv4Net subnet);
 
@@ -71,6 +79,31 @@ public interface LeaseRegistry extends AutoCloseable {
    * watch; a compaction or a fatal error ends the watch with one call to the listener.
    */
   RegistryWatch watchLeases(long fromRevision, RegistryWatch.Listener listener);
+
+  /**
+   * One cheap read that proves the store answers now, bypassing retries and the circuit breaker:
+   * the network config (empty when the key does not exist).
+   *
+   * @throws LeaseStoreException UNAVAILABLE when there is no answer within {@code timeout}
+   */
+  default Optional<String> probe(Duration timeout) {
+    return getNetworkConfig();
+  }
+
+  /**
+   * A hint that the store is back: true when any endpoint accepts a connection within {@code
+   * timeout} (a store whose client is still backing off can be reachable).
+   */
+  default boolean reachable(Duration timeout) {
+    return true;
+  }
+
+  /**
+   * Drops the connection (and its reconnect backoff) and connects afresh; watches on the old
+   * connection end with an error and are restarted by their owners. Use when the store is reachable
+   * again but calls still fail.
+   */
+  default void reconnect() {}
 
   /** Observer of retries, errors, circuit state, malformed values. */
   void setObserver(RegistryObserver observer);

@@ -29,11 +29,19 @@ public interface LeaseStore {
   /**
    * Acquires a subnet for a node: its own existing lease (by PublicIP) if it still fits the config,
    * else {@code previous} if free, else a random one of the first 100 free subnets. A lost race is
-   * retried in-process.
+   * retried in-process. An own lease that no longer fits is deleted (the node moves) only when
+   * {@code mayMove}.
    *
-   * @throws LeaseStoreException with reason OUT_OF_SUBNETS when the range is full
+   * @throws LeaseStoreException with reason OUT_OF_SUBNETS when the range is full, WOULD_MOVE when
+   *     the node's lease does not fit the config and {@code mayMove} is false
    */
-  Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous);
+  Lease acquire(
+      NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous, boolean mayMove);
+
+  /** {@link #acquire(NetworkConfig, LeaseAttrs, Optional, boolean)} that may move the node. */
+  default Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous) {
+    return acquire(config, attrs, previous, true);
+  }
 
   /** Starts renewing {@code lease} and re-acquiring it if its key is deleted. */
   LeaseKeeper keep(Lease lease, LeaseKeeper.Listener listener);

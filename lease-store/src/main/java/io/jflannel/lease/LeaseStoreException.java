@@ -15,7 +15,12 @@ public final class LeaseStoreException extends RuntimeException {
     /** The history asked for was compacted away. */
     COMPACTED,
     /** The client was closed. */
-    CLOSED
+    CLOSED,
+    /**
+     * This node holds a lease the network config no longer allows (another Network or SubnetLen):
+     * taking a new subnet would cut its running pods off, so it was not done.
+     */
+    WOULD_MOVE
   }
 
   private final Reason reason;

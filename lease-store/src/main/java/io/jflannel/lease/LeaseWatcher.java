@@ -50,6 +50,8 @@ public final class LeaseWatcher implements AutoCloseable {
   private boolean snapshotDelivered;
   private Duration backoff;
   private int generation;
+  private java.util.concurrent.ScheduledFuture<?> pending;
+  private Runnable pendingTask;
 
   LeaseWatcher(
       LeaseRegistry registry,
@@ -143,7 +145,7 @@ public final class LeaseWatcher implements AutoCloseable {
             new RegistryWatch.Listener() {
               @Override
               public void onEvents(List<LeaseEvent> events, long rev) {
-                executor.execute(
+                submit(
                     () -> {
                       if (gen == generation) {
                         handle(events, rev);
@@ -153,7 +155,7 @@ public final class LeaseWatcher implements AutoCloseable {
 
               @Override
               public void onCompacted(long compactRevision) {
-                executor.execute(
+                submit(
                     () -> {
                       if (gen == generation) {
                         LOG.warn(
@@ -167,7 +169,7 @@ public final class LeaseWatcher implements AutoCloseable {
 
               @Override
               public void onError(Throwable error) {
-                executor.execute(
+                submit(
                     () -> {
                       if (gen == generation) {
                         LOG.warn(
@@ -217,11 +219,38 @@ public final class LeaseWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * The store is answering again: run a pending reconnect now instead of after its backoff (on the
+   * watcher's thread).
+   */
+  public void retryNow() {
+    submit(
+        () -> {
+          if (pending != null && pending.cancel(false)) {
+            Runnable r = pendingTask;
+            pending = null;
+            backoff = options.watchBackoffMin();
+            r.run();
+          }
+        });
+  }
+
+  private void submit(Runnable r) {
+    if (state.get() == LeaseKeeper.State.STARTED) {
+      try {
+        executor.execute(r);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed concurrently: the event is dropped with the watcher
+      }
+    }
+  }
+
   private void retry(Runnable r) {
     if (state.get() != LeaseKeeper.State.STARTED) {
       return;
     }
-    executor.schedule(r, backoff.toMillis(), TimeUnit.MILLISECONDS);
+    pendingTask = r;
+    pending = executor.schedule(r, backoff.toMillis(), TimeUnit.MILLISECONDS);
     Duration doubled = backoff.multipliedBy(2);
     backoff =
         doubled.compareTo(options.watchBackoffMax()) > 0 ? options.watchBackoffMax() : doubled;

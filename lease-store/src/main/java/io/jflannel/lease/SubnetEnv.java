@@ -80,21 +80,7 @@ public record SubnetEnv(Ipv4Net network, Ipv4Net subnet, int mtu, boolean ipMasq
 
   /** Writes the file atomically (temp file, then rename), mode 0644. */
   public void writeTo(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".subnet.env", ".tmp");
-    try {
-      Files.writeString(tmp, format(), StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(
-          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(
-          tmp,
-          file,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(file, format(), "rw-r--r--");
   }
 
   private static String require(Map<String, String> vars, String name) {

@@ -121,11 +121,26 @@ public abstract class LeaseRegistryContract {
   }
 
   @Test
+  void renewKeepsTheStoreLeaseAliveAndSaysWhenItIsGone() {
+    Lease a = registry.createLease(net("10.244.7.0/24"), attrs("198.18.0.7"), TTL).orElseThrow();
+    Lease r = registry.renewLease(a).orElseThrow();
+    assertThat(r.storeLeaseId()).isEqualTo(a.storeLeaseId());
+    assertThat(r.expiration()).isAfter(java.time.Instant.now().plus(TTL).minusSeconds(5));
+    assertThat(registry.getLease(a.subnet()).orElseThrow().modRevision())
+        .as("a keep-alive writes no key")
+        .isEqualTo(a.modRevision());
+    assertThat(registry.deleteLease(a.subnet())).isTrue();
+    assertThat(registry.renewLease(a)).as("revoked with its key").isEmpty();
+  }
+
+  @Test
   void updateComparesOnRevision() {
     Lease a = registry.createLease(net("10.244.7.0/24"), attrs("198.18.0.7"), TTL).orElseThrow();
     Lease b = registry.updateLease(a, attrs("198.18.0.7"), TTL).orElseThrow();
     assertThat(b.modRevision()).isGreaterThan(a.modRevision());
-    assertThat(b.storeLeaseId()).isNotEqualTo(a.storeLeaseId());
+    assertThat(b.storeLeaseId())
+        .as("an update keeps the live store lease: no new grant, nothing left to leak")
+        .isEqualTo(a.storeLeaseId());
     assertThat(registry.updateLease(a, attrs("198.18.0.9"), TTL)).as("stale revision").isEmpty();
     assertThat(registry.deleteLease(a.subnet())).isTrue();
     assertThat(registry.deleteLease(a.subnet())).isFalse();
@@ -325,7 +340,10 @@ public abstract class LeaseRegistryContract {
     try {
       k.renewNow();
       await().atMost(Duration.ofSeconds(10)).until(() -> renewed.get() == 1);
-      assertThat(k.current().storeLeaseId()).isNotEqualTo(l.storeLeaseId());
+      assertThat(k.current().storeLeaseId())
+          .as("renewed by keep-alive")
+          .isEqualTo(l.storeLeaseId());
+      assertThat(k.current().expiration()).isAfter(l.expiration().minusSeconds(1));
       registry.deleteLease(l.subnet());
       await().atMost(Duration.ofSeconds(10)).until(() -> reacquired.get() == 1);
       assertThat(registry.getLease(l.subnet()).orElseThrow().attrs().publicIp())

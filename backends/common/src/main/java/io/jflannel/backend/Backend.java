@@ -28,10 +28,29 @@ public interface Backend extends AutoCloseable {
   int deviceIndex();
 
   /**
-   * The kernel objects a peer needs, or null when this backend cannot reach it (logged by the
-   * caller).
+   * The kernel objects a peer needs. The peer has passed the lease checks every backend shares
+   * ({@link io.jflannel.lease.LeaseValidator}).
+   *
+   * @throws IllegalArgumentException with the reason when this backend cannot use the lease (e.g.
+   *     vxlan data missing, host-gw peer not on-link): the lease is rejected
    */
   PeerObjects objectsFor(Lease peer);
+
+  /** The devices this backend owns as they must be; drift in them is reported and repaired. */
+  default List<Device> devices() {
+    return List.of();
+  }
+
+  /**
+   * Brings one owned device back to {@code drift.want()}: re-creates it when missing or when what
+   * differs cannot be changed in place, else corrects it. Its objects (address, neighbours, FDB,
+   * routes) are restored by the reconcile that follows.
+   *
+   * @throws RuntimeException (e.g. {@link io.jflannel.netlink.NetlinkException}) when it cannot
+   */
+  default void repairDevice(Drift drift) {
+    throw new UnsupportedOperationException(type() + " owns no devices");
+  }
 
   /**
    * Routes the backend's device needs whatever the peers (udp: the cluster network through its TUN

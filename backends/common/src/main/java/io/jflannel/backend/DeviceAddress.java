@@ -22,10 +22,10 @@ public final class DeviceAddress {
     Address a = new Address(device, own.address(), 32);
     for (Address old : nl.addresses(device)) {
       if (!old.equals(a)) {
-        nl.deleteAddress(old);
+        nl.delete(old);
       }
     }
-    nl.replaceAddress(a);
+    nl.replace(a);
     nl.setUp(device, true);
   }
 }

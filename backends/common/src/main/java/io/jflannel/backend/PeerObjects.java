@@ -2,7 +2,9 @@ package io.jflannel.backend;
 
 import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.Neighbour;
+import io.jflannel.netlink.NetlinkObject;
 import io.jflannel.netlink.Route;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +16,9 @@ import java.util.List;
  * @param routes routes
  */
 public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<Route> routes) {
+  /** Nothing (a peer this node has no objects for). */
+  public static final PeerObjects NONE = new PeerObjects(List.of(), List.of(), List.of());
+
   /** Only a route. */
   public static PeerObjects route(Route r) {
     return new PeerObjects(List.of(), List.of(), List.of(r));
@@ -22,5 +27,14 @@ public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<R
   /** How many objects. */
   public int size() {
     return neighbours.size() + fdb.size() + routes.size();
+  }
+
+  /** All objects in programming order: neighbours, FDB entries, routes. */
+  public List<NetlinkObject> all() {
+    List<NetlinkObject> out = new ArrayList<>(size());
+    out.addAll(neighbours);
+    out.addAll(fdb);
+    out.addAll(routes);
+    return out;
   }
 }

@@ -2,345 +2,373 @@ package io.jflannel.backend;
 
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
+import io.jflannel.lease.LeaseValidator;
 import io.jflannel.net.Ipv4Net;
-import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Batch;
-import io.jflannel.netlink.FdbEntry;
-import io.jflannel.netlink.Neighbour;
+import io.jflannel.netlink.KernelObject;
+import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
-import io.jflannel.netlink.NetlinkException;
-import io.jflannel.netlink.Route;
+import io.jflannel.netlink.NetlinkEvent;
+import io.jflannel.netlink.NetlinkObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the kernel in step with the peer leases for any backend: lease events become batched
- * netlink writes; {@link #reconcile()} compares what the peers need with what the kernel holds and
- * repairs both ways (restores what vanished, removes routes inside the cluster network that no
- * lease explains). Thread-safe; calls are serialized.
+ * Keeps the kernel in step with the peer leases for any backend (docs/architecture.md, "event
+ * path"). Every lease passes the {@link LeaseValidator} and the backend before it reaches the
+ * kernel; a rejected one is logged once, counted and programs nothing. Lease events become one
+ * batch of netlink writes per call; the wanted objects are kept in a {@link DesiredState} index, so
+ * a kernel event is answered by looking up its key (an echo of our own write is ignored, a deleted
+ * or altered object of ours is put back alone) and only device changes and lost events need the
+ * full dump-and-diff of {@link #repair()}. Thread-safe; calls are serialized. After {@link
+ * #close()} nothing is written.
  */
-public final class PeerSync {
+public final class PeerSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
-  private static final int RTPROT_KERNEL = 2;
+
+  /** What a kernel event called for. */
+  public enum Reaction {
+    /** Nothing: an echo of our write, or not ours. */
+    NONE,
+    /** One object was put back or removed on the spot. */
+    FIXED,
+    /** A device changed or events were lost: run {@link #repair()}. */
+    RESYNC
+  }
 
   private final Netlink netlink;
   private final Backend backend;
-  private final Ipv4Net network;
-  private final int subnetLen;
+  private final LeaseValidator validator;
+  private final Ownership ownership;
   private final Ipv4Net own;
   private final Map<Ipv4Net, Lease> peers = new HashMap<>();
-  private final Map<Ipv4Net, PeerObjects> programmed = new HashMap<>();
-  private final AtomicLong objects = new AtomicLong();
-  private final AtomicLong repairs = new AtomicLong();
-  private final AtomicLong errors = new AtomicLong();
+  private final Map<Ipv4Net, Rejection> rejected = new HashMap<>();
+  private final DesiredState desired = new DesiredState();
+  private final KernelWriter writer;
+  private Consumer<Rejection> onRejected = r -> {};
+  private volatile boolean closed;
 
-  /** A sync for {@code backend} on {@code netlink}; {@code own} is never treated as a peer. */
-  public PeerSync(Netlink netlink, Backend backend, Ipv4Net network, int subnetLen, Ipv4Net own) {
+  /** A sync for {@code backend}; {@code own} (our subnet) is never treated as a peer. */
+  public PeerSync(
+      Netlink netlink,
+      Backend backend,
+      LeaseValidator validator,
+      Ipv4Net network,
+      int subnetLen,
+      Ipv4Net own) {
     this.netlink = netlink;
     this.backend = backend;
-    this.network = network;
-    this.subnetLen = subnetLen;
+    this.validator = validator;
     this.own = own;
+    this.ownership = new Ownership(network, subnetLen, own, backend::deviceIndex);
+    this.writer = new KernelWriter(netlink);
   }
 
-  /** Replaces the whole peer set (a snapshot) and reconciles. */
+  /** Called once for every lease newly rejected (or rejected for a new reason). */
+  public synchronized void onRejected(Consumer<Rejection> listener) {
+    onRejected = listener;
+  }
+
+  /** Replaces the whole peer set (a snapshot) and makes the kernel match it. */
   public synchronized void snapshot(Collection<Lease> leases) {
+    if (closed) {
+      return;
+    }
     peers.clear();
-    leases.forEach(
-        l -> {
-          if (!l.subnet().equals(own)) {
-            peers.put(l.subnet(), l);
-          }
-        });
-    apply(plan(), false);
-    backend.peersChanged(peers.values());
+    Map<Ipv4Net, Rejection> before = new HashMap<>(rejected);
+    rejected.clear();
+    desired.clearPeers();
+    for (Lease l : leases) {
+      PeerObjects o = admit(l, before.get(l.subnet()));
+      if (o != null) {
+        desired.put(l.subnet(), o);
+      }
+    }
+    writer.apply(plan(), false);
+    backend.peersChanged(List.copyOf(peers.values()));
   }
 
   /** Applies lease events with one batch. */
   public synchronized void events(List<LeaseEvent> events) {
+    if (closed) {
+      return;
+    }
     Batch b = netlink.batch();
+    boolean changed = false;
     for (LeaseEvent e : events) {
       Ipv4Net s = e.lease().subnet();
       if (s.equals(own)) {
         continue;
       }
-      PeerObjects old = programmed.remove(s);
-      if (e.type() == LeaseEvent.Type.REMOVED) {
-        peers.remove(s);
-        if (old != null) {
-          remove(b, old);
-          LOG.info("peer {} left", s);
-        }
-        continue;
-      }
-      peers.put(s, e.lease());
-      PeerObjects now = objects(e.lease());
-      if (old != null && !old.equals(now)) {
-        remove(b, old);
-      }
+      PeerObjects old = desired.remove(s);
+      Rejection wasRejected = rejected.remove(s);
+      boolean known = peers.remove(s) != null;
+      PeerObjects now = e.type() == LeaseEvent.Type.REMOVED ? null : admit(e.lease(), wasRejected);
       if (now != null) {
-        add(b, now);
-        programmed.put(s, now);
+        desired.put(s, now);
+      }
+      change(b, old, now);
+      if (now != null && !now.equals(old)) {
         LOG.info("peer {} at {}", s, e.lease().attrs().publicIp());
+      } else if (now == null && known && e.type() == LeaseEvent.Type.REMOVED) {
+        LOG.info("peer {} left", s);
+      }
+      changed |= known || now != null;
+    }
+    writer.run(b);
+    if (changed) {
+      backend.peersChanged(List.copyOf(peers.values()));
+    }
+  }
+
+  /**
+   * The writes that take one peer from {@code old} to {@code now} objects (after {@link #desired}
+   * was updated): an old object no one wants any more is deleted (in reverse order), a new or
+   * changed one is written; unchanged ones cost nothing.
+   */
+  private void change(Batch b, PeerObjects old, PeerObjects now) {
+    List<NetlinkObject> before = old == null ? List.of() : old.all();
+    List<NetlinkObject> after = now == null ? List.of() : now.all();
+    for (int i = before.size() - 1; i >= 0; i--) {
+      NetlinkObject o = before.get(i);
+      NetlinkObject w = desired.wanted(o.key());
+      if (w == null) {
+        b.delete(o);
+      } else if (!w.equals(o) && !after.contains(w)) {
+        b.replace(w); // another peer needs the slot, differently
       }
     }
-    run(b);
-    backend.peersChanged(peers.values());
-  }
-
-  /** Level-triggered repair; returns how many objects it fixed. */
-  public synchronized int reconcile() {
-    return repair().size();
-  }
-
-  /** Level-triggered repair; returns what it found wrong and repaired. */
-  public synchronized List<Drift> repair() {
-    List<Drift> drift = plan();
-    apply(drift, true);
-    return drift;
-  }
-
-  /** Makes the kernel what {@code drift} says is wanted; counts repairs unless programming anew. */
-  private void apply(List<Drift> drift, boolean repair) {
-    Batch b = netlink.batch();
-    for (Drift d : drift) {
-      if (d.want() instanceof Address a) {
-        restoreAddress(a);
-      } else if (d.have() instanceof Address a) {
-        removeAddress(a);
-      } else if (d.want() != null) {
-        replace(b, d.want());
-      } else {
-        delete(b, d.have());
+    for (NetlinkObject o : after) {
+      if (!before.contains(o)) {
+        b.replace(o);
       }
     }
-    int fixes = drift.size();
-    run(b); // counts the objects
-    if (fixes > 0 && repair) {
-      repairs.addAndGet(fixes);
-      LOG.info("reconcile repaired {} kernel objects", fixes);
-    }
   }
 
-  /** What reconcile would repair now, without repairing it. */
+  /** Checks a lease; returns its objects, or null (and records why) when it is rejected. */
+  private PeerObjects admit(Lease l, Rejection before) {
+    if (l.subnet().equals(own)) {
+      return null; // our own lease is not a peer, nor a rejection
+    }
+    String why = validator.reject(l);
+    PeerObjects o = null;
+    if (why == null) {
+      try {
+        o = backend.objectsFor(l);
+      } catch (RuntimeException e) {
+        why = e.getMessage();
+      }
+    }
+    if (why != null) {
+      Rejection r = new Rejection(l, why);
+      rejected.put(l.subnet(), r);
+      if (before == null || !before.reason().equals(why)) {
+        LOG.warn("rejected lease {}: {}; nothing is programmed for it", l.subnet(), why);
+        onRejected.accept(r);
+      }
+      return null;
+    }
+    peers.put(l.subnet(), l);
+    return o;
+  }
+
+  /** What {@link #repair()} would repair now, without repairing it. */
   public synchronized List<Drift> diff() {
-    return plan();
+    List<Drift> d = new ArrayList<>(deviceDrift());
+    d.addAll(plan());
+    return d;
   }
 
-  /** Compares what the peers need with the kernel; refreshes {@code programmed}. */
+  /**
+   * Level-triggered repair: devices first (re-created or corrected), then every object against the
+   * kernel. Returns what was repaired and what could not be.
+   */
+  public synchronized Repair repair() {
+    if (closed) {
+      return Repair.NONE;
+    }
+    List<Drift> repaired = new ArrayList<>();
+    List<Drift> failed = new ArrayList<>();
+    writer.beginRepair();
+    for (Drift d : deviceDrift()) {
+      try {
+        backend.repairDevice(d);
+        repaired.add(d);
+        LOG.warn("device {} was {}: repaired", d.object().key(), d.kind().name().toLowerCase());
+      } catch (RuntimeException e) {
+        failed.add(d);
+        writer.problem(
+            "device "
+                + d.object().key()
+                + " "
+                + d.kind().name().toLowerCase()
+                + ": "
+                + e.getMessage());
+      }
+    }
+    if (!repaired.isEmpty()) {
+      recompute(); // a re-created device has a new ifindex: every object on it changes
+    }
+    Repair r = writer.apply(plan(), true);
+    repaired.addAll(r.repaired());
+    failed.addAll(r.failed());
+    if (!repaired.isEmpty()) {
+      LOG.info("reconcile repaired {} objects", repaired.size());
+    }
+    return new Repair(repaired, failed);
+  }
+
+  /** Asks the backend again for every accepted peer's objects. */
+  private void recompute() {
+    desired.clearPeers();
+    for (Lease l : List.copyOf(peers.values())) {
+      try {
+        desired.put(l.subnet(), backend.objectsFor(l));
+      } catch (RuntimeException e) {
+        peers.remove(l.subnet());
+        rejected.put(l.subnet(), new Rejection(l, e.getMessage()));
+      }
+    }
+  }
+
+  /** Devices the backend owns that are missing or not as they must be. */
+  private List<Drift> deviceDrift() {
+    List<Device> want = backend.devices();
+    if (want.isEmpty()) {
+      return List.of();
+    }
+    List<Device> have = new ArrayList<>();
+    for (Device d : want) {
+      netlink.link(d.name()).ifPresent(l -> have.add(Device.of(l, d.mac() != null)));
+    }
+    return KernelDiff.diff(want, have, o -> false);
+  }
+
+  /** Compares every wanted object with the kernel's. */
   private List<Drift> plan() {
-    programmed.clear();
-    Map<Ipv4Net, Route> wantRoutes = new HashMap<>();
-    Map<String, Neighbour> wantNeigh = new HashMap<>();
-    Map<String, FdbEntry> wantFdb = new HashMap<>();
-    for (Lease l : peers.values()) {
-      PeerObjects o = objects(l);
-      if (o == null) {
-        continue;
-      }
-      programmed.put(l.subnet(), o);
-      o.routes().forEach(r -> wantRoutes.put(r.destination(), r));
-      o.neighbours().forEach(n -> wantNeigh.put(n.ifindex() + " " + n.address(), n));
-      o.fdb().forEach(f -> wantFdb.put(f.ifindex() + " " + f.mac() + " " + f.destination(), f));
-    }
-    List<Drift> drift = new ArrayList<>();
-    for (Address a : backend.deviceAddresses()) {
-      List<Address> have = netlink.addresses(a.ifindex());
-      if (!have.contains(a)) {
-        drift.add(Drift.missing(a));
-      }
-      have.stream().filter(h -> !h.equals(a)).forEach(h -> drift.add(Drift.extra(h)));
-    }
+    List<KernelObject> want = new ArrayList<>(desired.size() + 4);
+    want.addAll(backend.deviceAddresses());
+    want.addAll(backend.baseRoutes());
+    want.addAll(desired.peerObjects());
+    List<KernelObject> have = new ArrayList<>(want.size() + 16);
     int dev = backend.deviceIndex();
     if (dev != 0) {
-      Set<String> have = new HashSet<>();
-      for (Neighbour n : netlink.neighbours(dev)) {
-        String k = n.ifindex() + " " + n.address();
-        have.add(k);
-        Neighbour want = wantNeigh.get(k);
-        if (want == null && network.contains(n.address())) {
-          drift.add(Drift.extra(n));
-        } else if (want != null && !want.equals(n)) {
-          drift.add(Drift.wrong(want, n));
-        }
-      }
-      wantNeigh.forEach(
-          (k, n) -> {
-            if (!have.contains(k)) {
-              drift.add(Drift.missing(n));
-            }
-          });
-      Set<String> haveFdb = new HashSet<>();
-      for (FdbEntry f : netlink.fdb(dev)) {
-        String k = f.ifindex() + " " + f.mac() + " " + f.destination();
-        haveFdb.add(k);
-        if (!wantFdb.containsKey(k)) {
-          drift.add(Drift.extra(f));
-        }
-      }
-      wantFdb.forEach(
-          (k, f) -> {
-            if (!haveFdb.contains(k)) {
-              drift.add(Drift.missing(f));
-            }
-          });
+      have.addAll(netlink.addresses(dev));
+      have.addAll(netlink.neighbours(dev));
+      have.addAll(netlink.fdb(dev));
     }
-    Map<Ipv4Net, Route> haveRoutes = new HashMap<>();
-    List<Route> kernel = netlink.routes(Route.TABLE_MAIN);
-    for (Route base : backend.baseRoutes()) {
-      if (!kernel.contains(base)) {
-        drift.add(Drift.missing(base));
-      }
+    have.addAll(netlink.routes(io.jflannel.netlink.Route.TABLE_MAIN));
+    return KernelDiff.diff(want, have, ownership::ours);
+  }
+
+  /**
+   * Answers one kernel event: ignores echoes of our own writes and objects that are not ours, puts
+   * back one of ours that was deleted or altered, removes one in our space that no lease explains,
+   * and asks for a full repair when an owned device changed or events were lost.
+   */
+  public synchronized Reaction kernelEvent(NetlinkEvent e) {
+    if (closed) {
+      return Reaction.NONE;
     }
-    for (Route r : kernel) {
-      Ipv4Net d = r.destination();
-      if (!network.contains(d)
-          || d.prefixLength() != subnetLen
-          || d.equals(own)
-          || r.protocol() == RTPROT_KERNEL) {
-        continue;
-      }
-      Route want = wantRoutes.get(d);
-      if (want == null) {
-        drift.add(Drift.extra(r));
-      } else {
-        haveRoutes.put(d, r);
+    if (e.overflow()) {
+      return Reaction.RESYNC;
+    }
+    if (e.link() != null) {
+      return deviceEvent(e.removed(), e.link());
+    }
+    NetlinkObject o = e.object();
+    NetlinkObject want = desired.wanted(o.key());
+    if (want == null) {
+      want = baseObject(o.key());
+    }
+    if (e.removed()) {
+      return want == null ? Reaction.NONE : writer.fix(Drift.missing(want));
+    }
+    if (want != null) {
+      return want.equals(o) ? Reaction.NONE : writer.fix(Drift.wrong(want, o));
+    }
+    return ownership.ours(o) ? writer.fix(Drift.extra(o)) : Reaction.NONE;
+  }
+
+  private NetlinkObject baseObject(Object key) {
+    for (NetlinkObject b : backend.deviceAddresses()) {
+      if (b.key().equals(key)) {
+        return b;
       }
     }
-    wantRoutes.forEach(
-        (d, r) -> {
-          Route have = haveRoutes.get(d);
-          if (have == null) {
-            drift.add(Drift.missing(r));
-          } else if (!have.equals(r)) {
-            drift.add(Drift.wrong(r, have));
-          }
-        });
-    return drift;
-  }
-
-  private void restoreAddress(Address want) {
-    try {
-      netlink.replaceAddress(want);
-    } catch (NetlinkException e) {
-      errors.incrementAndGet();
-      LOG.warn("restoring address {}: {}", want, e.getMessage());
-    }
-  }
-
-  private void removeAddress(Address extra) {
-    try {
-      netlink.deleteAddress(extra);
-    } catch (NetlinkException e) {
-      errors.incrementAndGet();
-      LOG.warn("removing address {}: {}", extra, e.getMessage());
-    }
-  }
-
-  private static void replace(Batch b, Object o) {
-    if (o instanceof Route r) {
-      b.replaceRoute(r);
-    } else if (o instanceof Neighbour n) {
-      b.replaceNeighbour(n);
-    } else if (o instanceof FdbEntry f) {
-      b.replaceFdb(f);
-    }
-  }
-
-  private static void delete(Batch b, Object o) {
-    if (o instanceof Route r) {
-      LOG.info(
-          "removing stale route {} via {} (no lease explains it)", r.destination(), r.gateway());
-      b.deleteRoute(r);
-    } else if (o instanceof Neighbour n) {
-      b.deleteNeighbour(n);
-    } else if (o instanceof FdbEntry f) {
-      b.deleteFdb(f);
-    }
-  }
-
-  private PeerObjects objects(Lease l) {
-    if (l.attrs() == null) {
-      return null;
-    }
-    try {
-      PeerObjects o = backend.objectsFor(l);
-      if (o == null) {
-        LOG.warn(
-            "peer {} ({}, backend {}) cannot be reached by the {} backend: skipped",
-            l.subnet(),
-            l.attrs().publicIp(),
-            l.attrs().effectiveBackendType(),
-            backend.type());
+    for (NetlinkObject b : backend.baseRoutes()) {
+      if (b.key().equals(key)) {
+        return b;
       }
-      return o;
-    } catch (RuntimeException e) {
-      errors.incrementAndGet();
-      LOG.warn("peer {}: unusable lease ({}): skipped", l.subnet(), e.getMessage());
-      return null;
     }
+    return null;
   }
 
-  private static void add(Batch b, PeerObjects o) {
-    o.neighbours().forEach(b::replaceNeighbour);
-    o.fdb().forEach(b::replaceFdb);
-    o.routes().forEach(b::replaceRoute);
-  }
-
-  private static void remove(Batch b, PeerObjects o) {
-    o.routes().forEach(b::deleteRoute);
-    o.fdb().forEach(b::deleteFdb);
-    o.neighbours().forEach(b::deleteNeighbour);
-  }
-
-  private void run(Batch b) {
-    try {
-      b.execute();
-    } catch (NetlinkException e) {
-      errors.incrementAndGet();
-      LOG.warn(
-          "programming peers: {} (+{} more); the next reconcile retries",
-          e.getMessage(),
-          e.getSuppressed().length);
+  private Reaction deviceEvent(boolean removed, Link l) {
+    for (Device want : backend.devices()) {
+      if (want.name().equals(l.name())) {
+        return removed || !Device.of(l, want.mac() != null).equals(want)
+            ? Reaction.RESYNC
+            : Reaction.NONE;
+      }
     }
-    objects.set(programmed.values().stream().mapToLong(PeerObjects::size).sum());
+    return removed && l.index() != 0 && l.index() == backend.deviceIndex()
+        ? Reaction.RESYNC
+        : Reaction.NONE;
   }
 
-  /** Peers known. */
-  public synchronized int peerCount() {
-    return peers.size();
-  }
-
-  /** Peers known, as leases. */
+  /** Peers accepted, as leases. */
   public synchronized List<Lease> peers() {
     return new ArrayList<>(peers.values());
   }
 
-  /** True when the peer's kernel objects are programmed (false when this backend skips it). */
+  /** Peers accepted. */
+  public synchronized int peerCount() {
+    return peers.size();
+  }
+
+  /** Leases rejected, with their reasons. */
+  public synchronized List<Rejection> rejected() {
+    return new ArrayList<>(rejected.values());
+  }
+
+  /** True when the peer's kernel objects are programmed (false when it was rejected). */
   public synchronized boolean isProgrammed(Ipv4Net subnet) {
-    return programmed.containsKey(subnet);
+    return peers.containsKey(subnet);
   }
 
-  /** Kernel objects programmed for peers. */
+  /** Kernel objects wanted for peers. */
   public long objectCount() {
-    return objects.get();
+    return desired.count();
   }
 
-  /** Objects repaired by reconciles so far. */
+  /** Objects repaired so far (only those whose repair succeeded). */
   public long repairCount() {
-    return repairs.get();
+    return writer.repairs();
   }
 
-  /** Netlink errors so far. */
+  /** Kernel writes refused so far. */
   public long errorCount() {
-    return errors.get();
+    return writer.errors();
+  }
+
+  /**
+   * What kept the kernel from being right at the last attempt (a device that cannot be re-created,
+   * writes the kernel refuses); empty when the last writes all succeeded.
+   */
+  public List<String> problems() {
+    return writer.problems();
+  }
+
+  /** Stops all writing (SIGTERM): the kernel state is kept as it is. */
+  @Override
+  public void close() {
+    closed = true;
   }
 }

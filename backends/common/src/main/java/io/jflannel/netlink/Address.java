@@ -1,6 +1,7 @@
 package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
+import java.util.function.IntFunction;
 
 /**
  * An IPv4 address on a device.
@@ -9,7 +10,24 @@ import io.jflannel.net.Ipv4Address;
  * @param address the address
  * @param prefixLength its prefix length
  */
-public record Address(int ifindex, Ipv4Address address, int prefixLength) {
+public record Address(int ifindex, Ipv4Address address, int prefixLength) implements NetlinkObject {
+
+  /** An address is its own slot. */
+  @Override
+  public Address key() {
+    return this;
+  }
+
+  @Override
+  public String type() {
+    return "address";
+  }
+
+  @Override
+  public String describe(IntFunction<String> dev) {
+    return address + "/" + prefixLength + " dev " + dev.apply(ifindex);
+  }
+
   @Override
   public String toString() {
     return address + "/" + prefixLength + " dev #" + ifindex;

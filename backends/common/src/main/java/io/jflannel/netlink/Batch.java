@@ -2,31 +2,19 @@ package io.jflannel.netlink;
 
 /**
  * Writes collected and sent in as few syscalls as possible; every request is acknowledged and
- * checked individually. {@link #execute()} attempts all of them, then throws for the first failure
- * (naming its request), with the other failures suppressed.
+ * checked individually. {@link #execute()} attempts all of them and reports each failure with its
+ * object, so that a caller can tell what was written from what was not.
  */
 public interface Batch {
-  /** Adds a route replace. */
-  Batch replaceRoute(Route r);
+  /** Adds a replace (create or overwrite) of {@code o}. */
+  Batch replace(NetlinkObject o);
 
-  /** Adds a route delete. */
-  Batch deleteRoute(Route r);
-
-  /** Adds a neighbour replace. */
-  Batch replaceNeighbour(Neighbour n);
-
-  /** Adds a neighbour delete. */
-  Batch deleteNeighbour(Neighbour n);
-
-  /** Adds an FDB replace. */
-  Batch replaceFdb(FdbEntry f);
-
-  /** Adds an FDB delete. */
-  Batch deleteFdb(FdbEntry f);
+  /** Adds a delete of {@code o}; a missing object is not a failure. */
+  Batch delete(NetlinkObject o);
 
   /** Requests collected so far. */
   int size();
 
-  /** Sends everything; throws the first failure after all were tried. */
-  void execute();
+  /** Sends everything collected, then empties the batch. */
+  BatchResult execute();
 }

@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.MacAddress;
+import java.util.function.IntFunction;
 
 /**
  * A bridge forwarding entry on a VXLAN device ({@code AF_BRIDGE}, {@code NTF_SELF}, permanent):
@@ -11,4 +12,24 @@ import io.jflannel.net.MacAddress;
  * @param mac the remote VTEP's MAC
  * @param destination the remote VTEP's underlay address
  */
-public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination) {}
+public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination)
+    implements NetlinkObject {
+
+  /** The slot of an FDB entry (a VXLAN device may send one MAC to several destinations). */
+  public record Key(int ifindex, MacAddress mac, Ipv4Address destination) {}
+
+  @Override
+  public Key key() {
+    return new Key(ifindex, mac, destination);
+  }
+
+  @Override
+  public String type() {
+    return "fdb";
+  }
+
+  @Override
+  public String describe(IntFunction<String> dev) {
+    return mac + " dev " + dev.apply(ifindex) + " dst " + destination + " self permanent";
+  }
+}

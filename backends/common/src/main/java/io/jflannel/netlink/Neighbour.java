@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.MacAddress;
+import java.util.function.IntFunction;
 
 /**
  * An IPv4 neighbour (ARP) entry.
@@ -11,12 +12,36 @@ import io.jflannel.net.MacAddress;
  * @param mac its link-layer address (null when incomplete)
  * @param state NUD_* state ({@link #NUD_PERMANENT} for ours)
  */
-public record Neighbour(int ifindex, Ipv4Address address, MacAddress mac, int state) {
+public record Neighbour(int ifindex, Ipv4Address address, MacAddress mac, int state)
+    implements NetlinkObject {
   /** NUD_PERMANENT. */
   public static final int NUD_PERMANENT = 0x80;
+
+  /** The slot of a neighbour entry: one per device and address. */
+  public record Key(int ifindex, Ipv4Address address) {}
 
   /** A permanent entry. */
   public static Neighbour permanent(int ifindex, Ipv4Address address, MacAddress mac) {
     return new Neighbour(ifindex, address, mac, NUD_PERMANENT);
+  }
+
+  @Override
+  public Key key() {
+    return new Key(ifindex, address);
+  }
+
+  @Override
+  public String type() {
+    return "neighbour";
+  }
+
+  @Override
+  public String describe(IntFunction<String> dev) {
+    return address
+        + " lladdr "
+        + mac
+        + " dev "
+        + dev.apply(ifindex)
+        + (state == NUD_PERMANENT ? " nud permanent" : "");
   }
 }

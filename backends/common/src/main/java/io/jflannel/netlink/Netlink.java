@@ -53,38 +53,26 @@ public interface Netlink extends AutoCloseable {
   /** Deletes a link (no error when it is gone). */
   void deleteLink(int index);
 
-  /** Adds or replaces an address. */
-  void replaceAddress(Address a);
+  /** Adds or replaces a route, neighbour, FDB entry or address (see {@link NetlinkObject#key}). */
+  void replace(NetlinkObject o);
 
-  /** Deletes an address (no error when it is gone). */
-  void deleteAddress(Address a);
+  /** Deletes a route, neighbour, FDB entry or address; no error when it is gone. */
+  void delete(NetlinkObject o);
 
   /** Addresses of one device, or all with {@code ifindex} 0. */
   List<Address> addresses(int ifindex);
 
-  /** Adds or replaces a route. */
-  void replaceRoute(Route r);
-
-  /** Deletes a route (no error when it is gone). */
-  void deleteRoute(Route r);
-
   /** IPv4 unicast routes of a table. */
   List<Route> routes(int table);
 
-  /** Adds or replaces a neighbour entry. */
-  void replaceNeighbour(Neighbour n);
-
-  /** Deletes a neighbour entry (no error when it is gone). */
-  void deleteNeighbour(Neighbour n);
+  /**
+   * The route the kernel would use to reach {@code destination} (as {@code ip route get}), or empty
+   * when it has none (or it is a local address).
+   */
+  Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination);
 
   /** IPv4 neighbours of one device, or all with {@code ifindex} 0. */
   List<Neighbour> neighbours(int ifindex);
-
-  /** Adds or replaces a bridge FDB entry. */
-  void replaceFdb(FdbEntry f);
-
-  /** Deletes a bridge FDB entry (no error when it is gone). */
-  void deleteFdb(FdbEntry f);
 
   /** Self FDB entries with a destination on one device, or all with {@code ifindex} 0. */
   List<FdbEntry> fdb(int ifindex);
@@ -93,8 +81,8 @@ public interface Netlink extends AutoCloseable {
   Batch batch();
 
   /**
-   * Subscribes to link, address, route and neighbour changes. Events arrive on one thread; an event
-   * with every payload null means the kernel dropped events (overflow): resync fully.
+   * Subscribes to link, address, route, neighbour and FDB changes. Events arrive on one thread; an
+   * {@link NetlinkEvent#overflow() overflow} event means the kernel dropped events: resync fully.
    */
   NetlinkMonitor monitor(Consumer<NetlinkEvent> listener);
 

@@ -1,13 +1,21 @@
 package io.jflannel.netlink;
 
 /**
- * A change the kernel announced on a multicast group. Exactly one of the payloads is set.
+ * A change the kernel announced on a multicast group: a link, or one route, neighbour, FDB entry or
+ * address. Neither set means the kernel dropped events ({@link #overflow()}).
  *
  * @param removed true for RTM_DEL*, false for RTM_NEW*
  * @param link a link change, or null
- * @param address an address change, or null
- * @param route a route change, or null
- * @param neighbour a neighbour change, or null
+ * @param object a route, neighbour, FDB or address change, or null
  */
-public record NetlinkEvent(
-    boolean removed, Link link, Address address, Route route, Neighbour neighbour) {}
+public record NetlinkEvent(boolean removed, Link link, NetlinkObject object) {
+  /** The event that says "events were lost: resync everything". */
+  public static NetlinkEvent overflowed() {
+    return new NetlinkEvent(false, null, null);
+  }
+
+  /** True when the kernel dropped events and nothing can be concluded from this one. */
+  public boolean overflow() {
+    return link == null && object == null;
+  }
+}

@@ -3,50 +3,24 @@ package io.jflannel.netlink;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * {@link Batch} of {@link RecordingNetlink}: applies every write, then throws the first failure.
- */
+/** {@link Batch} of {@link RecordingNetlink}: applies every write in order, collecting failures. */
 final class RecordingBatch implements Batch {
   private final RecordingNetlink target;
-  private final List<Runnable> ops = new ArrayList<>();
+  private final List<Request> ops = new ArrayList<>();
 
   RecordingBatch(RecordingNetlink target) {
     this.target = target;
   }
 
   @Override
-  public Batch replaceRoute(Route r) {
-    ops.add(() -> target.replaceRoute(r));
+  public Batch replace(NetlinkObject o) {
+    ops.add(Requests.replace(o));
     return this;
   }
 
   @Override
-  public Batch deleteRoute(Route r) {
-    ops.add(() -> target.deleteRoute(r));
-    return this;
-  }
-
-  @Override
-  public Batch replaceNeighbour(Neighbour n) {
-    ops.add(() -> target.replaceNeighbour(n));
-    return this;
-  }
-
-  @Override
-  public Batch deleteNeighbour(Neighbour n) {
-    ops.add(() -> target.deleteNeighbour(n));
-    return this;
-  }
-
-  @Override
-  public Batch replaceFdb(FdbEntry f) {
-    ops.add(() -> target.replaceFdb(f));
-    return this;
-  }
-
-  @Override
-  public Batch deleteFdb(FdbEntry f) {
-    ops.add(() -> target.deleteFdb(f));
+  public Batch delete(NetlinkObject o) {
+    ops.add(Requests.delete(o));
     return this;
   }
 
@@ -56,22 +30,21 @@ final class RecordingBatch implements Batch {
   }
 
   @Override
-  public void execute() {
-    NetlinkException first = null;
-    for (Runnable op : ops) {
+  public BatchResult execute() {
+    List<BatchResult.Failure> failures = new ArrayList<>();
+    for (Request r : ops) {
       try {
-        op.run();
-      } catch (NetlinkException e) {
-        if (first == null) {
-          first = e;
+        if (r.delete()) {
+          target.delete(r.object());
         } else {
-          first.addSuppressed(e);
+          target.replace(r.object());
         }
+      } catch (NetlinkException e) {
+        failures.add(new BatchResult.Failure(r.object(), r.delete(), e));
       }
     }
+    int n = ops.size();
     ops.clear();
-    if (first != null) {
-      throw first;
-    }
+    return new BatchResult(n, failures);
   }
 }

@@ -17,18 +17,15 @@ import java.util.function.Consumer;
  */
 public final class RecordingNetlink implements Netlink {
   private final Map<Integer, Link> links = new LinkedHashMap<>();
-  private final List<Address> addresses = new ArrayList<>();
-  private final Map<String, Route> routes = new LinkedHashMap<>();
-  private final Map<String, Neighbour> neighbours = new LinkedHashMap<>();
-  private final Map<String, FdbEntry> fdb = new LinkedHashMap<>();
+  private final Map<Object, NetlinkObject> objects = new LinkedHashMap<>();
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final List<Consumer<NetlinkEvent>> monitors = new CopyOnWriteArrayList<>();
   private int nextIndex = 2;
   private int failNext;
 
   /**
-   * Every call so far, one line each, e.g. {@code replaceRoute 10.244.3.0/24 via 198.18.0.3 dev
-   * #2}.
+   * Every write so far, one line each, as the kernel request is described in errors, e.g. {@code
+   * RTM_NEWROUTE 10.244.3.0/24 via 198.18.0.3 dev #2 proto 121}.
    */
   public List<String> log() {
     return Collections.unmodifiableList(log);
@@ -46,8 +43,8 @@ public final class RecordingNetlink implements Netlink {
     return l;
   }
 
-  private synchronized void write(String what, Request r) {
-    log.add(what);
+  private synchronized void write(Request r) {
+    log.add(r.description().apply(i -> "#" + i));
     if (failNext != 0) {
       int e = failNext;
       failNext = 0;
@@ -79,7 +76,7 @@ public final class RecordingNetlink implements Netlink {
 
   @Override
   public synchronized Link createLink(LinkSpec s) {
-    write("createLink " + s.name() + " " + s.kind(), Requests.createLink(s));
+    write(Requests.createLink(s));
     if (link(s.name()).isPresent()) {
       throw new NetlinkException(
           Requests.createLink(s).description().apply(i -> "#" + i), NetlinkException.EEXIST);
@@ -95,18 +92,20 @@ public final class RecordingNetlink implements Netlink {
             0,
             s.vxlan());
     links.put(l.index(), l);
-    emit(new NetlinkEvent(false, l, null, null, null));
+    emit(new NetlinkEvent(false, l, null));
     return l;
   }
 
   private synchronized void update(
       int index, String what, java.util.function.UnaryOperator<Link> f) {
-    write(what + " #" + index, Requests.setLink(index, 0, 0, 0, null, what));
+    write(Requests.setLink(index, 0, 0, 0, null, what));
     Link l = links.get(index);
     if (l == null) {
       throw new NetlinkException("RTM_NEWLINK dev #" + index + " " + what, NetlinkException.ENODEV);
     }
-    links.put(index, f.apply(l));
+    Link now = f.apply(l);
+    links.put(index, now);
+    emit(new NetlinkEvent(false, now, null));
   }
 
   @Override
@@ -172,111 +171,107 @@ public final class RecordingNetlink implements Netlink {
 
   @Override
   public synchronized void moveToNamespaceFd(int index, int fd) {
-    write("netns fd #" + index, Requests.deleteLink(index));
+    write(Requests.deleteLink(index));
     links.remove(index);
   }
 
   @Override
   public synchronized void moveToNamespacePid(int index, int pid) {
-    write("netns pid #" + index, Requests.deleteLink(index));
+    write(Requests.deleteLink(index));
     links.remove(index);
   }
 
   @Override
   public synchronized void deleteLink(int index) {
-    write("deleteLink #" + index, Requests.deleteLink(index));
+    write(Requests.deleteLink(index));
     Link l = links.remove(index);
     if (l != null) {
-      routes.values().removeIf(r -> r.ifindex() == index);
-      neighbours.values().removeIf(n -> n.ifindex() == index);
-      fdb.values().removeIf(f -> f.ifindex() == index);
-      addresses.removeIf(a -> a.ifindex() == index);
-      emit(new NetlinkEvent(true, l, null, null, null));
+      objects.values().removeIf(o -> o.ifindex() == index);
+      emit(new NetlinkEvent(true, l, null));
     }
   }
 
   @Override
-  public synchronized void replaceAddress(Address a) {
-    write("replaceAddress " + a, Requests.replaceAddress(a));
-    addresses.remove(a);
-    addresses.add(a);
+  public synchronized void replace(NetlinkObject o) {
+    Request r = Requests.replace(o);
+    write(r);
+    if (o.ifindex() != 0 && !links.containsKey(o.ifindex())) {
+      throw new NetlinkException(r.description().apply(i -> "#" + i), NetlinkException.ENODEV);
+    }
+    NetlinkObject old = objects.put(o.key(), o);
+    if (!o.equals(old)) {
+      emit(new NetlinkEvent(false, null, o));
+    }
   }
 
   @Override
-  public synchronized void deleteAddress(Address a) {
-    write("deleteAddress " + a, Requests.deleteAddress(a));
-    addresses.remove(a);
+  public synchronized void delete(NetlinkObject o) {
+    Request r = Requests.delete(o);
+    write(r);
+    NetlinkObject old = objects.remove(o.key());
+    if (old != null) {
+      emit(new NetlinkEvent(true, null, old));
+    }
+  }
+
+  /** Removes an object as if someone else deleted it (a monitor event, nothing logged). */
+  public synchronized void vanish(NetlinkObject o) {
+    NetlinkObject old = objects.remove(o.key());
+    if (old != null) {
+      emit(new NetlinkEvent(true, null, old));
+    }
+  }
+
+  /** Puts an object as if someone else wrote it (a monitor event, nothing logged). */
+  public synchronized void appear(NetlinkObject o) {
+    objects.put(o.key(), o);
+    emit(new NetlinkEvent(false, null, o));
+  }
+
+  /** Removes a link as if someone else deleted it, with everything on it. */
+  public synchronized void vanishLink(int index) {
+    Link l = links.remove(index);
+    if (l != null) {
+      objects.values().removeIf(o -> o.ifindex() == index);
+      emit(new NetlinkEvent(true, l, null));
+    }
+  }
+
+  private <T extends NetlinkObject> List<T> all(Class<T> type, int ifindex) {
+    List<T> out = new ArrayList<>();
+    for (NetlinkObject o : objects.values()) {
+      if (type.isInstance(o) && (ifindex == 0 || o.ifindex() == ifindex)) {
+        out.add(type.cast(o));
+      }
+    }
+    return out;
   }
 
   @Override
   public synchronized List<Address> addresses(int ifindex) {
-    return addresses.stream().filter(a -> ifindex == 0 || a.ifindex() == ifindex).toList();
-  }
-
-  private static String key(Route r) {
-    return r.table() + " " + r.destination();
-  }
-
-  @Override
-  public synchronized void replaceRoute(Route r) {
-    write("replaceRoute " + Requests.route(r, i -> "#" + i), Requests.replaceRoute(r));
-    routes.put(key(r), r);
-    emit(new NetlinkEvent(false, null, null, r, null));
-  }
-
-  @Override
-  public synchronized void deleteRoute(Route r) {
-    write("deleteRoute " + r.destination(), Requests.deleteRoute(r));
-    if (routes.remove(key(r)) != null) {
-      emit(new NetlinkEvent(true, null, null, r, null));
-    }
+    return all(Address.class, ifindex);
   }
 
   @Override
   public synchronized List<Route> routes(int table) {
-    return routes.values().stream().filter(r -> r.table() == table).toList();
+    return all(Route.class, 0).stream().filter(r -> r.table() == table).toList();
   }
 
   @Override
-  public synchronized void replaceNeighbour(Neighbour n) {
-    write(
-        "replaceNeighbour " + n.address() + " " + n.mac() + " #" + n.ifindex(),
-        Requests.replaceNeighbour(n));
-    neighbours.put(n.ifindex() + " " + n.address(), n);
-  }
-
-  @Override
-  public synchronized void deleteNeighbour(Neighbour n) {
-    write("deleteNeighbour " + n.address() + " #" + n.ifindex(), Requests.deleteNeighbour(n));
-    neighbours.remove(n.ifindex() + " " + n.address());
+  public synchronized Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination) {
+    return routes(Route.TABLE_MAIN).stream()
+        .filter(r -> r.destination().contains(destination))
+        .max(java.util.Comparator.comparingInt(r -> r.destination().prefixLength()));
   }
 
   @Override
   public synchronized List<Neighbour> neighbours(int ifindex) {
-    return neighbours.values().stream()
-        .filter(n -> ifindex == 0 || n.ifindex() == ifindex)
-        .toList();
-  }
-
-  @Override
-  public synchronized void replaceFdb(FdbEntry f) {
-    write(
-        "replaceFdb " + f.mac() + " dst " + f.destination() + " #" + f.ifindex(),
-        Requests.replaceFdb(f));
-    fdb.put(f.ifindex() + " " + f.mac() + " " + f.destination(), f);
-  }
-
-  @Override
-  public synchronized void deleteFdb(FdbEntry f) {
-    write(
-        "deleteFdb " + f.mac() + " dst " + f.destination() + " #" + f.ifindex(),
-        Requests.deleteFdb(f));
-    fdb.remove(f.ifindex() + " " + f.mac() + " " + f.destination());
+    return all(Neighbour.class, ifindex);
   }
 
   @Override
   public synchronized List<FdbEntry> fdb(int ifindex) {
-    return fdb.values().stream().filter(f -> ifindex == 0 || f.ifindex() == ifindex).toList();
+    return all(FdbEntry.class, ifindex);
   }
 
   @Override

@@ -12,13 +12,15 @@ import java.util.function.IntFunction;
  * @param body writes the fixed struct and attributes
  * @param description describes the request, given a way to name devices by ifindex
  * @param delete true when a missing object is not an error
+ * @param object the object written, or null for link requests
  */
 record Request(
     int type,
     int flags,
     Consumer<MessageWriter> body,
     Function<IntFunction<String>, String> description,
-    boolean delete) {
+    boolean delete,
+    NetlinkObject object) {
 
   static boolean absent(int errno) {
     return errno == NetlinkException.ENOENT

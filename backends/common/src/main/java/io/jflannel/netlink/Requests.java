@@ -8,68 +8,40 @@ final class Requests {
 
   private Requests() {}
 
-  static Request replaceRoute(Route r) {
-    return new Request(
-        RTM_NEWROUTE,
-        REPLACE,
-        w -> RtnlCodec.route(w, r, false),
-        n -> "RTM_NEWROUTE " + route(r, n),
-        false);
+  /** Adds or replaces {@code o} (NLM_F_CREATE | NLM_F_REPLACE). */
+  static Request replace(NetlinkObject o) {
+    return request(o, false);
   }
 
-  static Request deleteRoute(Route r) {
-    return new Request(
-        RTM_DELROUTE,
-        0,
-        w -> RtnlCodec.route(w, r, true),
-        n -> "RTM_DELROUTE " + route(r, n),
-        true);
+  /** Deletes {@code o}; a missing object is not an error. */
+  static Request delete(NetlinkObject o) {
+    return request(o, true);
   }
 
-  static Request replaceNeighbour(Neighbour x) {
-    return new Request(
-        RTM_NEWNEIGH,
-        REPLACE,
-        w -> RtnlCodec.neighbour(w, x),
-        n -> "RTM_NEWNEIGH " + neigh(x, n),
-        false);
-  }
-
-  static Request deleteNeighbour(Neighbour x) {
-    return new Request(
-        RTM_DELNEIGH, 0, w -> RtnlCodec.neighbour(w, x), n -> "RTM_DELNEIGH " + neigh(x, n), true);
-  }
-
-  static Request replaceFdb(FdbEntry f) {
-    return new Request(
-        RTM_NEWNEIGH,
-        REPLACE,
-        w -> RtnlCodec.fdb(w, f),
-        n -> "RTM_NEWNEIGH (fdb) " + fdb(f, n),
-        false);
-  }
-
-  static Request deleteFdb(FdbEntry f) {
-    return new Request(
-        RTM_DELNEIGH, 0, w -> RtnlCodec.fdb(w, f), n -> "RTM_DELNEIGH (fdb) " + fdb(f, n), true);
-  }
-
-  static Request replaceAddress(Address a) {
-    return new Request(
-        RTM_NEWADDR,
-        REPLACE,
-        w -> RtnlCodec.address(w, a),
-        n -> "RTM_NEWADDR " + a.address() + "/" + a.prefixLength() + " dev " + n.apply(a.ifindex()),
-        false);
-  }
-
-  static Request deleteAddress(Address a) {
-    return new Request(
-        RTM_DELADDR,
-        0,
-        w -> RtnlCodec.address(w, a),
-        n -> "RTM_DELADDR " + a.address() + "/" + a.prefixLength() + " dev " + n.apply(a.ifindex()),
-        true);
+  private static Request request(NetlinkObject o, boolean delete) {
+    int type;
+    String verb;
+    java.util.function.Consumer<MessageWriter> body;
+    if (o instanceof Route r) {
+      type = delete ? RTM_DELROUTE : RTM_NEWROUTE;
+      verb = "";
+      body = w -> RtnlCodec.route(w, r, delete);
+    } else if (o instanceof Neighbour n) {
+      type = delete ? RTM_DELNEIGH : RTM_NEWNEIGH;
+      verb = "";
+      body = w -> RtnlCodec.neighbour(w, n);
+    } else if (o instanceof FdbEntry f) {
+      type = delete ? RTM_DELNEIGH : RTM_NEWNEIGH;
+      verb = "(fdb) ";
+      body = w -> RtnlCodec.fdb(w, f);
+    } else {
+      Address a = (Address) o;
+      type = delete ? RTM_DELADDR : RTM_NEWADDR;
+      verb = "";
+      body = w -> RtnlCodec.address(w, a);
+    }
+    String prefix = Rtnl.typeName(type) + " " + verb;
+    return new Request(type, delete ? 0 : REPLACE, body, n -> prefix + o.describe(n), delete, o);
   }
 
   static Request createLink(LinkSpec s) {
@@ -86,7 +58,8 @@ final class Requests {
                 + (s.vxlan() == null
                     ? ""
                     : " id " + s.vxlan().vni() + " dstport " + s.vxlan().port()),
-        false);
+        false,
+        null);
   }
 
   /** RTM_NEWLINK on an existing link: flags, and one optional u32 or byte[] attribute. */
@@ -103,7 +76,8 @@ final class Requests {
           }
         },
         n -> "RTM_NEWLINK dev " + n.apply(index) + " " + what,
-        false);
+        false,
+        null);
   }
 
   static Request deleteLink(int index) {
@@ -112,28 +86,7 @@ final class Requests {
         0,
         w -> w.ifinfomsg(AF_UNSPEC, index, 0, 0),
         n -> "RTM_DELLINK dev " + n.apply(index),
-        true);
-  }
-
-  /** "10.244.3.0/24 via 198.18.0.3 dev eth0 onlink", naming devices with {@code n}. */
-  static String route(Route r, java.util.function.IntFunction<String> n) {
-    return r.destination()
-        + (r.gateway() == null ? "" : " via " + r.gateway())
-        + (r.ifindex() == 0 ? "" : " dev " + n.apply(r.ifindex()))
-        + (r.onlink() ? " onlink" : "")
-        + (r.table() == Route.TABLE_MAIN ? "" : " table " + r.table());
-  }
-
-  private static String neigh(Neighbour x, java.util.function.IntFunction<String> n) {
-    return x.address()
-        + " lladdr "
-        + x.mac()
-        + " dev "
-        + n.apply(x.ifindex())
-        + (x.state() == Neighbour.NUD_PERMANENT ? " nud permanent" : "");
-  }
-
-  private static String fdb(FdbEntry f, java.util.function.IntFunction<String> n) {
-    return f.mac() + " dev " + n.apply(f.ifindex()) + " dst " + f.destination() + " self permanent";
+        true,
+        null);
   }
 }

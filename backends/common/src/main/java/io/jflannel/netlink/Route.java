@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import java.util.function.IntFunction;
 
 /**
  * An IPv4 unicast route.
@@ -21,18 +22,25 @@ public record Route(
     int table,
     int protocol,
     int scope,
-    boolean onlink) {
+    boolean onlink)
+    implements NetlinkObject {
   /** The main table. */
   public static final int TABLE_MAIN = 254;
 
   /** Our own protocol number, so that the agent can tell its routes from others'. */
   public static final int PROTOCOL_JFLANNEL = 121;
 
+  /** RTPROT_KERNEL: routes the kernel adds for an address's own network. */
+  public static final int PROTOCOL_KERNEL = 2;
+
   /** RT_SCOPE_UNIVERSE. */
   public static final int SCOPE_UNIVERSE = 0;
 
   /** RT_SCOPE_LINK. */
   public static final int SCOPE_LINK = 253;
+
+  /** The slot of a route: one per destination and table. */
+  public record Key(int table, Ipv4Net destination) {}
 
   /** A route of ours via a gateway in the main table. */
   public static Route via(Ipv4Net destination, Ipv4Address gateway, int ifindex, boolean onlink) {
@@ -43,5 +51,27 @@ public record Route(
   /** A device route of ours (no gateway) in the main table. */
   public static Route dev(Ipv4Net destination, int ifindex) {
     return new Route(destination, null, ifindex, TABLE_MAIN, PROTOCOL_JFLANNEL, SCOPE_LINK, false);
+  }
+
+  @Override
+  public Key key() {
+    return new Key(table, destination);
+  }
+
+  @Override
+  public String type() {
+    return "route";
+  }
+
+  @Override
+  public String describe(IntFunction<String> dev) {
+    return destination
+        + (gateway == null ? "" : " via " + gateway)
+        + (ifindex == 0 ? "" : " dev " + dev.apply(ifindex))
+        + (onlink ? " onlink" : "")
+        + " proto "
+        + protocol
+        + (scope == SCOPE_LINK ? " scope link" : "")
+        + (table == TABLE_MAIN ? "" : " table " + table);
   }
 }

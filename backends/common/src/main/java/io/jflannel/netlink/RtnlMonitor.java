@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kernel change notifications (links, IPv4 addresses, routes, neighbours) delivered as {@link
- * NetlinkEvent}s on the thread {@code jflannel-netlink-monitor}. When the kernel drops events
- * (ENOBUFS) the listener gets one event with no payload: resync everything.
+ * Kernel change notifications (links, IPv4 addresses, routes, neighbours, FDB entries) delivered as
+ * {@link NetlinkEvent}s on the thread {@code jflannel-netlink-monitor}. When the kernel drops
+ * events (ENOBUFS) the listener gets one event with no payload: resync everything.
  */
 final class RtnlMonitor implements NetlinkMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(RtnlMonitor.class);
@@ -57,7 +57,7 @@ final class RtnlMonitor implements NetlinkMonitor {
         }
         if (e.errno() == ENOBUFS) {
           LOG.warn("netlink monitor overflowed: kernel dropped events; asking for a full resync");
-          listener.accept(new NetlinkEvent(false, null, null, null, null));
+          listener.accept(NetlinkEvent.overflowed());
         } else {
           LOG.warn("netlink monitor: {}", e.getMessage());
         }
@@ -70,21 +70,21 @@ final class RtnlMonitor implements NetlinkMonitor {
   static NetlinkEvent decode(int type, ByteBuffer b, int from, int to) {
     return switch (type) {
       case RTM_NEWLINK, RTM_DELLINK ->
-          new NetlinkEvent(type == RTM_DELLINK, RtnlCodec.link(b, from, to), null, null, null);
-      case RTM_NEWADDR, RTM_DELADDR ->
-          wrap(type == RTM_DELADDR, null, RtnlCodec.address(b, from, to), null, null);
-      case RTM_NEWROUTE, RTM_DELROUTE ->
-          wrap(type == RTM_DELROUTE, null, null, RtnlCodec.route(b, from, to), null);
+          new NetlinkEvent(type == RTM_DELLINK, RtnlCodec.link(b, from, to), null);
+      case RTM_NEWADDR, RTM_DELADDR -> wrap(type == RTM_DELADDR, RtnlCodec.address(b, from, to));
+      case RTM_NEWROUTE, RTM_DELROUTE -> wrap(type == RTM_DELROUTE, RtnlCodec.route(b, from, to));
       case RTM_NEWNEIGH, RTM_DELNEIGH ->
-          wrap(type == RTM_DELNEIGH, null, null, null, RtnlCodec.neighbour(b, from, to));
+          wrap(
+              type == RTM_DELNEIGH,
+              (b.get(from) & 0xff) == AF_BRIDGE
+                  ? RtnlCodec.fdb(b, from, to)
+                  : RtnlCodec.neighbour(b, from, to));
       default -> null;
     };
   }
 
-  private static NetlinkEvent wrap(boolean removed, Link l, Address a, Route r, Neighbour n) {
-    return l == null && a == null && r == null && n == null
-        ? null
-        : new NetlinkEvent(removed, l, a, r, n);
+  private static NetlinkEvent wrap(boolean removed, NetlinkObject o) {
+    return o == null ? null : new NetlinkEvent(removed, null, o);
   }
 
   @Override

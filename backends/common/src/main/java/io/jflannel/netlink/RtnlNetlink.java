@@ -75,29 +75,25 @@ public final class RtnlNetlink implements Netlink {
     return failures;
   }
 
-  void execute(List<Request> requests) {
+  BatchResult execute(List<Request> requests) {
     if (requests.isEmpty()) {
-      return;
+      return new BatchResult(0, List.of());
     }
     List<int[]> failures = transact(requests);
-    if (failures.isEmpty()) {
-      return;
-    }
-    NetlinkException first = null;
+    List<BatchResult.Failure> out = new ArrayList<>(failures.size());
     for (int[] f : failures) {
-      NetlinkException e =
-          new NetlinkException(requests.get(f[0]).description().apply(this::nameOf), f[1]);
-      if (first == null) {
-        first = e;
-      } else if (first.getSuppressed().length < 20) {
-        first.addSuppressed(e);
-      }
+      Request r = requests.get(f[0]);
+      out.add(
+          new BatchResult.Failure(
+              r.object(),
+              r.delete(),
+              new NetlinkException(r.description().apply(this::nameOf), f[1])));
     }
-    throw first;
+    return new BatchResult(requests.size(), out);
   }
 
   private void execute(Request r) {
-    execute(List.of(r));
+    execute(List.of(r)).throwIfFailed();
   }
 
   private String nameOf(int index) {
@@ -260,13 +256,13 @@ public final class RtnlNetlink implements Netlink {
   // ---- addresses, routes, neighbours, fdb ----
 
   @Override
-  public void replaceAddress(Address a) {
-    execute(Requests.replaceAddress(a));
+  public void replace(NetlinkObject o) {
+    execute(Requests.replace(o));
   }
 
   @Override
-  public void deleteAddress(Address a) {
-    execute(Requests.deleteAddress(a));
+  public void delete(NetlinkObject o) {
+    execute(Requests.delete(o));
   }
 
   @Override
@@ -282,16 +278,6 @@ public final class RtnlNetlink implements Netlink {
   }
 
   @Override
-  public void replaceRoute(Route r) {
-    execute(Requests.replaceRoute(r));
-  }
-
-  @Override
-  public void deleteRoute(Route r) {
-    execute(Requests.deleteRoute(r));
-  }
-
-  @Override
   public List<Route> routes(int table) {
     List<Route> all =
         dump(
@@ -304,29 +290,31 @@ public final class RtnlNetlink implements Netlink {
   }
 
   @Override
-  public void replaceNeighbour(Neighbour n) {
-    execute(Requests.replaceNeighbour(n));
-  }
-
-  @Override
-  public void deleteNeighbour(Neighbour n) {
-    execute(Requests.deleteNeighbour(n));
+  public Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination) {
+    try {
+      return dump(
+              RTM_GETROUTE,
+              0,
+              w -> {
+                w.u8(AF_INET).u8(32).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+                w.attr(RTA_DST, destination.toBytes());
+              },
+              "RTM_GETROUTE " + destination,
+              RtnlCodec::route)
+          .stream()
+          .findFirst();
+    } catch (NetlinkException e) {
+      if (e.errno() == 101 || e.errno() == 113) { // ENETUNREACH, EHOSTUNREACH
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   @Override
   public List<Neighbour> neighbours(int ifindex) {
     return neighbourTable(
         AF_INET, "RTM_GETNEIGH dump", RtnlCodec::neighbour, Neighbour::ifindex, ifindex);
-  }
-
-  @Override
-  public void replaceFdb(FdbEntry f) {
-    execute(Requests.replaceFdb(f));
-  }
-
-  @Override
-  public void deleteFdb(FdbEntry f) {
-    execute(Requests.deleteFdb(f));
   }
 
   @Override

@@ -33,7 +33,7 @@ class MonitorAndTunIT {
     eth = nl.createLink(LinkSpec.veth("eth0", "eth0p"));
     nl.setUp(nl.link("eth0p").orElseThrow().index(), true);
     nl.setUp(eth.index(), true);
-    nl.replaceAddress(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 24));
+    nl.replace(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 24));
   }
 
   @AfterAll
@@ -49,12 +49,12 @@ class MonitorAndTunIT {
     Route r =
         Route.via(
             Ipv4Net.parse("10.244.4.0/24"), Ipv4Address.parse("198.18.0.4"), eth.index(), false);
-    nl.replaceRoute(r);
+    nl.replace(r);
     try (NetlinkMonitor m = nl.monitor(events::add)) {
       Shell.ok("ip", "route", "del", "10.244.4.0/24");
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> events.stream().anyMatch(e -> e.removed() && r.equals(e.route())));
+          .until(() -> events.stream().anyMatch(e -> e.removed() && r.equals(e.object())));
       Shell.ok("ip", "link", "set", "eth0p", "down");
       await()
           .atMost(Duration.ofSeconds(5))
@@ -77,9 +77,9 @@ class MonitorAndTunIT {
       Link l = nl.link("flannel0").orElseThrow();
       assertThat(Shell.ok("ip", "-d", "link", "show", "flannel0")).contains("tun");
       nl.setMtu(l.index(), 1472);
-      nl.replaceAddress(new Address(l.index(), Ipv4Address.parse("10.244.1.0"), 32));
+      nl.replace(new Address(l.index(), Ipv4Address.parse("10.244.1.0"), 32));
       nl.setUp(l.index(), true);
-      nl.replaceRoute(Route.dev(Ipv4Net.parse("10.244.0.0/16"), l.index()));
+      nl.replace(Route.dev(Ipv4Net.parse("10.244.0.0/16"), l.index()));
       try (DatagramSocket s = new DatagramSocket()) {
         byte[] payload = "hello over tun".getBytes();
         s.send(

@@ -30,7 +30,7 @@ class NetlinkIT {
     underlay = nl.createLink(LinkSpec.veth("eth0", "eth0p")); // this kernel has no dummy driver
     nl.setUp(nl.link("eth0p").orElseThrow().index(), true);
     nl.setUp(underlay.index(), true);
-    nl.replaceAddress(new Address(underlay.index(), ip("198.18.0.1"), 24));
+    nl.replace(new Address(underlay.index(), ip("198.18.0.1"), 24));
   }
 
   @AfterAll
@@ -86,8 +86,8 @@ class NetlinkIT {
                 1450,
                 null));
     nl.setUp(v.index(), true);
-    nl.replaceAddress(new Address(v.index(), ip("10.244.1.0"), 32));
-    nl.replaceAddress(new Address(v.index(), ip("10.244.1.0"), 32)); // replace: idempotent
+    nl.replace(new Address(v.index(), ip("10.244.1.0"), 32));
+    nl.replace(new Address(v.index(), ip("10.244.1.0"), 32)); // replace: idempotent
     assertThat(nl.addresses(v.index()))
         .containsExactly(new Address(v.index(), ip("10.244.1.0"), 32));
     assertThat(
@@ -103,8 +103,8 @@ class NetlinkIT {
     Neighbour n = Neighbour.permanent(v.index(), ip("10.244.3.0"), peerMac);
     FdbEntry f = new FdbEntry(v.index(), peerMac, ip("198.18.0.3"));
     Route r = Route.via(Ipv4Net.parse("10.244.3.0/24"), ip("10.244.3.0"), v.index(), true);
-    nl.batch().replaceNeighbour(n).replaceFdb(f).replaceRoute(r).execute();
-    nl.batch().replaceNeighbour(n).replaceFdb(f).replaceRoute(r).execute(); // replace semantics
+    nl.batch().replace(n).replace(f).replace(r).execute();
+    nl.batch().replace(n).replace(f).replace(r).execute(); // replace semantics
 
     assertThat(nl.neighbours(v.index())).containsExactly(n);
     assertThat(nl.fdb(v.index())).containsExactly(f);
@@ -127,12 +127,12 @@ class NetlinkIT {
     assertThat(route.path("flags").toString()).contains("onlink");
     assertThat(route.path("protocol").asText()).isEqualTo("121");
 
-    nl.batch().deleteRoute(r).deleteFdb(f).deleteNeighbour(n).execute();
-    nl.batch().deleteRoute(r).deleteFdb(f).deleteNeighbour(n).execute(); // gone already: fine
+    nl.batch().delete(r).delete(f).delete(n).execute();
+    nl.batch().delete(r).delete(f).delete(n).execute(); // gone already: fine
     assertThat(nl.neighbours(v.index())).isEmpty();
     assertThat(nl.fdb(v.index())).isEmpty();
     assertThat(Shell.ok("ip", "route", "show", "10.244.3.0/24")).isBlank();
-    nl.deleteAddress(new Address(v.index(), ip("10.244.1.0"), 32));
+    nl.delete(new Address(v.index(), ip("10.244.1.0"), 32));
     assertThat(nl.addresses(v.index())).isEmpty();
     nl.deleteLink(v.index());
   }
@@ -140,18 +140,18 @@ class NetlinkIT {
   @Test
   void hostGwRouteAndErrorsNameTheRequest() {
     Route r = Route.via(Ipv4Net.parse("10.244.5.0/24"), ip("198.18.0.5"), underlay.index(), false);
-    nl.replaceRoute(r);
+    nl.replace(r);
     assertThat(Shell.ok("ip", "route", "show", "10.244.5.0/24"))
         .contains("10.244.5.0/24 via 198.18.0.5 dev eth0 proto 121");
-    nl.deleteRoute(r);
+    nl.delete(r);
 
     assertThatThrownBy(
             () ->
-                nl.replaceRoute(
+                nl.replace(
                     Route.via(Ipv4Net.parse("10.244.6.0/24"), ip("198.18.0.6"), 9999, false)))
         .isInstanceOf(NetlinkException.class)
         .hasMessageContaining(
-            "RTM_NEWROUTE 10.244.6.0/24 via 198.18.0.6 dev #9999: Network is unreachable (errno 101)");
+            "RTM_NEWROUTE 10.244.6.0/24 via 198.18.0.6 dev #9999 proto 121: Network is unreachable (errno 101)");
     assertThatThrownBy(() -> nl.setUp(9999, true))
         .isInstanceOf(NetlinkException.class)
         .hasMessageContaining("RTM_NEWLINK dev #9999 up: No such device (errno 19)")
@@ -159,14 +159,14 @@ class NetlinkIT {
         .isEqualTo(NetlinkException.ENODEV);
     assertThatThrownBy(
             () ->
-                nl.replaceRoute(
+                nl.replace(
                     Route.via(
                         Ipv4Net.parse("10.244.6.0/24"),
                         ip("203.0.113.9"),
                         underlay.index(),
                         false)))
         .isInstanceOf(NetlinkException.class)
-        .hasMessageContaining("RTM_NEWROUTE 10.244.6.0/24 via 203.0.113.9 dev eth0:");
+        .hasMessageContaining("RTM_NEWROUTE 10.244.6.0/24 via 203.0.113.9 dev eth0 proto 121:");
     assertThatThrownBy(() -> nl.setMtu(underlay.index(), 10))
         .isInstanceOf(NetlinkException.class)
         .hasMessageContaining("RTM_NEWLINK dev eth0 mtu 10: Invalid argument")
@@ -179,18 +179,30 @@ class NetlinkIT {
   void batchAppliesEverythingItCanAndNamesEachFailure() {
     Batch b = nl.batch();
     for (int i = 0; i < 2000; i++) {
-      b.replaceRoute(
+      b.replace(
           Route.via(
               Ipv4Net.parse("10.244." + (i / 250) + "." + (i % 250) + "/32"),
               ip("198.18.0.9"),
               underlay.index(),
               false));
     }
-    b.replaceRoute(Route.via(Ipv4Net.parse("10.244.200.0/24"), ip("198.18.0.9"), 4242, false));
+    b.replace(Route.via(Ipv4Net.parse("10.244.200.0/24"), ip("198.18.0.9"), 4242, false));
     assertThat(b.size()).isEqualTo(2001);
-    assertThatThrownBy(b::execute)
-        .isInstanceOf(NetlinkException.class)
-        .hasMessageContaining("10.244.200.0/24 via 198.18.0.9 dev #4242");
+    BatchResult result = b.execute();
+    assertThat(result.requests()).isEqualTo(2001);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.error())
+                    .hasMessageContaining("10.244.200.0/24 via 198.18.0.9 dev #4242")
+                    .extracting(e -> e.errno())
+                    .isEqualTo(NetlinkException.ENODEV))
+        .satisfies(
+            f ->
+                assertThat(f.object().key())
+                    .isEqualTo(new Route.Key(254, Ipv4Net.parse("10.244.200.0/24"))));
+    assertThatThrownBy(result::throwIfFailed).isInstanceOf(NetlinkException.class);
     long ours =
         nl.routes(Route.TABLE_MAIN).stream()
             .filter(r -> r.protocol() == Route.PROTOCOL_JFLANNEL)
@@ -200,7 +212,7 @@ class NetlinkIT {
     Batch d = nl.batch();
     nl.routes(Route.TABLE_MAIN).stream()
         .filter(r -> r.protocol() == Route.PROTOCOL_JFLANNEL)
-        .forEach(d::deleteRoute);
+        .forEach(d::delete);
     d.execute();
     assertThat(Shell.ok("ip", "route", "show", "proto", "121")).isBlank();
   }

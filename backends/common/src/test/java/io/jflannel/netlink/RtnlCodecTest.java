@@ -63,15 +63,17 @@ class RtnlCodecTest {
     Route r =
         Route.via(
             Ipv4Net.parse("10.244.3.0/24"), Ipv4Address.parse("198.18.0.3"), eth.index(), false);
-    nl.batch().replaceRoute(r).execute();
+    nl.batch().replace(r).execute();
     assertThat(nl.routes(Route.TABLE_MAIN)).containsExactly(r);
-    assertThat(nl.log()).containsExactly("replaceRoute 10.244.3.0/24 via 198.18.0.3 dev #2");
+    assertThat(nl.log())
+        .containsExactly("RTM_NEWROUTE 10.244.3.0/24 via 198.18.0.3 dev #2 proto 121");
     nl.failNextWith(NetlinkException.EEXIST);
-    assertThatThrownBy(() -> nl.replaceRoute(r))
+    assertThatThrownBy(() -> nl.replace(r))
         .isInstanceOf(NetlinkException.class)
-        .hasMessage("RTM_NEWROUTE 10.244.3.0/24 via 198.18.0.3 dev eth0: File exists (errno 17)");
-    nl.deleteRoute(r);
-    nl.deleteRoute(r);
+        .hasMessage(
+            "RTM_NEWROUTE 10.244.3.0/24 via 198.18.0.3 dev eth0 proto 121: File exists (errno 17)");
+    nl.delete(r);
+    nl.delete(r);
     assertThat(nl.routes(Route.TABLE_MAIN)).isEmpty();
   }
 }

@@ -74,6 +74,13 @@ final class EtcdCalls {
     return breaker;
   }
 
+  /** etcd answered a probe: let calls through again at once instead of after the open wait. */
+  void healthy() {
+    if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+      breaker.transitionToClosedState();
+    }
+  }
+
   Retry retry() {
     return retry;
   }
@@ -117,8 +124,8 @@ final class EtcdCalls {
     if (t instanceof LeaseStoreException l) {
       return l;
     }
-    if (t instanceof ClosedClientException) {
-      return new LeaseStoreException(Reason.CLOSED, what + ": etcd client closed", t);
+    if (t instanceof ClosedClientException) { // a reconnect replaced the client mid-call
+      return new LeaseStoreException(Reason.UNAVAILABLE, what + ": etcd connection replaced", t);
     }
     Status.Code code = null;
     if (t instanceof EtcdException e) {

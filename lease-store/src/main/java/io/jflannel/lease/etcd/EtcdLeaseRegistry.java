@@ -26,6 +26,9 @@ import io.jflannel.lease.RegistryWatch;
 import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,14 +50,20 @@ import org.slf4j.LoggerFactory;
 public final class EtcdLeaseRegistry implements LeaseRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLeaseRegistry.class);
 
-  private final Client client;
-  private final KV kv;
+  private final ClientBuilder builder;
+  private final List<URI> endpoints;
+  private volatile Client client;
+  private volatile KV kv;
   private final LeaseKeys keys;
   private final EtcdCalls calls;
   private volatile RegistryObserver observer = RegistryObserver.NONE;
+  private final java.util.Set<EtcdWatch> watches =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private EtcdLeaseRegistry(Client client, LeaseKeys keys, EtcdOptions options) {
-    this.client = client;
+  private EtcdLeaseRegistry(ClientBuilder builder, LeaseKeys keys, EtcdOptions options) {
+    this.builder = builder;
+    this.endpoints = options.endpoints().stream().map(URI::create).toList();
+    this.client = builder.copy().build();
     this.kv = client.getKVClient();
     this.keys = keys;
     this.calls = new EtcdCalls(options.callTimeout(), options.retryAttempts());
@@ -101,7 +110,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
             e);
       }
     }
-    return new EtcdLeaseRegistry(b.build(), new LeaseKeys(o.prefix()), o);
+    return new EtcdLeaseRegistry(b, new LeaseKeys(o.prefix()), o);
   }
 
   @Override
@@ -168,11 +177,40 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
             bytes(keys.subnetKey(current.subnet())),
             Cmp.Op.EQUAL,
             CmpTarget.modRevision(current.modRevision()));
+    if (ttl != null && current.storeLeaseId() != 0) {
+      Optional<Lease> alive = renewLease(current); // keep the store lease: nothing to revoke
+      if (alive.isPresent()) {
+        return write(
+            current.subnet(),
+            attrs,
+            current.storeLeaseId(),
+            alive.get().expiration(),
+            unchanged,
+            "update");
+      }
+    }
     Optional<Lease> l = write(current.subnet(), attrs, ttl, unchanged, "update");
     if (l.isPresent() && current.storeLeaseId() != 0) {
       revokeQuietly(current.storeLeaseId());
     }
     return l;
+  }
+
+  @Override
+  public Optional<Lease> renewLease(Lease current) {
+    long id = current.storeLeaseId();
+    if (id == 0) {
+      return Optional.empty();
+    }
+    long ttl =
+        calls
+            .run(
+                "keep-alive lease " + Long.toHexString(id),
+                () -> client.getLeaseClient().keepAliveOnce(id))
+            .getTTL();
+    return ttl <= 0
+        ? Optional.empty()
+        : Optional.of(current.withExpiration(Instant.now().plusSeconds(ttl)));
   }
 
   private Optional<Lease> write(
@@ -189,24 +227,34 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
               .getID();
       expires = Instant.now().plusSeconds(secs);
     }
+    try {
+      Optional<Lease> l = write(subnet, attrs, leaseId, expires, cmp, verb);
+      if (l.isEmpty()) {
+        revokeQuietly(leaseId);
+      }
+      return l;
+    } catch (LeaseStoreException e) {
+      if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
+        revokeQuietly(leaseId);
+      } // else the put may have landed: revoking would delete the key; the grant expires unused
+      throw e;
+    }
+  }
+
+  /** The conditional put under an existing store lease (0: none); empty when {@code cmp} failed. */
+  private Optional<Lease> write(
+      Ipv4Net subnet, LeaseAttrs attrs, long leaseId, Instant expires, Cmp cmp, String verb) {
+    String key = keys.subnetKey(subnet);
     PutOption put =
         leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
     String value = attrs.toJson();
-    TxnResponse r;
-    try {
-      r =
-          calls.run(
-              verb + " " + key,
-              () -> kv.txn().If(cmp).Then(Op.put(bytes(key), bytes(value), put)).commit());
-    } catch (LeaseStoreException e) {
-      revokeQuietly(leaseId);
-      throw e;
-    }
-    if (!r.isSucceeded()) {
-      revokeQuietly(leaseId);
-      return Optional.empty();
-    }
-    return Optional.of(new Lease(subnet, attrs, leaseId, expires, r.getHeader().getRevision()));
+    TxnResponse r =
+        calls.run(
+            verb + " " + key,
+            () -> kv.txn().If(cmp).Then(Op.put(bytes(key), bytes(value), put)).commit());
+    return r.isSucceeded()
+        ? Optional.of(new Lease(subnet, attrs, leaseId, expires, r.getHeader().getRevision()))
+        : Optional.empty();
   }
 
   @Override
@@ -253,13 +301,69 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   @Override
   public RegistryWatch watchLeases(long fromRevision, RegistryWatch.Listener listener) {
-    return new EtcdWatch(client.getWatchClient(), keys, fromRevision, listener, this::decode);
+    EtcdWatch w =
+        new EtcdWatch(
+            client.getWatchClient(), keys, fromRevision, listener, this::decode, watches::remove);
+    watches.add(w);
+    return w;
   }
 
   @Override
   public void setObserver(RegistryObserver observer) {
     this.observer = observer == null ? RegistryObserver.NONE : observer;
     calls.setObserver(this.observer);
+  }
+
+  @Override
+  public Optional<String> probe(Duration timeout) {
+    String key = keys.configKey();
+    try {
+      GetResponse r = kv.get(bytes(key)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      calls.healthy();
+      return r.getKvs().stream()
+          .findFirst()
+          .map(k -> k.getValue().toString(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LeaseStoreException(
+          LeaseStoreException.Reason.UNAVAILABLE, "probe " + key + ": interrupted", e);
+    } catch (TimeoutException e) {
+      throw new LeaseStoreException(
+          LeaseStoreException.Reason.UNAVAILABLE,
+          "probe " + key + ": no answer from etcd within " + timeout.toMillis() + " ms",
+          e);
+    } catch (ExecutionException e) {
+      throw EtcdCalls.translate("probe " + key, e.getCause());
+    }
+  }
+
+  @Override
+  public boolean reachable(Duration timeout) {
+    for (URI e : endpoints) {
+      try (Socket s = new Socket()) {
+        s.connect(
+            new InetSocketAddress(e.getHost(), e.getPort() < 0 ? 2379 : e.getPort()),
+            (int) timeout.toMillis());
+        return true;
+      } catch (IOException | IllegalArgumentException x) {
+        // try the next one
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public synchronized void reconnect() {
+    Client old = client;
+    Client fresh = builder.copy().build();
+    client = fresh;
+    kv = fresh.getKVClient();
+    calls.healthy();
+    LOG.info("etcd reachable again: reconnected (dropping the old connection's backoff)");
+    for (EtcdWatch w : List.copyOf(watches)) {
+      w.fail(new IllegalStateException("etcd connection replaced"));
+    }
+    old.close();
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.function.Function;
  */
 final class EtcdWatch implements RegistryWatch {
   private final RegistryWatch.Listener listener;
+  private final java.util.function.Consumer<EtcdWatch> onClose;
   private final Function<KeyValue, Optional<Lease>> decode;
   private final LeaseKeys keys;
   private final ExecutorService executor;
@@ -37,8 +38,10 @@ final class EtcdWatch implements RegistryWatch {
       LeaseKeys keys,
       long fromRevision,
       RegistryWatch.Listener listener,
-      Function<KeyValue, Optional<Lease>> decode) {
+      Function<KeyValue, Optional<Lease>> decode,
+      java.util.function.Consumer<EtcdWatch> onClose) {
     this.listener = listener;
+    this.onClose = onClose;
     this.decode = decode;
     this.keys = keys;
     this.executor =
@@ -115,6 +118,12 @@ final class EtcdWatch implements RegistryWatch {
     return out;
   }
 
+  /** Ends the watch with {@code error} (the connection it runs on was replaced). */
+  void fail(Throwable error) {
+    submit(() -> listener.onError(error));
+    submit(this::close);
+  }
+
   private void submit(Runnable r) {
     if (!closed) {
       try {
@@ -134,6 +143,7 @@ final class EtcdWatch implements RegistryWatch {
   public void close() {
     if (!closed) {
       closed = true;
+      onClose.accept(this);
       try {
         watcher.close();
       } finally {

@@ -44,10 +44,11 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   private long compactRevision;
   private long nextLeaseId = 0x7a3c_0000_0000L;
   private boolean closed;
+  private volatile boolean unavailable;
 
   record Entry(String value, long leaseId, long modRevision) {}
 
-  record StoreLease(long id, Instant expires, ScheduledFuture<?> expiry) {}
+  record StoreLease(long id, Duration ttl, Instant expires, ScheduledFuture<?> expiry) {}
 
   record Change(long revision, List<LeaseEvent> events) {}
 
@@ -172,9 +173,60 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       if (e == null || e.modRevision() != current.modRevision()) {
         return Optional.empty();
       }
+      StoreLease alive = ttl == null ? null : storeLeases.get(e.leaseId());
+      if (alive != null) { // keep the store lease: refresh it, put under it
+        refresh(alive);
+        long rev = ++revision;
+        kv.put(keys.subnetKey(current.subnet()), new Entry(attrs.toJson(), alive.id(), rev));
+        Lease l =
+            new Lease(
+                current.subnet(), attrs, alive.id(), storeLeases.get(alive.id()).expires(), rev);
+        publish(rev, List.of(LeaseEvent.added(l)));
+        return Optional.of(l);
+      }
       Lease l = write(current.subnet(), attrs, ttl);
       release(e.leaseId());
       return Optional.of(l);
+    }
+  }
+
+  @Override
+  public Optional<Lease> renewLease(Lease current) {
+    synchronized (lock) {
+      ensureOpen();
+      StoreLease sl = storeLeases.get(current.storeLeaseId());
+      if (sl == null) {
+        return Optional.empty();
+      }
+      return Optional.of(current.withExpiration(refresh(sl)));
+    }
+  }
+
+  private Instant refresh(StoreLease sl) {
+    sl.expiry().cancel(false);
+    Instant expires = Instant.now().plus(sl.ttl());
+    long id = sl.id();
+    ScheduledFuture<?> f =
+        timer.schedule(() -> expire(id), sl.ttl().toMillis(), TimeUnit.MILLISECONDS);
+    storeLeases.put(id, new StoreLease(id, sl.ttl(), expires, f));
+    return expires;
+  }
+
+  /**
+   * Makes every call fail with UNAVAILABLE and ends every watch, as an etcd outage does (false), or
+   * ends the outage (true): for tests.
+   */
+  public void setAvailable(boolean available) {
+    unavailable = !available;
+    if (!available) {
+      breakWatches(new LeaseStoreException(LeaseStoreException.Reason.UNAVAILABLE, "outage"));
+    }
+  }
+
+  /** Store leases alive (attached to a key or not): for leak checks in tests. */
+  public int storeLeaseCount() {
+    synchronized (lock) {
+      return storeLeases.size();
     }
   }
 
@@ -251,7 +303,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       long id = leaseId;
       ScheduledFuture<?> f =
           timer.schedule(() -> expire(id), ttl.toMillis(), TimeUnit.MILLISECONDS);
-      storeLeases.put(leaseId, new StoreLease(leaseId, expires, f));
+      storeLeases.put(leaseId, new StoreLease(leaseId, ttl, expires, f));
     }
     long rev = ++revision;
     kv.put(keys.subnetKey(subnet), new Entry(attrs.toJson(), leaseId, rev));
@@ -335,6 +387,10 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     if (closed) {
       throw new LeaseStoreException(
           LeaseStoreException.Reason.CLOSED, "in-memory registry is closed");
+    }
+    if (unavailable) {
+      throw new LeaseStoreException(
+          LeaseStoreException.Reason.UNAVAILABLE, "in-memory registry is unavailable (outage)");
     }
   }
 }

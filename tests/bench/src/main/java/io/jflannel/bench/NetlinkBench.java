@@ -43,7 +43,7 @@ public final class NetlinkBench {
       Link eth = nl.createLink(LinkSpec.veth("eth0", "eth0p"));
       nl.setUp(nl.link("eth0p").orElseThrow().index(), true);
       nl.setUp(eth.index(), true);
-      nl.replaceAddress(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 16));
+      nl.replace(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 16));
       Link vx =
           nl.createLink(
               LinkSpec.vxlan(
@@ -52,7 +52,7 @@ public final class NetlinkBench {
                   1450,
                   null));
       nl.setUp(vx.index(), true);
-      nl.replaceAddress(new Address(vx.index(), Ipv4Address.parse("10.244.0.0"), 32));
+      nl.replace(new Address(vx.index(), Ipv4Address.parse("10.244.0.0"), 32));
 
       List<String[]> rows = new ArrayList<>();
       double jv = best(rounds, () -> vxlanNetlink(nl, vx.index(), n), () -> clean(nl, vx.index()));
@@ -132,9 +132,9 @@ public final class NetlinkBench {
     Batch b = nl.batch();
     for (int i = 0; i < n; i++) {
       Ipv4Net s = subnet(i);
-      b.replaceNeighbour(Neighbour.permanent(vx, s.address(), mac(i)));
-      b.replaceFdb(new FdbEntry(vx, mac(i), vtep(i)));
-      b.replaceRoute(Route.via(s, s.address(), vx, true));
+      b.replace(Neighbour.permanent(vx, s.address(), mac(i)));
+      b.replace(new FdbEntry(vx, mac(i), vtep(i)));
+      b.replace(Route.via(s, s.address(), vx, true));
     }
     b.execute();
   }
@@ -142,7 +142,7 @@ public final class NetlinkBench {
   private static void hostGwNetlink(Netlink nl, int eth, int n) {
     Batch b = nl.batch();
     for (int i = 0; i < n; i++) {
-      b.replaceRoute(Route.via(subnet(i), vtep(i), eth, false));
+      b.replace(Route.via(subnet(i), vtep(i), eth, false));
     }
     b.execute();
   }
@@ -219,9 +219,9 @@ public final class NetlinkBench {
     Batch b = nl.batch();
     nl.routes(Route.TABLE_MAIN).stream()
         .filter(r -> r.protocol() == Route.PROTOCOL_JFLANNEL)
-        .forEach(b::deleteRoute);
-    nl.neighbours(vx).forEach(b::deleteNeighbour);
-    nl.fdb(vx).forEach(b::deleteFdb);
+        .forEach(b::delete);
+    nl.neighbours(vx).forEach(b::delete);
+    nl.fdb(vx).forEach(b::delete);
     b.execute();
     if (!nl.routes(Route.TABLE_MAIN).stream()
         .noneMatch(r -> r.protocol() == Route.PROTOCOL_JFLANNEL)) {

@@ -50,11 +50,13 @@ final class HostGwBackend implements Backend {
 
   @Override
   public PeerObjects objectsFor(Lease peer) {
-    if (!"host-gw".equals(peer.attrs().effectiveBackendType())) {
-      return null;
-    }
     if (!ctx.ext().network().contains(peer.attrs().publicIp())) {
-      return null; // not on-link: host-gw cannot reach it
+      throw new IllegalArgumentException(
+          "PublicIP "
+              + peer.attrs().publicIp()
+              + " is not on this node's network "
+              + ctx.ext().network()
+              + " (host-gw needs every node on one L2 network)");
     }
     return PeerObjects.route(
         Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));

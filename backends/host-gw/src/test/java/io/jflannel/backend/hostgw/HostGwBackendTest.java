@@ -57,7 +57,9 @@ class HostGwBackendTest {
             1,
             null,
             1);
-    assertThat(b.objectsFor(far)).isNull();
+    assertThatThrownBy(() -> b.objectsFor(far))
+        .hasMessage(
+            "PublicIP 203.0.113.4 is not on this node's network 198.18.0.0/24 (host-gw needs every node on one L2 network)");
     assertThat(b.mtu()).isEqualTo(1500);
   }
 

@@ -99,7 +99,7 @@ final class TunPort implements AutoCloseable {
   void configure(Ipv4Net subnet) {
     own = subnet;
     DeviceAddress.assign(nl, device.index(), subnet);
-    routes().forEach(nl::replaceRoute);
+    routes().forEach(nl::replace);
   }
 
   /** Starts reading packets (once the peers are known). */
@@ -132,9 +132,45 @@ final class TunPort implements AutoCloseable {
     loop.schedule(this::reopen, 1, TimeUnit.SECONDS);
   }
 
-  private void reopen() {
-    if (closed) {
+  /**
+   * Puts the device back as it must be (reconcile, after a monitor event): re-created when it is
+   * gone ({@code have} null), else its MTU and up state corrected. Waits up to 2 s for the event
+   * loop.
+   */
+  void repair(io.jflannel.backend.Device have) {
+    if (have == null) {
+      try {
+        loop.submit(
+                () -> {
+                  detach();
+                  reopen();
+                })
+            .get(2, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("re-creating " + name + ": " + e.getCause(), e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("re-creating " + name + ": timed out", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("re-creating " + name + ": interrupted", e);
+      }
+      if (nl.link(name).isEmpty()) {
+        throw new IllegalStateException(name + " could not be re-created");
+      }
       return;
+    }
+    Link l = nl.link(name).orElseThrow(() -> new IllegalStateException(name + " vanished"));
+    if (l.mtu() != mtu) {
+      nl.setMtu(l.index(), mtu);
+    }
+    if (!l.isUp()) {
+      nl.setUp(l.index(), true);
+    }
+  }
+
+  private void reopen() {
+    if (closed || (channel != null && nl.link(name).map(l -> l.index() == index()).orElse(false))) {
+      return; // closed, or already re-created
     }
     try {
       open(new StringBuilder());

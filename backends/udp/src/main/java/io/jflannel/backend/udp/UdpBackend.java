@@ -3,7 +3,9 @@ package io.jflannel.backend.udp;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendMetric;
+import io.jflannel.backend.Device;
 import io.jflannel.backend.DeviceAddress;
+import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -132,10 +134,22 @@ final class UdpBackend implements Backend {
 
   @Override
   public PeerObjects objectsFor(Lease peer) {
-    if (!"udp".equals(peer.attrs().effectiveBackendType())) {
-      return null;
+    return PeerObjects.NONE; // reached through our own table
+  }
+
+  @Override
+  public List<Device> devices() {
+    return tun == null ? List.of() : List.of(new Device(name, "tun", mtu(), true, null, null));
+  }
+
+  @Override
+  public void repairDevice(Drift d) {
+    Device have = (Device) d.have();
+    if (have != null && !have.adjustableTo((Device) d.want())) {
+      nl.link(name).ifPresent(l -> nl.deleteLink(l.index())); // not a TUN device: replace it
+      have = null;
     }
-    return new PeerObjects(List.of(), List.of(), List.of()); // reached through our own table
+    tun.repair(have);
   }
 
   @Override

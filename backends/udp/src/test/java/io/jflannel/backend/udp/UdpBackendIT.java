@@ -55,8 +55,8 @@ class UdpBackendIT {
     Link ethp = nl.link("eth0p").orElseThrow();
     nl.setUp(eth.index(), true);
     nl.setUp(ethp.index(), true);
-    nl.replaceAddress(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 24));
-    nl.replaceAddress(new Address(ethp.index(), Ipv4Address.parse("198.18.0.2"), 24));
+    nl.replace(new Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 24));
+    nl.replace(new Address(ethp.index(), Ipv4Address.parse("198.18.0.2"), 24));
     Path state = Files.createTempDirectory("udp-it");
     ctx =
         new BackendContext(

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.Device;
 import io.jflannel.backend.DeviceAddress;
+import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -33,7 +35,7 @@ final class VxlanBackend implements Backend {
   private final int port;
   private final boolean directRouting;
   private final String name;
-  private Link device;
+  private volatile Link device;
   private MacAddress mac;
   private volatile Ipv4Net ownSubnet;
 
@@ -56,9 +58,13 @@ final class VxlanBackend implements Backend {
     return ctx.config().backend().intOption("MTU", ctx.ext().link().mtu() - OVERHEAD);
   }
 
+  private VxlanInfo wantInfo() {
+    return new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), false);
+  }
+
   @Override
   public LeaseAttrs prepare() {
-    VxlanInfo want = new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), false);
+    VxlanInfo want = wantInfo();
     Link existing = nl.link(name).orElse(null);
     mac = VtepMacStore.load(ctx.stateDir(), name, existing);
     if (existing != null && !want.equals(existing.vxlan())) {
@@ -68,15 +74,7 @@ final class VxlanBackend implements Backend {
       existing = null;
     }
     if (existing == null) {
-      existing = nl.createLink(LinkSpec.vxlan(name, want, mtu(), mac));
-      LOG.info(
-          "created {} (vni {}, port {}, local {}, dev {}, mac {})",
-          name,
-          vni,
-          port,
-          want.local(),
-          ctx.ext().link().name(),
-          mac);
+      existing = create();
     } else {
       if (!mac.equals(existing.mac())) {
         nl.setMac(existing.index(), mac);
@@ -91,6 +89,51 @@ final class VxlanBackend implements Backend {
     JsonNode data =
         JsonNodeFactory.instance.objectNode().put("VNI", vni).put("VtepMAC", mac.toString());
     return LeaseAttrs.of(ctx.ext().publicIp(), "vxlan", data);
+  }
+
+  private Link create() {
+    VxlanInfo want = wantInfo();
+    Link l = nl.createLink(LinkSpec.vxlan(name, want, mtu(), mac));
+    LOG.info(
+        "created {} (vni {}, port {}, local {}, dev {}, mac {})",
+        name,
+        vni,
+        port,
+        want.local(),
+        ctx.ext().link().name(),
+        mac);
+    return l;
+  }
+
+  @Override
+  public List<Device> devices() {
+    return device == null
+        ? List.of()
+        : List.of(new Device(name, "vxlan", mtu(), true, mac, wantInfo()));
+  }
+
+  @Override
+  public void repairDevice(Drift d) {
+    Device want = (Device) d.want();
+    Device have = (Device) d.have();
+    Link now = nl.link(name).orElse(null);
+    if (now == null || have == null || !have.adjustableTo(want)) {
+      if (now != null) {
+        nl.deleteLink(now.index());
+      }
+      now = create();
+    } else {
+      if (now.mtu() != want.mtu()) {
+        nl.setMtu(now.index(), want.mtu());
+      }
+      if (!mac.equals(now.mac())) {
+        nl.setMac(now.index(), mac);
+      }
+    }
+    if (want.up() && !now.isUp()) {
+      nl.setUp(now.index(), true);
+    }
+    device = nl.link(name).orElse(now);
   }
 
   @Override
@@ -111,18 +154,11 @@ final class VxlanBackend implements Backend {
 
   @Override
   public PeerObjects objectsFor(Lease peer) {
-    if (!"vxlan".equals(peer.attrs().effectiveBackendType())) {
-      return null;
-    }
     if (directRouting && ctx.ext().network().contains(peer.attrs().publicIp())) {
       return PeerObjects.route(
           Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));
     }
-    JsonNode data = peer.attrs().backendData();
-    if (data == null || !data.hasNonNull("VtepMAC")) {
-      throw new IllegalArgumentException("vxlan lease without BackendData.VtepMAC");
-    }
-    MacAddress peerMac = MacAddress.parse(data.get("VtepMAC").asText());
+    MacAddress peerMac = VtepCheck.peerMac(peer, vni, mac);
     var gw = peer.subnet().address();
     return new PeerObjects(
         List.of(Neighbour.permanent(device.index(), gw, peerMac)),

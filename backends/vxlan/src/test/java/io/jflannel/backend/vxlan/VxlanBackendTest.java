@@ -1,31 +1,25 @@
 package io.jflannel.backend.vxlan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
-import io.jflannel.backend.Drift;
 import io.jflannel.backend.ExternalInterface;
-import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
-import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.MacAddress;
-import io.jflannel.netlink.Address;
-import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.LinkSpec;
-import io.jflannel.netlink.Neighbour;
 import io.jflannel.netlink.RecordingNetlink;
 import io.jflannel.netlink.Route;
 import io.jflannel.netlink.VxlanInfo;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +89,7 @@ class VxlanBackendTest {
     assertThat(now.vxlan().port()).isEqualTo(8472);
     assertThat(now.vxlan().learning()).isFalse();
     assertThat(now.mac()).as("taking over flanneld's VtepMAC").isEqualTo(mac);
-    assertThat(nl.log()).contains("deleteLink #" + old.index());
+    assertThat(nl.log()).contains("RTM_DELLINK dev #" + old.index());
   }
 
   @Test
@@ -112,88 +106,7 @@ class VxlanBackendTest {
   }
 
   @Test
-  void peersGetNeighbourFdbRouteInOrderAndLoseThemInReverse() {
-    Backend b = backend(CONFIG);
-    b.prepare();
-    Lease own = new Lease(Ipv4Net.parse("10.244.1.0/24"), b.prepare(), 1, null, 1);
-    b.start(own);
-    int dev = b.deviceIndex();
-    PeerSync sync = new PeerSync(nl, b, CONFIG.network(), 24, own.subnet());
-    sync.snapshot(List.of(own, peer(3, "aa:bb:cc:00:00:03")));
-    MacAddress m3 = MacAddress.parse("aa:bb:cc:00:00:03");
-    assertThat(nl.neighbours(dev))
-        .containsExactly(Neighbour.permanent(dev, Ipv4Address.parse("10.244.3.0"), m3));
-    assertThat(nl.fdb(dev)).containsExactly(new FdbEntry(dev, m3, Ipv4Address.parse("198.18.0.3")));
-    assertThat(nl.routes(Route.TABLE_MAIN))
-        .containsExactly(
-            Route.via(Ipv4Net.parse("10.244.3.0/24"), Ipv4Address.parse("10.244.3.0"), dev, true));
-    int mark = nl.log().size();
-    sync.events(
-        List.of(
-            LeaseEvent.added(peer(4, "aa:bb:cc:00:00:04")),
-            LeaseEvent.removed(peer(3, "aa:bb:cc:00:00:03"))));
-    assertThat(nl.log().subList(mark, nl.log().size()))
-        .extracting(l -> l.split(" ")[0])
-        .containsExactly(
-            "replaceNeighbour",
-            "replaceFdb",
-            "replaceRoute",
-            "deleteRoute",
-            "deleteFdb",
-            "deleteNeighbour");
-    assertThat(sync.peerCount()).isEqualTo(1);
-    assertThat(sync.objectCount()).isEqualTo(3);
-  }
-
-  @Test
-  void reconcileRestoresWhatVanishedAndRemovesWhatNoLeaseExplains() {
-    Backend b = backend(CONFIG);
-    Lease own = new Lease(Ipv4Net.parse("10.244.1.0/24"), b.prepare(), 1, null, 1);
-    b.start(own);
-    PeerSync sync = new PeerSync(nl, b, CONFIG.network(), 24, own.subnet());
-    sync.snapshot(List.of(peer(3, "aa:bb:cc:00:00:03")));
-    Route r = nl.routes(Route.TABLE_MAIN).get(0);
-    nl.deleteRoute(r);
-    Route stale =
-        Route.via(
-            Ipv4Net.parse("10.244.9.0/24"),
-            Ipv4Address.parse("198.18.0.9"),
-            ext.link().index(),
-            false);
-    nl.replaceRoute(stale);
-    Route foreign =
-        Route.via(
-            Ipv4Net.parse("192.168.0.0/24"),
-            Ipv4Address.parse("198.18.0.9"),
-            ext.link().index(),
-            false);
-    nl.replaceRoute(foreign);
-    Neighbour n = nl.neighbours(b.deviceIndex()).get(0);
-    Neighbour wrongMac =
-        Neighbour.permanent(n.ifindex(), n.address(), MacAddress.parse("aa:bb:cc:00:00:99"));
-    nl.replaceNeighbour(wrongMac);
-    Address a = nl.addresses(b.deviceIndex()).get(0);
-    nl.deleteAddress(a);
-    List<Drift> drift = sync.diff();
-    assertThat(drift)
-        .containsExactlyInAnyOrder(
-            new Drift(Drift.Kind.MISSING, a, null),
-            new Drift(Drift.Kind.WRONG, n, wrongMac),
-            new Drift(Drift.Kind.EXTRA, null, stale),
-            new Drift(Drift.Kind.MISSING, r, null));
-    assertThat(Drift.describe(r, i -> "flannel.1"))
-        .isEqualTo("10.244.3.0/24 via 10.244.3.0 dev flannel.1 onlink proto 121");
-    assertThat(sync.diff()).as("diff repairs nothing").hasSize(4);
-    assertThat(sync.reconcile()).isEqualTo(4);
-    assertThat(sync.diff()).isEmpty();
-    assertThat(nl.addresses(b.deviceIndex())).containsExactly(a);
-    assertThat(nl.routes(Route.TABLE_MAIN)).containsExactlyInAnyOrder(r, foreign);
-    assertThat(nl.neighbours(b.deviceIndex())).containsExactly(n);
-    assertThat(sync.reconcile()).isZero();
-  }
-
-  @Test
-  void directRoutingUsesAPlainRouteForOnLinkPeersAndHostGwLeasesAreSkipped() {
+  void directRoutingUsesAPlainRouteForOnLinkPeersAndBadVtepDataIsRefused() {
     NetworkConfig direct =
         NetworkConfig.parse(
             "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"DirectRouting\":true}}");
@@ -206,13 +119,29 @@ class VxlanBackendTest {
                 Ipv4Address.parse("198.18.0.3"),
                 ext.link().index(),
                 false));
-    Lease hostGw =
+    Backend plain = backend(CONFIG);
+    plain.prepare();
+    assertThatThrownBy(() -> plain.objectsFor(peer(5, "01:00:5e:00:00:01")))
+        .hasMessage("VtepMAC 01:00:5e:00:00:01 is not a unicast MAC");
+    Lease noData =
         new Lease(
             Ipv4Net.parse("10.244.5.0/24"),
-            LeaseAttrs.of(Ipv4Address.parse("198.18.0.5"), "host-gw", null),
+            LeaseAttrs.of(Ipv4Address.parse("198.18.0.5"), "vxlan", null),
             1,
             null,
             1);
-    assertThat(b.objectsFor(hostGw)).isNull();
+    assertThatThrownBy(() -> plain.objectsFor(noData))
+        .hasMessage("vxlan lease without BackendData.VtepMAC");
+    var vni2 =
+        new ObjectMapper().createObjectNode().put("VNI", 2).put("VtepMAC", "aa:bb:cc:00:00:05");
+    Lease otherVni =
+        new Lease(
+            Ipv4Net.parse("10.244.5.0/24"),
+            LeaseAttrs.of(Ipv4Address.parse("198.18.0.5"), "vxlan", vni2),
+            1,
+            null,
+            1);
+    assertThatThrownBy(() -> plain.objectsFor(otherVni))
+        .hasMessage("VNI 2 is not this network's 1");
   }
 }

@@ -1,0 +1,55 @@
+package io.jflannel.agent;
+
+import io.jflannel.lease.NetworkConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What changed between the network config a node runs with and the one now in etcd, and whether a
+ * running node can take it: SubnetMin/SubnetMax only steer future allocations and are taken live;
+ * anything else (Network, SubnetLen, the backend and its options) is refused while running, since
+ * applying it would re-address or re-plumb the node under its pods.
+ *
+ * @param differences "Network 10.244.0.0/16 -> 10.50.0.0/16", one per field
+ * @param live true when every difference can be taken while running
+ * @param movesNode true when the node's subnet would no longer fit (Network or SubnetLen)
+ */
+record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
+
+  static ConfigChange between(NetworkConfig running, NetworkConfig fresh) {
+    List<String> d = new ArrayList<>();
+    boolean live = true;
+    boolean moves = false;
+    if (!running.network().equals(fresh.network())) {
+      d.add("Network " + running.network() + " -> " + fresh.network());
+      live = false;
+      moves = true;
+    }
+    if (running.subnetLen() != fresh.subnetLen()) {
+      d.add("SubnetLen " + running.subnetLen() + " -> " + fresh.subnetLen());
+      live = false;
+      moves = true;
+    }
+    if (!Objects.equals(running.subnetMin(), fresh.subnetMin())) {
+      d.add("SubnetMin " + running.subnetMin() + " -> " + fresh.subnetMin());
+    }
+    if (!Objects.equals(running.subnetMax(), fresh.subnetMax())) {
+      d.add("SubnetMax " + running.subnetMax() + " -> " + fresh.subnetMax());
+    }
+    if (!running.backend().equals(fresh.backend())) {
+      d.add("Backend " + running.backend().options() + " -> " + fresh.backend().options());
+      live = false;
+    }
+    return new ConfigChange(List.copyOf(d), live, moves);
+  }
+
+  boolean none() {
+    return differences.isEmpty();
+  }
+
+  /** One line for logs and status. */
+  String describe() {
+    return String.join("; ", differences);
+  }
+}

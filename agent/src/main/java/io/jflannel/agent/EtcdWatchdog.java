@@ -1,0 +1,154 @@
+package io.jflannel.agent;
+
+import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.LeaseStoreException;
+import io.jflannel.lease.NetworkConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes etcd every {@link #PERIOD} with one cheap read of the config key (no retry, no circuit
+ * breaker), so that etcd's health in the status changes within seconds either way; when etcd
+ * answers again, the lease keeper and the watch retry at once, and when etcd is reachable but the
+ * client still fails (a gRPC connection stuck in its reconnect backoff), the client reconnects. The
+ * same read notices a changed network config: taken live when it can be, refused loudly (log,
+ * metric, condition) when it cannot.
+ */
+final class EtcdWatchdog {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdWatchdog.class);
+  static final Duration PERIOD = Duration.ofSeconds(1);
+  static final Duration TIMEOUT = Duration.ofMillis(900);
+  static final Duration DEGRADED_AFTER = Duration.ofSeconds(15);
+  static final Duration RECONNECT_EVERY = Duration.ofSeconds(5);
+
+  private final LeaseRegistry registry;
+  private final Lifecycle lc;
+  private final AgentMetrics metrics;
+  private final LongSupplier clock;
+  private final Runnable recovered;
+  private NetworkConfig running;
+  private String lastRaw;
+  private boolean healthy = true;
+  private long sinceMs;
+  private int failures;
+  private long lastReconnectMs;
+
+  EtcdWatchdog(
+      LeaseRegistry registry,
+      Lifecycle lc,
+      AgentMetrics metrics,
+      LongSupplier clock,
+      NetworkConfig running,
+      Runnable recovered) {
+    this.registry = registry;
+    this.lc = lc;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.running = running;
+    this.lastRaw = running.json();
+    this.recovered = recovered;
+    this.sinceMs = clock.getAsLong();
+  }
+
+  void tick() {
+    long now = clock.getAsLong();
+    Optional<String> raw;
+    try {
+      raw = registry.probe(TIMEOUT);
+    } catch (LeaseStoreException e) {
+      failed(now, e);
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn("etcd probe: {}", e.toString());
+      return;
+    }
+    failures = 0;
+    if (!healthy) {
+      LOG.info("etcd answers again (after {} s)", (now - sinceMs) / 1000);
+      healthy = true;
+      sinceMs = now;
+      recovered.run();
+    }
+    metrics.etcdHealthy.set(1);
+    lc.update(s -> s.with(new StatusSnapshot.EtcdInfo(true, sinceMs, "")));
+    lc.condition("etcd", null);
+    config(raw);
+  }
+
+  private void failed(long now, LeaseStoreException e) {
+    failures++;
+    if (healthy) {
+      healthy = false;
+      sinceMs = now;
+      LOG.warn("etcd does not answer: {}", e.getMessage());
+    }
+    metrics.etcdHealthy.set(0);
+    String error = e.getMessage();
+    lc.update(s -> s.with(new StatusSnapshot.EtcdInfo(false, sinceMs, error)));
+    long down = now - sinceMs;
+    if (down >= DEGRADED_AFTER.toMillis()) {
+      lc.condition(
+          "etcd",
+          "unreachable for "
+              + down / 1000
+              + " s (the data path keeps forwarding; the lease is renewed when it returns): "
+              + error);
+    }
+    if (failures >= 2
+        && now - lastReconnectMs >= RECONNECT_EVERY.toMillis()
+        && registry.reachable(Duration.ofMillis(300))) {
+      lastReconnectMs = now;
+      registry.reconnect();
+    }
+  }
+
+  /** A config read from etcd: unchanged, taken live, or refused with a condition. */
+  private void config(Optional<String> raw) {
+    if (raw.isEmpty()) {
+      lc.condition(
+          "config",
+          "the network config key is gone from etcd: running on the config read at start");
+      lastRaw = null;
+      return;
+    }
+    if (raw.get().equals(lastRaw)) {
+      return;
+    }
+    lastRaw = raw.get();
+    NetworkConfig fresh;
+    try {
+      fresh = NetworkConfig.parse(raw.get());
+    } catch (ConfigException e) {
+      metrics.configRefused.inc();
+      lc.condition(
+          "config",
+          "the network config in etcd is invalid ("
+              + e.getMessage()
+              + "): running on the last valid one");
+      return;
+    }
+    ConfigChange change = ConfigChange.between(running, fresh);
+    if (change.live()) {
+      if (!change.none()) {
+        LOG.info("network config changed ({}): taken as it is", change.describe());
+      }
+      running = fresh;
+      lc.condition("config", null);
+      return;
+    }
+    metrics.configRefused.inc();
+    lc.condition(
+        "config",
+        "the network config in etcd changed ("
+            + change.describe()
+            + "): not applied while running; "
+            + (change.movesNode()
+                ? "a restart keeps this node on its subnet unless started with"
+                    + " --allow-network-change (its pods lose connectivity)"
+                : "restart the agent to apply it"));
+  }
+}

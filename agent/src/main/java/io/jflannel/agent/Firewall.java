@@ -1,0 +1,28 @@
+package io.jflannel.agent;
+
+import io.jflannel.backend.Drift;
+import io.jflannel.net.Ipv4Net;
+import java.util.List;
+
+/**
+ * The node's masquerade and forward rules (DESIGN §5 of flannel's chains): {@link Iptables} on a
+ * real node, {@link RecordingFirewall} in tests.
+ */
+interface Firewall {
+  /** Writes our chains (replacing their content) and adds the jumps that are missing. */
+  void apply();
+
+  /** Rules and jumps missing, and rules in our chains that should not be there. */
+  List<Drift> drift();
+
+  /** Makes the firewall for one node's rules. */
+  interface Factory {
+    Firewall create(RuleSet rules);
+  }
+
+  /** The rules for a cluster network and this node's subnet. */
+  static RuleSet rules(
+      Ipv4Net network, Ipv4Net pod, boolean masq, boolean fullyRandom, boolean forward) {
+    return new RuleSet(network, pod, masq, fullyRandom, forward);
+  }
+}

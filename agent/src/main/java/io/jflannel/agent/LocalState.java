@@ -1,0 +1,102 @@
+package io.jflannel.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jflannel.lease.AtomicFile;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetEnv;
+import io.jflannel.net.Ipv4Net;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run leaves on local disk for the next one: the network config it ran with ({@code
+ * network-config.json}), its subnet (subnet.env) and the last-known-good peers ({@code
+ * peers.json}), all written atomically. They let a restart program the node while etcd is
+ * unreachable, and keep a node on its subnet when the config in etcd moved away under it.
+ */
+final class LocalState {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalState.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path configFile;
+  private final Path peersFile;
+  private final Path subnetFile;
+
+  LocalState(Path stateDir, Path subnetFile) {
+    this.configFile = stateDir.resolve("network-config.json");
+    this.peersFile = stateDir.resolve("peers.json");
+    this.subnetFile = subnetFile;
+  }
+
+  /** The config the previous run used, if saved and still valid. */
+  Optional<NetworkConfig> config() {
+    if (!Files.isRegularFile(configFile)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(NetworkConfig.parse(Files.readString(configFile)));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("ignoring unreadable {}: {}", configFile, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  void saveConfig(NetworkConfig c) {
+    try {
+      AtomicFile.write(configFile, c.json(), "rw-r--r--");
+    } catch (IOException e) {
+      LOG.warn("cannot save the network config to {}: {}", configFile, e.getMessage());
+    }
+  }
+
+  /** The subnet the previous run wrote to subnet.env. */
+  Optional<Ipv4Net> subnet() {
+    return SubnetEnv.previousSubnet(subnetFile);
+  }
+
+  void savePeers(List<Lease> peers) {
+    ArrayNode a = JSON.createArrayNode();
+    for (Lease l : peers) {
+      if (l.attrs() != null) {
+        a.addObject().put("subnet", l.subnet().toString()).put("lease", l.attrs().toJson());
+      }
+    }
+    try {
+      AtomicFile.write(peersFile, a.toString(), "rw-------");
+    } catch (IOException e) {
+      LOG.warn("cannot save the peer snapshot {}: {}", peersFile, e.getMessage());
+    }
+  }
+
+  List<Lease> peers() {
+    List<Lease> out = new ArrayList<>();
+    if (!Files.isRegularFile(peersFile)) {
+      return out;
+    }
+    try {
+      for (JsonNode n : JSON.readTree(peersFile.toFile())) {
+        out.add(
+            new Lease(
+                Ipv4Net.parse(n.get("subnet").asText()),
+                LeaseAttrs.fromJson(n.get("lease").asText()),
+                0,
+                null,
+                0));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("ignoring unreadable peer snapshot {}: {}", peersFile, e.getMessage());
+      out.clear();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,358 @@
+package io.jflannel.agent;
+
+import io.jflannel.backend.Backend;
+import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.lease.LeaseStore;
+import io.jflannel.lease.LeaseStoreException;
+import io.jflannel.lease.LeaseStoreOptions;
+import io.jflannel.lease.LeaseValidator;
+import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetEnv;
+import io.jflannel.net.Ipv4Net;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's start path (docs/architecture.md, "lifecycle"), shared by the normal start and the
+ * start while etcd is unreachable: config, backend, lease, firewall, subnet.env, peer sync, then
+ * the watch and the {@link NodeLoops}. Collaborators come in through {@link Collaborators}, so
+ * every step runs in unit tests without root.
+ */
+final class Node implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  static final Duration OFFLINE_AFTER = Duration.ofSeconds(3);
+
+  private final AgentOptions o;
+  private final Collaborators c;
+  private final Lifecycle lc;
+  private final AgentMetrics metrics;
+  private final CountDownLatch stop;
+  private final java.util.function.Consumer<String> fatal;
+  private final LocalState local;
+  private final LeaseStore store;
+  private volatile Running running;
+  private volatile NodeLoops loops;
+
+  Node(
+      AgentOptions o,
+      Collaborators c,
+      Lifecycle lc,
+      AgentMetrics metrics,
+      CountDownLatch stop,
+      java.util.function.Consumer<String> fatal) {
+    this.o = o;
+    this.c = c;
+    this.lc = lc;
+    this.metrics = metrics;
+    this.stop = stop;
+    this.fatal = fatal;
+    this.local = new LocalState(o.stateDir(), o.subnetFile());
+    this.store =
+        LeaseStore.create(
+            c.registry(), LeaseStoreOptions.defaults().withTtl(o.leaseTtl(), o.renewMargin()));
+  }
+
+  /**
+   * Runs the start path; returns once the watch and loops run (READY follows with the first peer
+   * snapshot).
+   *
+   * @throws Agent.StartupException with one line for the operator
+   * @throws InterruptedException when stopped meanwhile
+   */
+  void start() throws InterruptedException {
+    lc.update(s -> s.with(info(null, null, 0)));
+    lc.to(AgentState.WAITING_FOR_CONFIG, "waiting for the network config in etcd");
+    NetworkConfig config = awaitConfig();
+    lc.to(AgentState.ACQUIRING, "acquiring a lease");
+    Running offline = running;
+    Prepared p = prepare(config, offline);
+    Lease own;
+    try {
+      own = acquire(config, p.attrs(), o.allowNetworkChange());
+    } catch (LeaseStoreException e) { // WOULD_MOVE: keep the node where it is
+      NetworkConfig kept = keepPreviousConfig(e);
+      if (!kept.backend().equals(config.backend())) {
+        p.close(offline);
+        p = prepare(kept, offline);
+      }
+      config = kept;
+      try {
+        own = acquire(config, p.attrs(), false);
+      } catch (LeaseStoreException again) {
+        throw new Agent.StartupException(
+            again.getMessage() + "; pass --allow-network-change to move this node");
+      }
+    }
+    lc.to(AgentState.PROGRAMMING, "programming the first peer snapshot");
+    Running r;
+    if (offline != null && offline.serves(config, own.subnet())) {
+      r = offline;
+      LOG.info("etcd answers: carrying on with the node programmed offline");
+    } else {
+      if (offline != null) {
+        offline.close();
+      }
+      r = bringUp(config, p.backend(), p.attrs(), own.subnet());
+    }
+    running = r;
+    local.saveConfig(config);
+    NodeLoops l = new NodeLoops(o, c, lc, metrics, local, store, r, own, fatal);
+    loops = l;
+    l.start();
+  }
+
+  /** A backend made ready for a config (devices, attributes), before the lease. */
+  private record Prepared(Backend backend, LeaseAttrs attrs) {
+    void close(Running offline) {
+      if (offline == null || offline.backend() != backend) {
+        backend.close();
+      }
+    }
+  }
+
+  private Prepared prepare(NetworkConfig config, Running offline) {
+    if (offline != null && offline.serves(config, offline.subnet())) {
+      return new Prepared(offline.backend(), offline.attrs());
+    }
+    Backend b = newBackend(config);
+    try {
+      return new Prepared(b, Agent.open(b::prepare, config.backend().type() + " backend"));
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  private Backend newBackend(NetworkConfig config) {
+    BackendFactory f =
+        BackendFactory.find(config.backend().type())
+            .orElseThrow(
+                () ->
+                    new Agent.StartupException(
+                        "backend " + config.backend().type() + " is not on the class path"));
+    return Agent.open(
+        () -> f.create(new BackendContext(c.netlink(), c.ext(), config, o.stateDir())), "backend");
+  }
+
+  /**
+   * Reads the config from etcd, retrying; if etcd has not answered after {@link #OFFLINE_AFTER} and
+   * a previous run left its state, programs the node from that state meanwhile (OFFLINE).
+   */
+  private NetworkConfig awaitConfig() throws InterruptedException {
+    long t0 = c.clockMs().getAsLong();
+    boolean offlineTried = false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Optional<String> raw = c.registry().probe(Duration.ofSeconds(2));
+        if (raw.isPresent()) {
+          return NetworkConfig.parse(raw.get());
+        }
+        String key = c.registry().prefix() + "/config";
+        lc.to(
+            AgentState.WAITING_FOR_CONFIG,
+            "the network config " + key + " is not in etcd (write it with jflanctl config set)");
+        if (attempt == 1 || attempt % 30 == 0) {
+          LOG.warn(
+              "network config {} not found (attempt {}); write it with `jflanctl config set` or"
+                  + " etcdctl put; retrying every second",
+              key,
+              attempt);
+        }
+      } catch (ConfigException e) {
+        if (running == null) {
+          throw new Agent.StartupException(e.getMessage());
+        }
+        lc.condition("config", "the network config in etcd is invalid: " + e.getMessage());
+      } catch (LeaseStoreException e) {
+        if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
+          throw new Agent.StartupException(e.getMessage());
+        }
+        if (running == null) {
+          lc.to(AgentState.WAITING_FOR_CONFIG, "etcd unreachable: " + e.getMessage());
+        }
+        if (attempt == 1 || attempt % 10 == 0) {
+          LOG.warn(
+              "cannot read the network config (attempt {}): {}; retrying", attempt, e.getMessage());
+        }
+        if (!offlineTried && c.clockMs().getAsLong() - t0 >= OFFLINE_AFTER.toMillis()) {
+          offlineTried = true;
+          startOffline();
+        }
+      }
+      if (stop.await(1, TimeUnit.SECONDS)) {
+        throw new InterruptedException("stopped while waiting for the network config");
+      }
+    }
+  }
+
+  /** Programs the node from local state while etcd is unreachable (same steps as online). */
+  private void startOffline() {
+    Optional<NetworkConfig> config = local.config();
+    Optional<Ipv4Net> subnet = local.subnet();
+    if (config.isEmpty() || subnet.isEmpty()) {
+      LOG.warn("etcd not reachable yet and no local state from a previous run: waiting for etcd");
+      return;
+    }
+    List<Lease> peers = local.peers();
+    Backend b = null;
+    try {
+      b = newBackend(config.get());
+      LeaseAttrs attrs = b.prepare();
+      Running r = bringUp(config.get(), b, attrs, subnet.get());
+      r.sync().snapshot(peers);
+      running = r;
+      lc.to(AgentState.OFFLINE, "etcd unreachable: programmed from the last-known-good snapshot");
+      NodeLoops.publishSync(lc, r.sync(), 0);
+      LOG.warn(
+          "etcd unreachable: programmed {} peers ({} kernel objects) from the last-known-good"
+              + " snapshot",
+          r.sync().peerCount(),
+          r.sync().objectCount());
+    } catch (RuntimeException e) {
+      if (b != null && running == null) {
+        b.close();
+      }
+      LOG.warn("could not program peers from local state: {}", e.getMessage());
+    }
+  }
+
+  /** The config this node keeps when etcd's would move it (WOULD_MOVE), or a startup error. */
+  private NetworkConfig keepPreviousConfig(LeaseStoreException e) {
+    NetworkConfig previous =
+        local
+            .config()
+            .orElseThrow(
+                () ->
+                    new Agent.StartupException(
+                        e.getMessage()
+                            + "; no previous config is saved to keep running on: pass"
+                            + " --allow-network-change to move this node"));
+    lc.condition(
+        "config",
+        "the network config in etcd would move this node ("
+            + e.getMessage()
+            + "): running on the previous config ("
+            + previous.network()
+            + "); restart with --allow-network-change to move it (its pods lose connectivity)");
+    return previous;
+  }
+
+  /**
+   * Takes the node's lease, retrying while etcd is unreachable.
+   *
+   * @throws LeaseStoreException WOULD_MOVE (the only failure it passes on)
+   */
+  private Lease acquire(NetworkConfig config, LeaseAttrs attrs, boolean mayMove)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.acquire(config, attrs, SubnetEnv.previousSubnet(o.subnetFile()), mayMove);
+      } catch (LeaseStoreException e) {
+        if (e.reason() == LeaseStoreException.Reason.WOULD_MOVE) {
+          throw e;
+        }
+        if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
+          throw new Agent.StartupException(e.getMessage());
+        }
+        LOG.warn("cannot acquire a lease yet (attempt {}): {}; retrying", attempt, e.getMessage());
+        if (stop.await(Math.min(5000, 500L * attempt), TimeUnit.MILLISECONDS)) {
+          throw new InterruptedException("stopped while acquiring");
+        }
+      }
+    }
+  }
+
+  /** Backend started on our subnet, firewall, subnet.env, peer sync: the node, before its peers. */
+  private Running bringUp(NetworkConfig config, Backend b, LeaseAttrs attrs, Ipv4Net subnet) {
+    b.start(new Lease(subnet, attrs, 0, null, 0));
+    Firewall fw =
+        c.firewalls()
+            .create(
+                Firewall.rules(
+                    config.network(),
+                    subnet,
+                    o.ipMasq(),
+                    o.ipMasqFullyRandom(),
+                    o.iptablesForwardRules()));
+    Agent.open(
+        () -> {
+          fw.apply();
+          return null;
+        },
+        "iptables");
+    metrics.iptablesRestores.inc();
+    SubnetEnv env = new SubnetEnv(config.network(), subnet, b.mtu(), o.ipMasq());
+    Agent.open(
+        () -> {
+          env.writeTo(o.subnetFile());
+          return null;
+        },
+        "cannot write " + o.subnetFile());
+    LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), subnet, b.mtu());
+    PeerSync sync =
+        new PeerSync(
+            c.netlink(),
+            b,
+            new LeaseValidator(config, subnet, c.ext().publicIp()),
+            config.network(),
+            config.subnetLen(),
+            subnet);
+    sync.onRejected(r -> metrics.rejectedLeases.inc());
+    BackendMetrics.register(metrics.registry, b.metrics());
+    lc.update(s -> s.with(info(config, subnet, b.mtu())));
+    return new Running(config, b, attrs, subnet, sync, fw);
+  }
+
+  private StatusSnapshot.NodeInfo info(NetworkConfig config, Ipv4Net subnet, int mtu) {
+    return new StatusSnapshot.NodeInfo(
+        c.ext().link().name(),
+        c.ext().publicIp().toString(),
+        config == null ? "" : config.network().toString(),
+        config == null ? "" : config.backend().type(),
+        mtu,
+        subnet == null ? "" : subnet.toString());
+  }
+
+  /** The node as brought up, or null before. */
+  Running running() {
+    return running;
+  }
+
+  /** Null while the node's loops run (or before they start); else how long they have not. */
+  String stalled() {
+    NodeLoops l = loops;
+    return l == null ? null : l.stalled();
+  }
+
+  /** The loops, or null before the node runs online. */
+  NodeLoops loops() {
+    return loops;
+  }
+
+  /** SIGTERM: no kernel write from here on; lease and kernel state are kept. */
+  @Override
+  public void close() {
+    lc.to(AgentState.STOPPING, null);
+    Running r = running;
+    if (r != null) {
+      r.sync().close();
+    }
+    NodeLoops l = loops;
+    if (l != null) {
+      l.close();
+    }
+    if (r != null) {
+      r.backend().close();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.jflannel.agent;
+
+import io.jflannel.backend.Backend;
+import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.lease.NetworkConfig;
+import io.jflannel.net.Ipv4Net;
+
+/**
+ * A node brought up for one config and subnet: its backend, the attributes it advertises, the peer
+ * sync and the firewall. The offline start and the normal start make the same.
+ *
+ * @param config the network config in force
+ * @param backend the started backend
+ * @param attrs what our lease advertises
+ * @param subnet our subnet
+ * @param sync the peer sync
+ * @param firewall our rules
+ */
+record Running(
+    NetworkConfig config,
+    Backend backend,
+    LeaseAttrs attrs,
+    Ipv4Net subnet,
+    PeerSync sync,
+    Firewall firewall)
+    implements AutoCloseable {
+
+  /** True when this node can carry on as it is under {@code c} with {@code s}. */
+  boolean serves(NetworkConfig c, Ipv4Net s) {
+    return subnet.equals(s) && ConfigChange.between(config, c).live();
+  }
+
+  /** Stops writing and closes the backend (kernel state stays). */
+  @Override
+  public void close() {
+    sync.close();
+    backend.close();
+  }
+}

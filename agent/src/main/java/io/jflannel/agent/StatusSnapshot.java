@@ -1,0 +1,119 @@
+package io.jflannel.agent;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the agent says about itself at one instant, immutable: what {@code /healthz}, {@code
+ * /readyz}, the metrics and {@code jflanctl status} all read, so they never disagree.
+ *
+ * @param state the lifecycle state
+ * @param waitingFor why the agent is not programmed yet (states before OFFLINE/READY), else null
+ * @param conditions what is wrong while running, by area ({@code kernel}, {@code etcd}, {@code
+ *     config}); empty when nothing is
+ * @param sinceMs when the state was entered
+ * @param startedMs when the agent started
+ * @param node the node's identity once known
+ * @param sync the peer programming counters
+ * @param etcd etcd's health as last probed
+ * @param leaseExpiresUnix when our lease expires (unix seconds), 0 when unknown
+ */
+record StatusSnapshot(
+    AgentState state,
+    String waitingFor,
+    Map<String, String> conditions,
+    long sinceMs,
+    long startedMs,
+    NodeInfo node,
+    SyncInfo sync,
+    EtcdInfo etcd,
+    long leaseExpiresUnix) {
+
+  /** The node: interface, addresses, network, backend, MTU, subnet (empty strings until known). */
+  record NodeInfo(
+      String iface, String publicIp, String network, String backend, int mtu, String subnet) {
+    static final NodeInfo UNKNOWN = new NodeInfo("", "", "", "", 0, "");
+  }
+
+  /** Peers accepted and rejected, kernel objects, repairs, the last reconcile. */
+  record SyncInfo(
+      int peers,
+      int rejected,
+      long objects,
+      long repairs,
+      long lastReconcileMs,
+      int lastReconcileRepairs) {
+    static final SyncInfo NONE = new SyncInfo(0, 0, 0, 0, 0, 0);
+  }
+
+  /** etcd as last probed: healthy or not since when, and the last error. */
+  record EtcdInfo(boolean healthy, long sinceMs, String lastError) {}
+
+  /** Copies. */
+  StatusSnapshot {
+    conditions = Map.copyOf(conditions);
+  }
+
+  static StatusSnapshot starting(long nowMs) {
+    return new StatusSnapshot(
+        AgentState.STARTING,
+        "starting",
+        Map.of(),
+        nowMs,
+        nowMs,
+        NodeInfo.UNKNOWN,
+        SyncInfo.NONE,
+        new EtcdInfo(false, nowMs, "not contacted yet"),
+        0);
+  }
+
+  /**
+   * Null when the node is programmed and no kernel problem stands in the way (readiness); else why
+   * not. An etcd outage or a refused config change does not make a programmed node unready.
+   */
+  String notReadyReason() {
+    if (!state.programmed()) {
+      return waitingFor == null ? state.name().toLowerCase() : waitingFor;
+    }
+    String kernel = conditions.get("kernel");
+    return kernel == null ? null : "degraded: " + kernel;
+  }
+
+  /** The conditions as one line, "area: what; area: what", sorted; empty when none. */
+  String conditionsLine() {
+    StringBuilder b = new StringBuilder();
+    new TreeMap<>(conditions)
+        .forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append(": ").append(v));
+    return b.toString();
+  }
+
+  StatusSnapshot with(AgentState s, String why, long nowMs) {
+    return new StatusSnapshot(
+        s, why, conditions, nowMs, startedMs, node, sync, etcd, leaseExpiresUnix);
+  }
+
+  StatusSnapshot withConditions(Map<String, String> c) {
+    return new StatusSnapshot(
+        state, waitingFor, c, sinceMs, startedMs, node, sync, etcd, leaseExpiresUnix);
+  }
+
+  StatusSnapshot with(NodeInfo n) {
+    return new StatusSnapshot(
+        state, waitingFor, conditions, sinceMs, startedMs, n, sync, etcd, leaseExpiresUnix);
+  }
+
+  StatusSnapshot with(SyncInfo s) {
+    return new StatusSnapshot(
+        state, waitingFor, conditions, sinceMs, startedMs, node, s, etcd, leaseExpiresUnix);
+  }
+
+  StatusSnapshot with(EtcdInfo e) {
+    return new StatusSnapshot(
+        state, waitingFor, conditions, sinceMs, startedMs, node, sync, e, leaseExpiresUnix);
+  }
+
+  StatusSnapshot withLeaseExpiry(long unix) {
+    return new StatusSnapshot(
+        state, waitingFor, conditions, sinceMs, startedMs, node, sync, etcd, unix);
+  }
+}

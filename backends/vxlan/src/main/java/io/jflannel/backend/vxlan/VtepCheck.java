@@ -1,0 +1,40 @@
+package io.jflannel.backend.vxlan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jflannel.lease.Lease;
+import io.jflannel.net.MacAddress;
+
+/** What a peer's vxlan BackendData must hold before it gets a neighbour and an FDB entry. */
+final class VtepCheck {
+  private VtepCheck() {}
+
+  /**
+   * The peer's VTEP MAC.
+   *
+   * @throws IllegalArgumentException with the reason when the data is missing, the MAC is not a
+   *     unicast address, it is ours, or the VNI is not this network's
+   */
+  static MacAddress peerMac(Lease peer, int vni, MacAddress ours) {
+    JsonNode data = peer.attrs().backendData();
+    if (data == null || !data.hasNonNull("VtepMAC")) {
+      throw new IllegalArgumentException("vxlan lease without BackendData.VtepMAC");
+    }
+    MacAddress m;
+    try {
+      m = MacAddress.parse(data.get("VtepMAC").asText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("BackendData.VtepMAC: " + e.getMessage(), e);
+    }
+    if ((m.bytes()[0] & 1) != 0 || m.equals(new MacAddress(new byte[6]))) {
+      throw new IllegalArgumentException("VtepMAC " + m + " is not a unicast MAC");
+    }
+    if (m.equals(ours)) {
+      throw new IllegalArgumentException("VtepMAC " + m + " is this node's own");
+    }
+    JsonNode v = data.get("VNI");
+    if (v != null && !v.isNull() && v.asInt(-1) != vni) {
+      throw new IllegalArgumentException("VNI " + v + " is not this network's " + vni);
+    }
+    return m;
+  }
+}
