@@ -90,13 +90,14 @@ final class Agent {
 
   /** SIGTERM: state STOPPING and the peer sync closed before anything else runs. */
   private void haltWrites() {
-    if (lc.current().state() != AgentState.STOPPING) {
-      LOG.info("stopping: lease and kernel state are kept for the next start");
-      lc.to(AgentState.STOPPING, null);
-    }
+    boolean first = lc.current().state() != AgentState.STOPPING;
+    lc.to(AgentState.STOPPING, null);
     Node n = node;
     if (n != null) {
-      n.close();
+      n.close(); // waits for a kernel batch in flight: nothing is written after the line below
+    }
+    if (first) {
+      LOG.info("stopping: lease and kernel state are kept for the next start");
     }
   }
 

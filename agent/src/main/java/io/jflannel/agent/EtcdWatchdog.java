@@ -48,8 +48,7 @@ final class EtcdWatchdog {
     this.lc = lc;
     this.metrics = metrics;
     this.clock = clock;
-    this.running = running;
-    this.lastRaw = running.json();
+    this.running = running; // lastRaw null: the first read is always judged (and may clear)
     this.recovered = recovered;
     this.sinceMs = clock.getAsLong();
   }

@@ -40,6 +40,8 @@ final class Node implements AutoCloseable {
   private final java.util.function.Consumer<String> fatal;
   private final LocalState local;
   private final LeaseStore store;
+  private final Object steps = new Object();
+  private volatile boolean closed;
   private volatile Running running;
   private volatile NodeLoops loops;
 
@@ -72,10 +74,11 @@ final class Node implements AutoCloseable {
   void start() throws InterruptedException {
     lc.update(s -> s.with(info(null, null, 0)));
     lc.to(AgentState.WAITING_FOR_CONFIG, "waiting for the network config in etcd");
-    NetworkConfig config = awaitConfig();
+    NetworkConfig fromEtcd = awaitConfig();
+    NetworkConfig config = fromEtcd;
     lc.to(AgentState.ACQUIRING, "acquiring a lease");
     Running offline = running;
-    Prepared p = prepare(config, offline);
+    Prepared p = step(() -> prepare(fromEtcd, offline));
     Lease own;
     try {
       own = acquire(config, p.attrs(), o.allowNetworkChange());
@@ -83,7 +86,7 @@ final class Node implements AutoCloseable {
       NetworkConfig kept = keepPreviousConfig(e);
       if (!kept.backend().equals(config.backend())) {
         p.close(offline);
-        p = prepare(kept, offline);
+        p = step(() -> prepare(kept, offline));
       }
       config = kept;
       try {
@@ -102,13 +105,33 @@ final class Node implements AutoCloseable {
       if (offline != null) {
         offline.close();
       }
-      r = bringUp(config, p.backend(), p.attrs(), own.subnet());
+      NetworkConfig cfg = config;
+      Prepared prepared = p;
+      Ipv4Net subnet = own.subnet();
+      r = step(() -> bringUp(cfg, prepared.backend(), prepared.attrs(), subnet));
     }
     running = r;
     local.saveConfig(config);
     NodeLoops l = new NodeLoops(o, c, lc, metrics, local, store, r, own, fatal);
-    loops = l;
-    l.start();
+    step(
+        () -> {
+          loops = l;
+          l.start();
+          return l;
+        });
+  }
+
+  /**
+   * Runs one start step that writes to the node (devices, addresses, firewall, files) unless the
+   * node is stopping; {@link #close()} waits for a step in flight, so nothing is written after it.
+   */
+  private <T> T step(java.util.function.Supplier<T> s) throws InterruptedException {
+    synchronized (steps) {
+      if (closed) {
+        throw new InterruptedException("stopping");
+      }
+      return s.get();
+    }
   }
 
   /** A backend made ready for a config (devices, attributes), before the lease. */
@@ -186,7 +209,11 @@ final class Node implements AutoCloseable {
         }
         if (!offlineTried && c.clockMs().getAsLong() - t0 >= OFFLINE_AFTER.toMillis()) {
           offlineTried = true;
-          startOffline();
+          step(
+              () -> {
+                startOffline();
+                return null;
+              });
         }
       }
       if (stop.await(1, TimeUnit.SECONDS)) {
@@ -343,6 +370,10 @@ final class Node implements AutoCloseable {
   @Override
   public void close() {
     lc.to(AgentState.STOPPING, null);
+    closed = true;
+    synchronized (steps) {
+      // a start step in flight has finished; no other one starts
+    }
     Running r = running;
     if (r != null) {
       r.sync().close();

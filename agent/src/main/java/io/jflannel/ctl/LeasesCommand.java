@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jflannel.agent.EtcdFlags;
+import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
+import io.jflannel.lease.LeaseValidator;
+import io.jflannel.lease.NetworkConfig;
 import io.jflannel.net.Ipv4Net;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "List the subnet leases, sorted by subnet; with --watch, then stream changes; with"
-          + " --history SUBNET, show who held a subnet."
+          + " --history SUBNET, show who held a subnet.",
+      "STATUS says REJECTED, and why, for a lease every agent refuses to program (outside the"
+          + " network, not of SubnetLen, PublicIP inside the network, another backend)."
     })
 final class LeasesCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,6 +75,13 @@ final class LeasesCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       ArrayNode rows = JSON.createArrayNode();
       java.util.Map<Long, Optional<Duration>> ttls = ttls(r, snap);
+      LeaseValidator rules = validator(r);
+      java.util.Map<String, List<String>> byIp = new java.util.HashMap<>();
+      snap.leases()
+          .forEach(
+              l ->
+                  byIp.computeIfAbsent(l.attrs().publicIp().toString(), k -> new ArrayList<>())
+                      .add(l.subnet().toString()));
       for (Lease l : snap.leases()) {
         ObjectNode row = rows.addObject();
         row.put("subnet", l.subnet().toString());
@@ -87,6 +99,20 @@ final class LeasesCommand implements Callable<Integer> {
           row.putNull("expiresInSeconds");
         }
         row.put("reserved", l.isReservation());
+        String rejected = rules == null ? null : rules.reject(l);
+        if (rejected == null) {
+          row.putNull("rejected");
+        } else {
+          row.put("rejected", rejected);
+        }
+        List<String> same = byIp.get(l.attrs().publicIp().toString());
+        if (same.size() > 1) {
+          row.put(
+              "duplicatePublicIP",
+              same.stream()
+                  .filter(x -> !x.equals(l.subnet().toString()))
+                  .collect(java.util.stream.Collectors.joining(",")));
+        }
         row.set("lease", JSON.readTree(l.attrs().toJson()));
       }
       switch (output) {
@@ -116,6 +142,21 @@ final class LeasesCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The checks the agents apply to every peer lease (those of the whole cluster), or null when the
+   * network config is missing or invalid.
+   */
+  private static LeaseValidator validator(LeaseRegistry r) {
+    try {
+      return r.getNetworkConfig()
+          .map(NetworkConfig::parse)
+          .map(LeaseValidator::forCluster)
+          .orElse(null);
+    } catch (ConfigException e) {
+      return null;
+    }
+  }
+
   /** Time left on every store lease, all asked at once. */
   private static java.util.Map<Long, Optional<Duration>> ttls(LeaseRegistry r, LeaseSnapshot snap) {
     return r.timeToLive(
@@ -125,12 +166,23 @@ final class LeasesCommand implements Callable<Integer> {
             .collect(java.util.stream.Collectors.toSet()));
   }
 
+  private static String status(com.fasterxml.jackson.databind.JsonNode r) {
+    if (!r.path("rejected").isNull()) {
+      return "REJECTED: " + r.path("rejected").asText();
+    }
+    return r.has("duplicatePublicIP")
+        ? "DUPLICATE: PublicIP also in " + r.path("duplicatePublicIP").asText()
+        : "ok";
+  }
+
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
     String fmt =
-        wide ? "%-18s %-15s %-8s %-17s %-10s %-8s %s%n" : "%-18s %-15s %-8s %-17s %-10s %s%n";
+        wide
+            ? "%-18s %-15s %-8s %-17s %-10s %-8s %-8s %s%n"
+            : "%-18s %-15s %-8s %-17s %-10s %-8s %s%n";
     List<Object> head =
         new ArrayList<>(
-            List.of("SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED"));
+            List.of("SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "EXPIRES", "RESERVED", "STATUS"));
     if (wide) {
       head.add("LEASE");
     }
@@ -150,7 +202,8 @@ final class LeasesCommand implements Callable<Integer> {
                   r.path("backend").asText(),
                   mac,
                   expires,
-                  reserved));
+                  reserved,
+                  status(r)));
       if (wide) {
         cols.add(r.path("lease"));
       }

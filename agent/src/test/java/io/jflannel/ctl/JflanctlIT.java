@@ -129,23 +129,47 @@ class JflanctlIT {
   }
 
   @Test
-  void leasesTableIsGoldenAndJsonAndYamlParseBack() throws Exception {
+  void leasesTableIsGoldenAndJsonAndYamlParseBack(@TempDir Path dir) throws Exception {
+    assertThat(
+            ctl(
+                    "config",
+                    "set",
+                    file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\"}}")
+                        .toString())
+                .exit())
+        .isZero();
     assertThat(ctl("reserve", "10.244.9.0/24", "--public-ip", "198.18.0.9").exit()).isZero();
     assertThat(ctl("reserve", "10.244.10.0/24", "--public-ip", "198.18.0.10").exit()).isZero();
     assertThat(ctl("reserve", "10.244.2.0/24", "--public-ip", "198.18.0.2").exit()).isZero();
+    try (var r =
+        io.jflannel.lease.etcd.EtcdLeaseRegistry.connect(
+            io.jflannel.lease.etcd.EtcdOptions.builder()
+                .endpoints(List.of(endpoint))
+                .prefix(prefix)
+                .build())) {
+      r.createLease(
+          io.jflannel.net.Ipv4Net.parse("10.244.20.0/24"),
+          io.jflannel.lease.LeaseAttrs.fromJson(
+              "{\"PublicIP\":\"198.18.0.20\",\"PublicIPv6\":null,\"BackendType\":\"host-gw\"}"),
+          null);
+    }
     Run t = ctl("leases");
     assertThat(t.exit()).isZero();
     assertThat(t.out())
         .isEqualTo(
             String.join(
                 "\n",
-                "SUBNET             PUBLIC-IP       BACKEND  VTEP-MAC          EXPIRES    RESERVED",
-                "10.244.2.0/24      198.18.0.2      udp      -                 -          yes",
-                "10.244.9.0/24      198.18.0.9      udp      -                 -          yes",
-                "10.244.10.0/24     198.18.0.10     udp      -                 -          yes",
+                "SUBNET             PUBLIC-IP       BACKEND  VTEP-MAC          EXPIRES    RESERVED STATUS",
+                "10.244.2.0/24      198.18.0.2      udp      -                 -          yes      ok",
+                "10.244.9.0/24      198.18.0.9      udp      -                 -          yes      ok",
+                "10.244.10.0/24     198.18.0.10     udp      -                 -          yes      ok",
+                "10.244.20.0/24     198.18.0.20     host-gw  -                 -          yes      REJECTED:"
+                    + " backend host-gw does not match the network's udp",
                 ""));
     JsonNode json = new ObjectMapper().readTree(ctl("leases", "-o", "json").out());
-    assertThat(json).hasSize(3);
+    assertThat(json).hasSize(4);
+    assertThat(json.get(3).path("rejected").asText())
+        .isEqualTo("backend host-gw does not match the network's udp");
     assertThat(json.get(1).path("subnet").asText()).isEqualTo("10.244.9.0/24");
     assertThat(json.get(1).path("lease").toString())
         .isEqualTo("{\"PublicIP\":\"198.18.0.9\",\"PublicIPv6\":null}");
@@ -170,7 +194,7 @@ class JflanctlIT {
     }
     assertThat(ctl("leases").out())
         .containsPattern(
-            "10\\.244\\.3\\.0/24 +198\\.18\\.0\\.3 +vxlan +c6:d2:32:6f:8f:44 +in 2[34]h\\d*m? +no");
+            "10\\.244\\.3\\.0/24 +198\\.18\\.0\\.3 +vxlan +c6:d2:32:6f:8f:44 +in 2[34]h\\d*m? +no +ok");
   }
 
   @Test

@@ -9,7 +9,10 @@ import io.jflannel.net.Ipv4Net;
  * would otherwise route part of another node's pods (a subnet of the wrong size), put routes
  * outside the cluster network, or point traffic at this node itself.
  *
- * <p>The node-specific checks (own subnet, own PublicIP) apply when those are given.
+ * <p>The node-specific checks (own subnet, own PublicIP) apply when those are given. A lease that
+ * claims another node's PublicIP is rejected by that node (it would point traffic at itself); other
+ * nodes cannot tell which of two claims is genuine, and the extra one cannot take another subnet's
+ * traffic, so they program both; {@code jflanctl leases} flags the duplicate.
  */
 public final class LeaseValidator {
   private static final Ipv4Net LOOPBACK = Ipv4Net.parse("127.0.0.0/8");

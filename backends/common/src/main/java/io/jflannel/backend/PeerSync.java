@@ -366,9 +366,15 @@ public final class PeerSync implements AutoCloseable {
     return writer.problems();
   }
 
-  /** Stops all writing (SIGTERM): the kernel state is kept as it is. */
+  /**
+   * Stops all writing (SIGTERM): waits for a batch in flight, then nothing more is written; the
+   * kernel state is kept as it is.
+   */
   @Override
   public void close() {
     closed = true;
+    synchronized (this) {
+      // a batch that was running has finished: from here on every call returns at once
+    }
   }
 }

@@ -76,9 +76,12 @@ class AdminIT {
             "subnet:         " + subnet + " of 10.244.0.0/16",
             "backend:        vxlan, MTU 1450",
             "interface:      eth0, public IP " + n1.address(),
-            "peers:          1 (3 kernel objects)",
-            "etcd:           healthy (" + NetnsCluster.ETCD + ")")
-        .containsPattern("lease expires: +in 23h");
+            "peers:          1 (3 kernel objects)")
+        .containsPattern("state: +READY")
+        .containsPattern(
+            "etcd: +healthy for [0-9hms]+ \\(" + NetnsCluster.ETCD.replace(".", "\\.") + "\\)")
+        .containsPattern("lease expires: +in 23h")
+        .doesNotContain("degraded:");
     JsonNode j = new ObjectMapper().readTree(n1.jflanctl("status", "-o", "json").out());
     assertThat(j.path("ready").asBoolean()).isTrue();
     assertThat(j.path("subnet").asText()).isEqualTo(subnet);

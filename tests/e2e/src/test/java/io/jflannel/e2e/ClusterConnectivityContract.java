@@ -296,8 +296,8 @@ abstract class ClusterConnectivityContract {
   @Order(7)
   void healthReadinessAndMetrics() {
     Node n1 = cluster.nodes().get(0);
-    assertThat(curl(n1, "/healthz")).isEqualTo("ok\n HTTP 200");
-    assertThat(curl(n1, "/readyz")).isEqualTo("ready\n HTTP 200");
+    assertThat(curl(n1, "/healthz")).isEqualTo("ok: state READY\n HTTP 200");
+    assertThat(curl(n1, "/readyz")).isEqualTo("ready: state READY\n HTTP 200");
     String m = curl(n1, "/metrics");
     assertThat(m)
         .contains(

@@ -243,6 +243,11 @@ public final class NetnsCluster implements AutoCloseable {
     return nodes;
   }
 
+  /** The namespace of the etcd member (where etcdctl and bursts run). */
+  public String etcdNamespace() {
+    return prefix + "etcd";
+  }
+
   /** The namespace of the external host. */
   public String externalNamespace() {
     return prefix + "ext";
