@@ -130,6 +130,9 @@ final class EtcdWatchdog {
               + "): running on the last valid one");
       return;
     }
+    if (!raw.get().equals(running.json())) { // the start already logged the warnings of that one
+      fresh.warnings().forEach(w -> LOG.warn("network config: {}", w));
+    }
     ConfigChange change = ConfigChange.between(running, fresh);
     if (change.live()) {
       if (!change.none()) {
@@ -144,10 +147,10 @@ final class EtcdWatchdog {
         "config",
         "the network config in etcd changed ("
             + change.describe()
-            + "): not applied while running; "
             + (change.movesNode()
-                ? "a restart keeps this node on its subnet unless started with"
-                    + " --allow-network-change (its pods lose connectivity)"
-                : "restart the agent to apply it"));
+                ? ") and would move this node: not applied; it keeps its subnet and the previous"
+                    + " config, also across restarts; restart with --allow-network-change to move"
+                    + " it (its pods lose connectivity)"
+                : "): not applied while running; restart the agent to apply it"));
   }
 }

@@ -5,8 +5,8 @@ import io.jflannel.net.Ipv4Net;
 import java.util.List;
 
 /**
- * The node's masquerade and forward rules (DESIGN §5 of flannel's chains): {@link Iptables} on a
- * real node, {@link RecordingFirewall} in tests.
+ * The node's masquerade and forward rules (docs/architecture.md, "Kernel state per backend"):
+ * {@link Iptables} on a real node, {@link RecordingFirewall} in tests.
  */
 interface Firewall {
   /** Writes our chains (replacing their content) and adds the jumps that are missing. */

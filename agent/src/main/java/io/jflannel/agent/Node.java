@@ -177,8 +177,11 @@ final class Node implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         Optional<String> raw = c.registry().probe(Duration.ofSeconds(2));
+        etcd(true, "");
         if (raw.isPresent()) {
-          return NetworkConfig.parse(raw.get());
+          NetworkConfig config = NetworkConfig.parse(raw.get());
+          config.warnings().forEach(w -> LOG.warn("network config: {}", w));
+          return config;
         }
         String key = c.registry().prefix() + "/config";
         lc.to(
@@ -200,12 +203,16 @@ final class Node implements AutoCloseable {
         if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
           throw new Agent.StartupException(e.getMessage());
         }
+        etcd(false, e.getMessage());
         if (running == null) {
           lc.to(AgentState.WAITING_FOR_CONFIG, "etcd unreachable: " + e.getMessage());
         }
         if (attempt == 1 || attempt % 10 == 0) {
           LOG.warn(
-              "cannot read the network config (attempt {}): {}; retrying", attempt, e.getMessage());
+              "cannot read network config {}/config (attempt {}): {}; retrying",
+              c.registry().prefix(),
+              attempt,
+              e.getMessage());
         }
         if (!offlineTried && c.clockMs().getAsLong() - t0 >= OFFLINE_AFTER.toMillis()) {
           offlineTried = true;
@@ -220,6 +227,15 @@ final class Node implements AutoCloseable {
         throw new InterruptedException("stopped while waiting for the network config");
       }
     }
+  }
+
+  private void etcd(boolean healthy, String error) {
+    long now = c.clockMs().getAsLong();
+    lc.update(
+        s ->
+            s.with(
+                new StatusSnapshot.EtcdInfo(
+                    healthy, s.etcd().healthy() == healthy ? s.etcd().sinceMs() : now, error)));
   }
 
   /** Programs the node from local state while etcd is unreachable (same steps as online). */

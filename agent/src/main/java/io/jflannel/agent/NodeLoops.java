@@ -95,6 +95,7 @@ final class NodeLoops implements AutoCloseable {
     every(o.reconcileInterval().toMillis(), this::reconcile);
     every(o.iptablesResync().toMillis(), this::resyncFirewall);
     every(EtcdWatchdog.PERIOD.toMillis(), watchdog::tick);
+    exec.execute(watchdog::tick);
   }
 
   /** A periodic task that survives its own failures (a thrown exception would end the schedule). */
@@ -168,8 +169,11 @@ final class NodeLoops implements AutoCloseable {
 
   /** A kernel event: answered on the spot, or a full repair scheduled. */
   private void kernelEvent(NetlinkEvent e) {
-    if (r.sync().kernelEvent(e) == PeerSync.Reaction.RESYNC) {
+    PeerSync.Reaction x = r.sync().kernelEvent(e);
+    if (x == PeerSync.Reaction.RESYNC) {
       scheduleResync();
+    } else if (x == PeerSync.Reaction.FIXED) {
+      publish();
     }
   }
 

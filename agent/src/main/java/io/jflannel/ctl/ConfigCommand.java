@@ -68,6 +68,7 @@ final class ConfigCommand {
     public Integer call() throws Exception {
       String json = read(file);
       NetworkConfig c = NetworkConfig.parse(json);
+      warn(spec, c);
       try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         r.putNetworkConfig(json.strip());
         spec.commandLine()
@@ -101,6 +102,7 @@ final class ConfigCommand {
     public Integer call() throws Exception {
       try {
         NetworkConfig c = NetworkConfig.parse(read(file));
+        warn(spec, c);
         spec.commandLine()
             .getOut()
             .println(
@@ -124,5 +126,10 @@ final class ConfigCommand {
         return ExitCodes.INVALID_CONFIG;
       }
     }
+  }
+
+  /** The warnings the agent logs for this config (unknown fields ignored, ...), on stderr. */
+  static void warn(picocli.CommandLine.Model.CommandSpec spec, NetworkConfig c) {
+    c.warnings().forEach(w -> spec.commandLine().getErr().println("jflanctl: warning: " + w));
   }
 }

@@ -175,7 +175,7 @@ class NodeLifecycleTest {
         .atMost(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(h.status().state()).isEqualTo(DEGRADED));
     assertThat(h.status().conditions().get("config"))
-        .contains("Network 10.244.0.0/16 -> 10.50.0.0/16", "not applied while running");
+        .contains("Network 10.244.0.0/16 -> 10.50.0.0/16", "would move this node: not applied");
     assertThat(h.status().notReadyReason()).isNull();
     etcd.putNetworkConfig("{\"Network\":");
     await()

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The {@code Backend} object of the network config: a type and its options (already validated and
  * defaulted by {@link NetworkConfig#parse}).
  *
- * @param type {@code vxlan}, {@code host-gw} or {@code udp}
- * @param options the whole Backend object as given (including {@code Type}), defaults not merged
+ * @param type {@code vxlan}, {@code host-gw}, {@code udp} or {@code alloc}
+ * @param options the Backend's options under their canonical names (and {@code Type}), defaults not
+ *     merged; options the type does not know are not kept
  */
 public record BackendConfig(String type, ObjectNode options) {
 
@@ -41,11 +42,12 @@ public record BackendConfig(String type, ObjectNode options) {
     return intOption("VNI", 1);
   }
 
-  /** The UDP port of vxlan (default 8472) or udp (default 8285); 0 for host-gw. */
+  /** The UDP port of vxlan (default 8472) or udp (default 8285), 0 (absent) meaning the default. */
   public int port() {
+    int p = intOption("Port", 0);
     return switch (type) {
-      case "vxlan" -> intOption("Port", 8472);
-      case "udp" -> intOption("Port", 8285);
+      case "vxlan" -> p == 0 ? 8472 : p;
+      case "udp" -> p == 0 ? 8285 : p;
       default -> 0;
     };
   }

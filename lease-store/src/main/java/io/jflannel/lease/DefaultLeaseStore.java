@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The lease policy of DESIGN.md §2 over any {@link LeaseRegistry}. */
+/**
+ * The lease policy of docs/architecture.md; flannel's etcd schema over any {@link LeaseRegistry}.
+ */
 final class DefaultLeaseStore implements LeaseStore {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLeaseStore.class);
   private static final int MAX_RACES = 64;

@@ -4,7 +4,7 @@ import io.jflannel.net.Ipv4Net;
 
 /**
  * The cluster network config stored at {@code <prefix>/config}, validated and defaulted as flannel
- * does (DESIGN.md §2).
+ * does (docs/architecture.md; flannel's etcd schema).
  *
  * @param network the cluster network, e.g. 10.244.0.0/16
  * @param subnetLen prefix length of each node's subnet
@@ -12,6 +12,8 @@ import io.jflannel.net.Ipv4Net;
  * @param subnetMax last subnet that may be leased
  * @param backend backend type and options
  * @param json the config text as read
+ * @param warnings what was accepted but deserves a word: unknown fields ignored, Network's host
+ *     bits cleared, Backend missing (udp), Windows-only options
  */
 public record NetworkConfig(
     Ipv4Net network,
@@ -19,7 +21,13 @@ public record NetworkConfig(
     Ipv4Net subnetMin,
     Ipv4Net subnetMax,
     BackendConfig backend,
-    String json) {
+    String json,
+    java.util.List<String> warnings) {
+
+  /** Copies. */
+  public NetworkConfig {
+    warnings = java.util.List.copyOf(warnings);
+  }
 
   /**
    * Parses, validates and defaults a config.

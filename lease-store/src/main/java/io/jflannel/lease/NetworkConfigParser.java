@@ -3,29 +3,35 @@ package io.jflannel.lease;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** flannel's config rules (DESIGN.md §2), collecting every violation rather than the first. */
+/**
+ * flannel's network config rules, as flanneld v0.28 applies them (its {@code subnet.ParseConfig}
+ * and {@code CheckNetworkConfig}): field names case-insensitive, unknown fields warned about and
+ * ignored, host bits of Network cleared, Backend absent meaning udp. Every violation is collected,
+ * not just the first. A value asking for something jflannel does not do yet is refused, naming the
+ * field; the value that means "off" is accepted silently.
+ */
 final class NetworkConfigParser {
-  private static final Logger LOG = LoggerFactory.getLogger(NetworkConfigParser.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Set<String> TOP_LEVEL =
+  private static final Set<String> FIELDS =
       Set.of(
-          "Network", "SubnetLen", "SubnetMin", "SubnetMax", "Backend", "EnableIPv4", "EnableIPv6");
-  private static final Map<String, Set<String>> BACKEND_OPTIONS =
-      Map.of(
-          "vxlan", Set.of("Type", "VNI", "Port", "MTU", "DirectRouting"),
-          "host-gw", Set.of("Type"),
-          "udp", Set.of("Type", "Port", "Offloads", "Device"));
+          "EnableIPv4",
+          "EnableIPv6",
+          "EnableNFTables",
+          "Network",
+          "IPv6Network",
+          "SubnetMin",
+          "SubnetMax",
+          "IPv6SubnetMin",
+          "IPv6SubnetMax",
+          "SubnetLen",
+          "IPv6SubnetLen",
+          "Backend");
 
   private NetworkConfigParser() {}
 
@@ -40,50 +46,69 @@ final class NetworkConfigParser {
       throw new ConfigException(List.of("config must be a JSON object, got: " + abbreviate(json)));
     }
     List<String> problems = new ArrayList<>();
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!TOP_LEVEL.contains(f)) {
-        problems.add(f + ": unknown or unsupported field");
-      }
+    List<String> warnings = new ArrayList<>();
+    JsonFields f = new JsonFields(root);
+    for (String u : f.unknown(FIELDS)) {
+      warnings.add(
+          u + " is not a field of flannel's network config: ignored, as flanneld ignores it");
     }
-    if (root.has("EnableIPv4") && !root.get("EnableIPv4").asBoolean(true)) {
+    if (!bool(f, "EnableIPv4", true, problems)) {
       problems.add(
-          "EnableIPv4: " + root.get("EnableIPv4") + " is not supported (jflannel is IPv4-only)");
+          "EnableIPv4: false (an IPv6-only network) is not supported by this jflannel yet");
     }
-    if (root.has("EnableIPv6") && root.get("EnableIPv6").asBoolean(false)) {
-      problems.add("EnableIPv6: " + root.get("EnableIPv6") + " is not supported yet (IPv4 only)");
+    if (bool(f, "EnableIPv6", false, problems)) {
+      problems.add("EnableIPv6: true (dual-stack) is not supported by this jflannel yet");
     }
-    Ipv4Net network = cidr(root, "Network", problems);
+    if (bool(f, "EnableNFTables", false, problems)) {
+      problems.add(
+          "EnableNFTables: true (the nftables mode) is not supported by this jflannel yet; without"
+              + " it (or with false) the iptables mode is used");
+    }
+    Ipv6Syntax.check(f, problems);
+    Ipv4Net network = cidr(f, problems, warnings);
     if (network == null) {
       throw new ConfigException(problems);
     }
-    int len = subnetLen(root, network, problems);
-    BackendConfig backend = backend(root.get("Backend"), problems);
+    int len = subnetLen(f.get("SubnetLen"), network, problems);
+    BackendConfig backend = BackendConfigParser.parse(f.get("Backend"), problems, warnings);
     Ipv4Net min = null;
     Ipv4Net max = null;
     if (len > 0) {
-      min = bound(root, "SubnetMin", network, len, problems);
-      max = bound(root, "SubnetMax", network, len, problems);
-      if (min == null && !root.has("SubnetMin")) {
+      min = bound(f, "SubnetMin", network, len, problems);
+      max = bound(f, "SubnetMax", network, len, problems);
+      if (min == null && f.get("SubnetMin") == null) {
         min = new Ipv4Net(network.address(), len).next(); // the first subnet is skipped
       }
-      if (max == null && !root.has("SubnetMax")) {
+      if (max == null && f.get("SubnetMax") == null) {
         max = new Ipv4Net(new Ipv4Address(network.lastAddress().value() & Ipv4Net.mask(len)), len);
       }
       if (min != null && max != null && min.compareTo(max) > 0) {
-        problems.add("SubnetMin: " + min + " is after SubnetMax " + max);
+        warnings.add(
+            "SubnetMin " + min + " is after SubnetMax " + max + ": no subnet can be leased");
       }
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new NetworkConfig(network, len, min, max, backend, json);
+    return new NetworkConfig(network, len, min, max, backend, json, warnings);
   }
 
-  private static int subnetLen(JsonNode root, Ipv4Net network, List<String> problems) {
+  /** A boolean field (Go: a JSON true/false, nothing else), or {@code fallback} when absent. */
+  private static boolean bool(JsonFields f, String name, boolean fallback, List<String> problems) {
+    JsonNode n = f.get(name);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isBoolean()) {
+      problems.add(name + ": " + n + " is not true or false");
+      return fallback;
+    }
+    return n.asBoolean();
+  }
+
+  private static int subnetLen(JsonNode n, Ipv4Net network, List<String> problems) {
     int p = network.prefixLength();
-    JsonNode n = root.get("SubnetLen");
-    if (n == null || n.isNull() || (n.isInt() && n.asInt() == 0)) {
+    if (n == null || (n.isInt() && n.asInt() == 0)) {
       if (p <= 22) {
         return 24;
       }
@@ -94,7 +119,7 @@ final class NetworkConfigParser {
           "Network: " + network + " is too small (prefix above /28 leaves no room for subnets)");
       return -1;
     }
-    if (!n.isInt()) {
+    if (!n.isInt() || n.asInt() < 0) {
       problems.add("SubnetLen: " + n + " is not an integer");
       return -1;
     }
@@ -118,9 +143,9 @@ final class NetworkConfigParser {
   }
 
   private static Ipv4Net bound(
-      JsonNode root, String field, Ipv4Net network, int len, List<String> problems) {
-    JsonNode n = root.get(field);
-    if (n == null || n.isNull()) {
+      JsonFields f, String field, Ipv4Net network, int len, List<String> problems) {
+    JsonNode n = f.get(field);
+    if (n == null) {
       return null;
     }
     String text = n.asText();
@@ -142,77 +167,33 @@ final class NetworkConfigParser {
     return new Ipv4Net(a, len);
   }
 
-  private static Ipv4Net cidr(JsonNode root, String field, List<String> problems) {
-    JsonNode n = root.get(field);
-    if (n == null || n.isNull()) {
-      problems.add(field + ": missing (a CIDR such as 10.244.0.0/16 is required)");
+  /** Network, its host bits cleared as Go's ParseCIDR does (with a warning). */
+  private static Ipv4Net cidr(JsonFields f, List<String> problems, List<String> warnings) {
+    JsonNode n = f.get("Network");
+    if (n == null) {
+      problems.add("Network: missing (a CIDR such as 10.244.0.0/16 is required)");
       return null;
     }
+    String text = n.asText();
     try {
-      return Ipv4Net.parse(n.asText());
+      return Ipv4Net.parse(text);
     } catch (IllegalArgumentException e) {
-      problems.add(field + ": " + n + " is not a valid CIDR (" + e.getMessage() + ")");
-      return null;
-    }
-  }
-
-  private static BackendConfig backend(JsonNode n, List<String> problems) {
-    if (n == null || n.isNull()) {
-      LOG.info("network config has no Backend: using vxlan (flannel's docs default)");
-      return new BackendConfig("vxlan", MAPPER.createObjectNode().put("Type", "vxlan"));
-    }
-    if (!n.isObject()) {
-      problems.add("Backend: " + abbreviate(n.toString()) + " is not an object");
-      return null;
-    }
-    ObjectNode o = (ObjectNode) n;
-    String type = o.path("Type").asText("");
-    if (type.isEmpty()) {
-      LOG.info("network config Backend has no Type: using vxlan");
-      type = "vxlan";
-    }
-    Set<String> allowed = BACKEND_OPTIONS.get(type);
-    if (allowed == null) {
-      problems.add("Backend.Type: \"" + type + "\" is not supported (vxlan, host-gw, udp)");
-      return null;
-    }
-    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        problems.add(
-            "Backend."
-                + f
-                + ": option "
-                + o.get(f)
-                + " is not supported by the "
-                + type
-                + " backend");
+      try {
+        int slash = text.indexOf('/');
+        int len = Integer.parseInt(text.substring(slash + 1));
+        Ipv4Address a = Ipv4Address.parse(text.substring(0, slash));
+        Ipv4Net masked = new Ipv4Net(new Ipv4Address(a.value() & Ipv4Net.mask(len)), len);
+        warnings.add(
+            "Network: " + text + " has host bits set: using " + masked + ", as flanneld does");
+        return masked;
+      } catch (RuntimeException again) {
+        problems.add("Network: " + n + " is not a valid CIDR (" + e.getMessage() + ")");
+        return null;
       }
     }
-    checkInt(o, "VNI", 0, (1 << 24) - 1, problems);
-    checkInt(o, "Port", 1, 65535, problems);
-    checkInt(o, "MTU", 576, 65535, problems);
-    for (String f : List.of("DirectRouting", "Offloads")) {
-      if (o.has(f) && !o.get(f).isBoolean()) {
-        problems.add("Backend." + f + ": " + o.get(f) + " is not true or false");
-      }
-    }
-    JsonNode dev = o.get("Device");
-    if (dev != null && !(dev.isTextual() && dev.asText().matches("[A-Za-z0-9_.-]{1,15}"))) {
-      problems.add(
-          "Backend.Device: " + dev + " is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
-    }
-    return new BackendConfig(type, o);
   }
 
-  private static void checkInt(ObjectNode o, String f, int lo, int hi, List<String> problems) {
-    JsonNode v = o.get(f);
-    if (v != null && (!v.isInt() || v.asInt() < lo || v.asInt() > hi)) {
-      problems.add("Backend." + f + ": " + v + " is not an integer in [" + lo + ", " + hi + "]");
-    }
-  }
-
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s == null ? "null" : s.length() > 60 ? s.substring(0, 57) + "..." : s;
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * flannel's {@code subnet.env} (DESIGN.md §3), read by Docker ({@code --bip}) and flannel's CNI
- * plugin.
+ * flannel's {@code subnet.env} (flannel's four variables), read by Docker ({@code --bip}) and
+ * flannel's CNI plugin.
  *
  * @param network FLANNEL_NETWORK
  * @param subnet the leased subnet; FLANNEL_SUBNET is its first address with the prefix

@@ -1,5 +1,5 @@
 /**
- * Subnet leases in flannel's etcd schema (DESIGN.md §2).
+ * Subnet leases in flannel's etcd schema (docs/architecture.md; flannel's etcd schema).
  *
  * <p>Policy is separate from mechanism, as in flannel: {@link io.jflannel.lease.LeaseRegistry} is
  * plain CRUD and watch on the store (etcd, or the in-memory registry for tests and the demo);

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Golden tests: the exact bytes flanneld writes and reads (DESIGN.md §2). */
+/**
+ * Golden tests: the exact bytes flanneld writes and reads (docs/architecture.md; flannel's etcd
+ * schema).
+ */
 class LeaseJsonTest {
   static final String VXLAN =
       "{\"PublicIP\":\"198.18.0.11\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"c6:d2:32:6f:8f:44\"}}";

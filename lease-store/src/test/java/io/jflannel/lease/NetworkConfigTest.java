@@ -16,10 +16,46 @@ class NetworkConfigTest {
     assertThat(c.subnetLen()).isEqualTo(24);
     assertThat(c.subnetMin()).isEqualTo(Ipv4Net.parse("10.244.1.0/24"));
     assertThat(c.subnetMax()).isEqualTo(Ipv4Net.parse("10.244.255.0/24"));
-    assertThat(c.backend().type()).isEqualTo("vxlan");
-    assertThat(c.backend().vni()).isEqualTo(1);
-    assertThat(c.backend().port()).isEqualTo(8472);
+    assertThat(c.backend().type())
+        .as("flanneld's parseBackendType: no Backend is udp")
+        .isEqualTo("udp");
+    assertThat(c.backend().port()).isEqualTo(8285);
     assertThat(c.subnetCount()).isEqualTo(255);
+  }
+
+  @Test
+  void fieldNamesAreCaseInsensitiveAsInGoAndTheTypeIsLowerCased() {
+    NetworkConfig c =
+        NetworkConfig.parse(
+            "{\"network\":\"10.244.0.0/16\",\"SUBNETLEN\":26,\"backend\":{\"type\":\"VXLAN\",\"vni\":3,\"directrouting\":true}}");
+    assertThat(c.subnetLen()).isEqualTo(26);
+    assertThat(c.backend().type()).isEqualTo("vxlan");
+    assertThat(c.backend().vni()).isEqualTo(3);
+    assertThat(c.backend().boolOption("DirectRouting", false)).isTrue();
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void whatFlanneldAcceptsIsAcceptedWithAWarningWhereItDeservesOne() {
+    NetworkConfig c =
+        NetworkConfig.parse(
+            "{\"Network\":\"10.244.0.1/16\",\"Netwrok\":1,\"EnableIPv4\":true,\"EnableIPv6\":false,"
+                + "\"EnableNFTables\":false,\"IPv6Network\":\"fc00::/48\",\"SubnetMin\":\"10.244.9.0\","
+                + "\"SubnetMax\":\"10.244.8.0\",\"Backend\":{\"Type\":\"host-gw\",\"Port\":1}}");
+    assertThat(c.network()).isEqualTo(Ipv4Net.parse("10.244.0.0/16"));
+    assertThat(c.warnings())
+        .containsExactly(
+            "Netwrok is not a field of flannel's network config: ignored, as flanneld ignores it",
+            "Network: 10.244.0.1/16 has host bits set: using 10.244.0.0/16, as flanneld does",
+            "Backend.Port is not an option of the host-gw backend: ignored, as flanneld ignores it",
+            "SubnetMin 10.244.9.0/24 is after SubnetMax 10.244.8.0/24: no subnet can be leased");
+    NetworkConfig v =
+        NetworkConfig.parse(
+            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":true,\"Learning\":true,\"Port\":0}}");
+    assertThat(v.backend().boolOption("GBP", false)).isTrue();
+    assertThat(v.backend().port())
+        .as("0 is the default, as flanneld's kernel default")
+        .isEqualTo(8472);
   }
 
   @ParameterizedTest
@@ -49,7 +85,6 @@ class NetworkConfigTest {
       value = {
         "{\"Network\":\"10.244.0.0/29\"}|Network: 10.244.0.0/29 is too small",
         "{}|Network: missing",
-        "{\"Network\":\"10.244.0.1/16\"}|Network: \"10.244.0.1/16\" is not a valid CIDR",
         "{\"Network\":\"banana\"}|Network: \"banana\" is not a valid CIDR",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}|SubnetLen: 31 is larger than 30",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":17}|SubnetLen: 17 must be at least Network prefix + 2 (18",
@@ -57,18 +92,19 @@ class NetworkConfigTest {
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.245.1.0\"}|SubnetMin: 10.245.1.0 is outside Network 10.244.0.0/16",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMax\":\"10.244.1.7\"}|SubnetMax: 10.244.1.7 is not aligned to SubnetLen 24",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"x\"}|SubnetMin: \"x\" is not an IPv4 address",
-        "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.244.9.0\",\"SubnetMax\":\"10.244.8.0\"}|SubnetMin: 10.244.9.0/24 is after SubnetMax",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}|Backend.Type: \"ipsec\" is not supported",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":true}}|Backend.GBP: option true is not supported by the vxlan backend",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}|Backend.Type: \"ipsec\" is not supported by jflannel",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{}}|Backend.Type: missing",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":\"yes\"}}|Backend.GBP: \"yes\" is not true or false",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv4\":false}|EnableIPv4: false (an IPv6-only network) is not supported",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":true}|EnableNFTables: true (the nftables mode) is not supported",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":\"false\"}|EnableNFTables: \"false\" is not true or false",
+        "{\"Network\":\"10.244.0.0/16\",\"IPv6Network\":\"banana\"}|IPv6Network: \"banana\" is not an IPv6 CIDR",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":-1}}|Backend.VNI: -1 is not an integer in [0, 16777215]",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Port\":70000}}|Backend.Port: 70000 is not an integer in [1, 65535]",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\",\"Port\":1}}|Backend.Port: option 1 is not supported by the host-gw backend",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Port\":70000}}|Backend.Port: 70000 is not an integer in [0, 65535]",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Offloads\":\"yes\"}}|Backend.Offloads: \"yes\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Device\":\"a very long name\"}}|Backend.Device: \"a very long name\" is not an interface name",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"Offloads\":true}}|Backend.Offloads: option true is not supported by the vxlan backend",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":\"vxlan\"}|Backend: \"vxlan\" is not an object",
-        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true}|EnableIPv6: true is not supported",
-        "{\"Network\":\"10.244.0.0/16\",\"Netwrok\":1}|Netwrok: unknown or unsupported field",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true}|EnableIPv6: true (dual-stack) is not supported",
         "[1]|config must be a JSON object",
         "{nope|not valid JSON"
       })
@@ -85,7 +121,7 @@ class NetworkConfigTest {
             ConfigException.class,
             () ->
                 NetworkConfig.parse(
-                    "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"Backend\":{\"Type\":\"vxlan\",\"Port\":0,\"Learning\":true}}"));
+                    "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"EnableNFTables\":true,\"Backend\":{\"Type\":\"vxlan\",\"Port\":-1}}"));
     assertThat(e.problems()).hasSize(3);
   }
 }

@@ -72,11 +72,19 @@ final class KernelWriter {
       LOG.info(
           "{} {} {}: {}",
           d.type(),
-          d.object().describe(i -> "#" + i),
+          d.object().describe(this::deviceName),
           d.kind() == Drift.Kind.EXTRA ? "appeared" : "vanished or changed",
           d.kind() == Drift.Kind.EXTRA ? "removed" : "restored");
     }
     return PeerSync.Reaction.FIXED;
+  }
+
+  private String deviceName(int index) {
+    try {
+      return netlink.link(index).map(io.jflannel.netlink.Link::name).orElse("#" + index);
+    } catch (RuntimeException e) {
+      return "#" + index;
+    }
   }
 
   /** Runs a batch of lease-driven writes; refusals are retried by the next reconcile. */

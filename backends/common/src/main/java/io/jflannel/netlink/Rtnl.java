@@ -44,6 +44,7 @@ final class Rtnl {
   static final int IFLA_VXLAN_LOCAL = 4;
   static final int IFLA_VXLAN_LEARNING = 7;
   static final int IFLA_VXLAN_PORT = 15;
+  static final int IFLA_VXLAN_GBP = 23;
   static final int VETH_INFO_PEER = 1;
   static final int IFF_UP = 0x1;
 

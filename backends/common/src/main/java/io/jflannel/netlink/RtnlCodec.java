@@ -36,6 +36,9 @@ final class RtnlCodec {
       }
       w.attrU8(IFLA_VXLAN_LEARNING, v.learning() ? 1 : 0);
       w.attrBe16(IFLA_VXLAN_PORT, v.port());
+      if (v.gbp()) {
+        w.attr(IFLA_VXLAN_GBP, new byte[0]); // a flag: present means on
+      }
       w.endNest(data);
     } else if (s.peerName() != null) {
       int data = w.nest(IFLA_INFO_DATA);
@@ -67,7 +70,8 @@ final class RtnlCodec {
                 local == null || local.length != 4 ? null : Ipv4Address.of(local),
                 data.be16(IFLA_VXLAN_PORT, 0),
                 data.u32(IFLA_VXLAN_LINK, 0),
-                data.u8(IFLA_VXLAN_LEARNING, 1) != 0);
+                data.u8(IFLA_VXLAN_LEARNING, 1) != 0,
+                data.has(IFLA_VXLAN_GBP));
       }
     }
     return new Link(

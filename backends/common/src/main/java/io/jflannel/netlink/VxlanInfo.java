@@ -10,6 +10,13 @@ import io.jflannel.net.Ipv4Address;
  * @param port UDP destination port (8472 for flannel)
  * @param underlayIndex ifindex of the underlying device, or 0
  * @param learning whether the device learns remote MACs (flannel: off)
+ * @param gbp VXLAN Group Based Policy extension (flannel's GBP option, off by default)
  */
 public record VxlanInfo(
-    int vni, Ipv4Address local, int port, int underlayIndex, boolean learning) {}
+    int vni, Ipv4Address local, int port, int underlayIndex, boolean learning, boolean gbp) {
+
+  /** Without GBP. */
+  public VxlanInfo(int vni, Ipv4Address local, int port, int underlayIndex, boolean learning) {
+    this(vni, local, port, underlayIndex, learning, false);
+  }
+}

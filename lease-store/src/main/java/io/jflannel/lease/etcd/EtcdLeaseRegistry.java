@@ -326,14 +326,14 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LeaseStoreException(
-          LeaseStoreException.Reason.UNAVAILABLE, "probe " + key + ": interrupted", e);
+          LeaseStoreException.Reason.UNAVAILABLE, "get " + key + ": interrupted", e);
     } catch (TimeoutException e) {
       throw new LeaseStoreException(
           LeaseStoreException.Reason.UNAVAILABLE,
-          "probe " + key + ": no answer from etcd within " + timeout.toMillis() + " ms",
+          "get " + key + ": no answer from etcd within " + timeout.toMillis() + " ms",
           e);
     } catch (ExecutionException e) {
-      throw EtcdCalls.translate("probe " + key, e.getCause());
+      throw EtcdCalls.translate("get " + key, e.getCause());
     }
   }
 

@@ -85,6 +85,9 @@ class AdminIT {
     JsonNode j = new ObjectMapper().readTree(n1.jflanctl("status", "-o", "json").out());
     assertThat(j.path("ready").asBoolean()).isTrue();
     assertThat(j.path("subnet").asText()).isEqualTo(subnet);
+    assertThat(Files.readString(n1.log()))
+        .as("admin connections log nothing")
+        .doesNotContain("Unknown channel option");
     Cmd.Result peers = n1.jflanctl("peers");
     assertThat(peers.out())
         .containsPattern("10\\.244\\.\\d+\\.0/24 +198\\.18\\.0\\.12 +vxlan +[0-9a-f:]{17} yes");

@@ -154,8 +154,9 @@ class BadInputIT {
         .untilAsserted(
             () ->
                 assertThat(log())
-                    .contains("cannot read network config /coreos.com/network/config"));
-    assertThat(log()).contains("no local state from a previous run: waiting for etcd");
+                    .contains(
+                        "cannot read network config /coreos.com/network/config",
+                        "no local state from a previous run: waiting for etcd"));
     assertThat(node.agent().isAlive()).as("not fatal: keeps retrying").isTrue();
   }
 }

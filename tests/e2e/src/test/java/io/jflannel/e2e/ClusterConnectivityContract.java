@@ -333,7 +333,14 @@ abstract class ClusterConnectivityContract {
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(() -> assertThat(unreachablePairs()).isEmpty());
-      assertThat(curl(n2, "/readyz")).contains("HTTP 200");
+      assertThat(curl(n2, "/readyz")).contains("HTTP 200", "state OFFLINE");
+      assertThat(n2.jflanctl("status").out())
+          .as("what an offline start programmed")
+          .containsPattern("state: +OFFLINE")
+          .containsPattern(
+              "subnet: +"
+                  + java.util.regex.Pattern.quote(subnets.get(n2).replace(".1/24", ".0/24")))
+          .containsPattern("peers: +2 ");
     } finally {
       cluster.startEtcd();
     }

@@ -30,7 +30,8 @@ public final class NetnsCluster implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
   private final String externalEtcd;
   private final String etcdPrefix;
-  private Process etcd;
+  private final int etcdCount;
+  private EtcdMembers etcd;
   private EtcdBridge bridge;
 
   /** Builds the topology (no agents yet) and starts etcd with the given network config. */
@@ -46,7 +47,20 @@ public final class NetnsCluster implements AutoCloseable {
    */
   public NetnsCluster(int nodeCount, Path agentJar, String networkConfig, String externalEtcd)
       throws IOException {
+    this(nodeCount, agentJar, networkConfig, externalEtcd, 1);
+  }
+
+  /** The same with {@code etcdCount} etcd members at 198.18.0.250, .251, ... (no external etcd). */
+  public NetnsCluster(int nodeCount, Path agentJar, String networkConfig, int etcdCount)
+      throws IOException {
+    this(nodeCount, agentJar, networkConfig, null, etcdCount);
+  }
+
+  private NetnsCluster(
+      int nodeCount, Path agentJar, String networkConfig, String externalEtcd, int etcdCount)
+      throws IOException {
     this.agentJar = agentJar;
+    this.etcdCount = externalEtcd == null ? etcdCount : 1;
     this.externalEtcd = externalEtcd == null ? null : EtcdBridge.check(externalEtcd);
     this.etcdPrefix =
         externalEtcd == null ? "/coreos.com/network" : "/jflannel-demo-" + prefix + "/network";
@@ -59,7 +73,11 @@ public final class NetnsCluster implements AutoCloseable {
       String ul = ns("ul");
       Cmd.in(ul, "ip", "link", "add", "br0", "type", "bridge");
       Cmd.in(ul, "ip", "link", "set", "br0", "up");
-      attach("etcd", "198.18.0.250");
+      List<String> etcdNs = new ArrayList<>();
+      for (int i = 0; i < this.etcdCount; i++) {
+        etcdNs.add(attach(i == 0 ? "etcd" : "etcd" + i, EtcdMembers.address(i)));
+      }
+      etcd = new EtcdMembers(etcdNs, dir);
       attach("ext", EXTERNAL);
       for (int i = 1; i <= nodeCount; i++) {
         String n = attach("n" + i, "198.18.0." + (10 + i));
@@ -114,8 +132,8 @@ public final class NetnsCluster implements AutoCloseable {
   }
 
   /**
-   * Starts (or restarts, keeping its data) the etcd member — or the bridge to the external etcd —
-   * and waits until it is healthy.
+   * Starts (or restarts, keeping their data) the etcd members — or the bridge to the external etcd
+   * — and waits until etcd is healthy.
    */
   public void startEtcd() throws IOException {
     if (externalEtcd != null) {
@@ -125,53 +143,21 @@ public final class NetnsCluster implements AutoCloseable {
       awaitEtcd();
       return;
     }
-    Path data = dir.resolve("etcd");
-    etcd =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                prefix + "etcd",
-                "etcd",
-                "--name",
-                "e2e",
-                "--data-dir",
-                data.toString(),
-                "--listen-client-urls",
-                ETCD,
-                "--advertise-client-urls",
-                ETCD,
-                "--listen-peer-urls",
-                "http://127.0.0.1:2380",
-                "--initial-advertise-peer-urls",
-                "http://127.0.0.1:2380",
-                "--initial-cluster",
-                "e2e=http://127.0.0.1:2380")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
-            .start();
+    etcd.startAll();
     awaitEtcd();
   }
 
   private void awaitEtcd() {
+    if (bridge == null) {
+      etcd.awaitHealthy();
+      return;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Cmd.run(
-                List.of(
-                    "ip",
-                    "netns",
-                    "exec",
-                    prefix + "etcd",
-                    "etcdctl",
-                    "--endpoints",
-                    ETCD,
-                    "endpoint",
-                    "health"),
-                10)
-            .exit()
-        != 0) {
-      if (System.nanoTime() > deadline || !(bridge != null ? bridge.isAlive() : etcd.isAlive())) {
+    while (Cmd.run(etcdctlCommand("endpoint", "health"), 10).exit() != 0) {
+      if (System.nanoTime() > deadline || !bridge.isAlive()) {
         throw new IllegalStateException(
-            (externalEtcd == null ? "etcd" : "the etcd at " + externalEtcd)
+            "the etcd at "
+                + externalEtcd
                 + " did not become healthy; log: "
                 + dir.resolve("etcd.log"));
       }
@@ -179,13 +165,23 @@ public final class NetnsCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the etcd member, or the bridge to it (SIGKILL: an outage, not a clean leave). */
+  /** Stops every etcd member, or the bridge to it (SIGKILL: an outage, not a clean leave). */
   public void stopEtcd() throws InterruptedException {
     if (bridge != null) {
       bridge.stop();
     } else {
-      etcd.destroyForcibly().waitFor();
+      etcd.killAll();
     }
+  }
+
+  /** The etcd members (kill, restart, pause one; find the leader). */
+  public EtcdMembers etcdMembers() {
+    return etcd;
+  }
+
+  /** What agents are given as --etcd-endpoints. */
+  public String etcdEndpoints() {
+    return bridge != null || externalEtcd != null ? ETCD : etcd.endpoints();
   }
 
   /** The etcd prefix of this cluster's keys ({@code /coreos.com/network} unless external). */
@@ -203,6 +199,9 @@ public final class NetnsCluster implements AutoCloseable {
   }
 
   private List<String> etcdctlCommand(String... args) {
+    if (externalEtcd == null) {
+      return etcd.etcdctl(List.of(args));
+    }
     List<String> cmd =
         new ArrayList<>(
             List.of("ip", "netns", "exec", prefix + "etcd", "etcdctl", "--endpoints", ETCD));
@@ -228,7 +227,7 @@ public final class NetnsCluster implements AutoCloseable {
                 agentJar.toString(),
                 "io.jflannel.ctl.Jflanctl"));
     cmd.addAll(List.of(args));
-    cmd.add("--etcd-endpoints=" + ETCD);
+    cmd.add("--etcd-endpoints=" + etcdEndpoints());
     cmd.add("--etcd-prefix=" + etcdPrefix);
     Cmd.Result r = Cmd.run(cmd, 60);
     if (r.exit() != 0) {
@@ -284,7 +283,9 @@ public final class NetnsCluster implements AutoCloseable {
       String top = etcdPrefix.substring(0, etcdPrefix.lastIndexOf('/') + 1);
       Cmd.run(etcdctlCommand("del", "--prefix", top), 30); // best effort: keys of this run only
     }
-    Cmd.stop(etcd, false);
+    if (etcd != null) {
+      etcd.close();
+    }
     if (bridge != null) {
       bridge.stop();
     }

@@ -96,7 +96,7 @@ public final class Node {
     Files.createDirectories(dir);
     starts++;
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put("--etcd-endpoints", NetnsCluster.ETCD);
+    flags.put("--etcd-endpoints", cluster.etcdEndpoints());
     flags.put("--etcd-prefix", cluster.etcdPrefix());
     flags.put("--iface", "eth0");
     flags.put("--ip-masq", "true");

@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A ping at 50 packets per second from a namespace for as long as a disruption lasts (DESIGN §9: a
- * 1/s ping proves nothing), stopped with SIGINT so that ping prints its statistics. Each lost
- * packet is a timestamped "no answer" line ({@code -D -O}), so losses can be placed in time.
+ * A ping at 50 packets per second from a namespace for as long as a disruption lasts
+ * (docs/architecture.md, "Tests": a 1/s ping proves nothing), stopped with SIGINT so that ping
+ * prints its statistics. Each lost packet is a timestamped "no answer" line ({@code -D -O}), so
+ * losses can be placed in time.
  */
 public final class Pinger implements AutoCloseable {
   private static final Pattern STATS =

@@ -34,6 +34,8 @@ final class VxlanBackend implements Backend {
   private final int vni;
   private final int port;
   private final boolean directRouting;
+  private final boolean learning;
+  private final boolean gbp;
   private final String name;
   private volatile Link device;
   private MacAddress mac;
@@ -45,6 +47,8 @@ final class VxlanBackend implements Backend {
     this.vni = ctx.config().backend().vni();
     this.port = ctx.config().backend().port();
     this.directRouting = ctx.config().backend().boolOption("DirectRouting", false);
+    this.learning = ctx.config().backend().boolOption("Learning", false);
+    this.gbp = ctx.config().backend().boolOption("GBP", false);
     this.name = "flannel." + vni;
   }
 
@@ -53,13 +57,18 @@ final class VxlanBackend implements Backend {
     return "vxlan";
   }
 
+  /**
+   * The device's (and the pods') MTU: flanneld's {@code MTU} option is the MTU of the packets
+   * leaving the node (default: the external interface's), less the 50 bytes VXLAN adds.
+   */
   @Override
   public int mtu() {
-    return ctx.config().backend().intOption("MTU", ctx.ext().link().mtu() - OVERHEAD);
+    int outer = ctx.config().backend().intOption("MTU", 0);
+    return (outer == 0 ? ctx.ext().link().mtu() : outer) - OVERHEAD;
   }
 
   private VxlanInfo wantInfo() {
-    return new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), false);
+    return new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), learning, gbp);
   }
 
   @Override

@@ -1,0 +1,44 @@
+package io.jflannel.backend.alloc;
+
+import io.jflannel.backend.Backend;
+import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.PeerObjects;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+
+/** A lease and subnet.env, nothing in the kernel (design notes in package-info). */
+final class AllocBackend implements Backend {
+  private final BackendContext ctx;
+
+  AllocBackend(BackendContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public String type() {
+    return "alloc";
+  }
+
+  @Override
+  public LeaseAttrs prepare() {
+    return LeaseAttrs.of(ctx.ext().publicIp(), null, null); // as flanneld's alloc: no BackendType
+  }
+
+  @Override
+  public void start(Lease own) {}
+
+  @Override
+  public int mtu() {
+    return ctx.ext().link().mtu();
+  }
+
+  @Override
+  public int deviceIndex() {
+    return 0;
+  }
+
+  @Override
+  public PeerObjects objectsFor(Lease peer) {
+    return PeerObjects.NONE;
+  }
+}
