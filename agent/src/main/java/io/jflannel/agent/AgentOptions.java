@@ -33,6 +33,7 @@ import java.util.List;
  * @param ipMasqFullyRandom MASQUERADE with --random-fully (flanneld's default)
  * @param blackholeRoute add a blackhole route for our own subnet (flanneld's --ip-blackhole-route)
  * @param allowNetworkChange let a restart move this node to a subnet of a changed network config
+ * @param cni the CNI config to write once the lease is held
  */
 public record AgentOptions(
     List<String> etcdEndpoints,
@@ -60,4 +61,5 @@ public record AgentOptions(
     String ifaceCanReach,
     boolean ipMasqFullyRandom,
     boolean blackholeRoute,
-    boolean allowNetworkChange) {}
+    boolean allowNetworkChange,
+    CniConfig cni) {}

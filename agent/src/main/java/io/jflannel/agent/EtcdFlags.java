@@ -33,7 +33,9 @@ public final class EtcdFlags {
   @Option(names = "--etcd-certfile", description = "TLS client certificate for etcd")
   Path certFile;
 
-  @Option(names = "--etcd-keyfile", description = "TLS client key for etcd")
+  @Option(
+      names = "--etcd-keyfile",
+      description = "TLS client key for etcd (PEM: PKCS#8, PKCS#1 RSA as kubeadm writes, or EC)")
   Path keyFile;
 
   @Option(names = "--etcd-username", description = "etcd user")
@@ -59,6 +61,14 @@ public final class EtcdFlags {
       if (p != null && !Files.isReadable(p)) {
         throw new IllegalArgumentException("etcd TLS file " + p + " is not readable");
       }
+    }
+    if ((certFile == null) != (keyFile == null)) {
+      throw new IllegalArgumentException(
+          "--etcd-certfile and --etcd-keyfile go together (the client certificate and its key)");
+    }
+    if (keyFile != null) {
+      io.jflannel.lease.etcd.PemKeys.privateKey(keyFile); // one line naming file and form
+      io.jflannel.lease.etcd.PemKeys.certificates(certFile);
     }
   }
 

@@ -151,6 +151,87 @@ public final class Jflanneld implements Callable<Integer> {
   boolean allowNetworkChange;
 
   @Option(
+      names = "--cni-conf-dir",
+      description =
+          "where to write the CNI network config once the lease is held; empty: write none"
+              + " (default: ${DEFAULT-VALUE})",
+      defaultValue = "/etc/cni/net.d")
+  String cniConfDir;
+
+  @Option(
+      names = "--cni-conf-name",
+      description = "file name of the CNI config (default: ${DEFAULT-VALUE})",
+      defaultValue = "10-jflannel.conflist")
+  String cniConfName;
+
+  @Option(
+      names = "--cni-mode",
+      description =
+          "bridge: delegate to the standard bridge, host-local and portmap plugins (no flannel plugin"
+              + " needed); flannel: flannel's conflist of \"type\": \"flannel\" (for nodes that have"
+              + " its plugin); off (default: ${DEFAULT-VALUE})",
+      defaultValue = "bridge")
+  String cniMode;
+
+  @Option(
+      names = "--cni-network",
+      description = "the CNI network's name (default: ${DEFAULT-VALUE}, flannel's)",
+      defaultValue = "cbr0")
+  String cniNetwork;
+
+  @Option(
+      names = "--cni-bridge",
+      description = "the bridge the pods are attached to (default: ${DEFAULT-VALUE})",
+      defaultValue = "cni0")
+  String cniBridge;
+
+  @Option(
+      names = "--cni-ipam-data-dir",
+      description = "host-local's dataDir (default: host-local's own, /var/lib/cni/networks)")
+  Path cniIpamDataDir;
+
+  @Option(
+      names = "--public-ipv6",
+      description =
+          "IPv6 address to advertise (flanneld's; used only with EnableIPv6, not yet supported)")
+  String publicIpv6;
+
+  @Option(
+      names = "--kube-subnet-mgr",
+      description =
+          "flanneld's Kubernetes subnet manager: not supported, jflanneld runs in etcd mode only",
+      defaultValue = "false",
+      fallbackValue = "true",
+      arity = "0..1")
+  boolean kubeSubnetMgr;
+
+  @Option(
+      names = {
+        "--kube-api-url",
+        "--kube-annotation-prefix",
+        "--kubeconfig-file",
+        "--net-config-path",
+        "--set-node-network-unavailable"
+      },
+      hidden = true,
+      arity = "0..1",
+      fallbackValue = "true",
+      description = "flanneld's flags of its Kubernetes mode: accepted and ignored in etcd mode")
+  List<String> kubeOnly = new ArrayList<>();
+
+  @Option(
+      names = "--v",
+      hidden = true,
+      description = "klog verbosity, as flanneld's -v=N: 4 or more means --log-level debug")
+  Integer klogV;
+
+  @Option(
+      names = {"--vmodule", "--log_backtrace_at"},
+      hidden = true,
+      description = "klog flags of flanneld: accepted and ignored")
+  List<String> klogIgnored = new ArrayList<>();
+
+  @Option(
       names = "--lease-ttl",
       hidden = true,
       description = "lease TTL in seconds (testing)",
@@ -166,6 +247,7 @@ public final class Jflanneld implements Callable<Integer> {
   /** Entry point. */
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new Jflanneld());
+    args = GoFlags.normalize(args, GoFlags.longNames(cl)); // flanneld's -flag=value spellings
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           System.err.println("jflanneld: " + ex.getMessage() + " (see --help)");
@@ -183,14 +265,50 @@ public final class Jflanneld implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentOptions o;
     try {
+      if (kubeSubnetMgr) {
+        throw new IllegalArgumentException(
+            "--kube-subnet-mgr: flanneld's Kubernetes subnet manager is not supported; jflanneld"
+                + " runs in etcd mode (--etcd-endpoints)");
+      }
+      if (klogV != null && klogV >= 4 && "info".equals(logLevel)) {
+        logLevel = "debug";
+      }
       Logging.check(logLevel, logFormat);
       Logging.configure(logLevel, logFormat);
       o = options();
+      if (!kubeOnly.isEmpty() || !klogIgnored.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(Jflanneld.class)
+            .warn("flanneld flags of its Kubernetes mode or of klog are accepted and ignored");
+      }
+      if (publicIpv6 != null && !publicIpv6.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(Jflanneld.class)
+            .warn("--public-ipv6 is ignored: IPv6 (EnableIPv6) is not supported yet");
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("jflanneld: " + e.getMessage());
       return 2;
     }
     return new Agent(o).run();
+  }
+
+  private CniConfig cni() {
+    CniConfig.Mode mode;
+    try {
+      mode = CniConfig.Mode.valueOf(cniMode.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--cni-mode " + cniMode + ": choose bridge, flannel or off");
+    }
+    if (!cniBridge.matches("[A-Za-z0-9_.-]{1,15}")) {
+      throw new IllegalArgumentException("--cni-bridge " + cniBridge + " is not an interface name");
+    }
+    return new CniConfig(
+        cniConfDir == null || cniConfDir.isEmpty() ? null : Path.of(cniConfDir),
+        cniConfName,
+        mode,
+        cniNetwork,
+        cniBridge,
+        cniIpamDataDir);
   }
 
   AgentOptions options() {
@@ -237,6 +355,7 @@ public final class Jflanneld implements Callable<Integer> {
         ifaceCanReach == null || ifaceCanReach.isEmpty() ? null : ifaceCanReach,
         !ipMasqFullyRandomDisable,
         blackholeRoute,
-        allowNetworkChange);
+        allowNetworkChange,
+        cni());
   }
 }

@@ -342,6 +342,7 @@ final class Node implements AutoCloseable {
         },
         "cannot write " + o.subnetFile());
     LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), subnet, b.mtu());
+    o.cni().write(env);
     PeerSync sync =
         new PeerSync(
             c.netlink(),

@@ -94,6 +94,10 @@ final class NodeLoops implements AutoCloseable {
     closeables.add(monitor);
     every(o.reconcileInterval().toMillis(), this::reconcile);
     every(o.iptablesResync().toMillis(), this::resyncFirewall);
+    if (o.blackholeRoute()) {
+      blackhole();
+      every(o.iptablesResync().toMillis(), this::blackhole);
+    }
     every(EtcdWatchdog.PERIOD.toMillis(), watchdog::tick);
     exec.execute(watchdog::tick);
   }
@@ -275,6 +279,24 @@ final class NodeLoops implements AutoCloseable {
                     sync.repairCount(),
                     s.sync().lastReconcileMs(),
                     repairs < 0 ? s.sync().lastReconcileRepairs() : repairs)));
+  }
+
+  /** Metric of the blackhole route: above the bridge's own route for the subnet, which wins. */
+  static final int BLACKHOLE_METRIC = 1000;
+
+  /**
+   * flanneld's {@code --ip-blackhole-route}: packets for this node's unused pod addresses are
+   * dropped here instead of leaving by the default route. At a high metric, so that it coexists
+   * with the bridge's route for the subnet (flanneld's, at metric 0, clashes with it).
+   */
+  private void blackhole() {
+    if (!closed) {
+      try {
+        c.netlink().replace(io.jflannel.netlink.Route.blackhole(r.subnet(), BLACKHOLE_METRIC));
+      } catch (RuntimeException e) {
+        LOG.warn("blackhole route for {}: {}", r.subnet(), e.getMessage());
+      }
+    }
   }
 
   /** Null while the loop runs; else how long it has not. */

@@ -1,6 +1,7 @@
 package io.jflannel.ctl;
 
 import io.jflannel.agent.EnvDefaults;
+import io.jflannel.agent.GoFlags;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseStoreException;
 import java.io.PrintWriter;
@@ -55,6 +56,19 @@ import picocli.CommandLine.Command;
       picocli.AutoComplete.GenerateCompletion.class
     })
 public final class Jflanctl implements Runnable {
+  /** Flags that may come before the subcommand, as with etcdctl: the etcd flags and --socket. */
+  static final java.util.Set<String> GLOBAL =
+      java.util.Set.of(
+          "etcd-endpoints",
+          "etcd-prefix",
+          "etcd-cafile",
+          "etcd-certfile",
+          "etcd-keyfile",
+          "etcd-username",
+          "etcd-password",
+          "etcd-password-file",
+          "socket");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Entry point. */
@@ -80,7 +94,7 @@ public final class Jflanctl implements Runnable {
           err.println("jflanctl: " + message(ex));
           return code(ex);
         });
-    return cl.execute(args);
+    return cl.execute(GoFlags.hoist(GoFlags.normalize(args, GLOBAL), GLOBAL));
   }
 
   /** A registry for an etcd command: short deadlines, since a person is waiting. */

@@ -52,6 +52,51 @@ class JflanneldTest {
   }
 
   @Test
+  void flanneldsSingleDashSpellingsAreFlagsAsForFlanneld() throws Exception {
+    Run r =
+        jflanneld(
+            Map.of(),
+            "-iface=nonexistent9",
+            "-ip-masq",
+            "-etcd-endpoints",
+            "http://127.0.0.1:1",
+            "-healthz-port=0",
+            "-v=2",
+            "-kube-api-url=https://x",
+            "-iface-can-reach=198.18.0.1",
+            "-ip-masq-fully-random-disable",
+            "-ip-blackhole-route");
+    assertThat(r.err().strip())
+        .as("parsed, and stopped at the interface as it should")
+        .endsWith(
+            "jflanneld: interface: no interface matches --iface [nonexistent9] / --iface-regex []");
+    assertThat(r.exit()).isEqualTo(1);
+    Run kube = jflanneld(Map.of(), "-kube-subnet-mgr");
+    assertThat(kube.exit()).isEqualTo(2);
+    assertThat(kube.err().strip())
+        .isEqualTo(
+            "jflanneld: --kube-subnet-mgr: flanneld's Kubernetes subnet manager is not supported;"
+                + " jflanneld runs in etcd mode (--etcd-endpoints)");
+  }
+
+  @Test
+  void anUnusableEtcdKeyIsOneLineAndExit2(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path key =
+        Files.writeString(
+            dir.resolve("client.key"),
+            "-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n");
+    Path cert = Files.writeString(dir.resolve("client.crt"), "x");
+    Run r = jflanneld(Map.of(), "-etcd-certfile=" + cert, "-etcd-keyfile=" + key);
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "jflanneld: etcd TLS key "
+                + key
+                + " holds no private key (found DSA PRIVATE KEY; want PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
+  }
+
+  @Test
   void badFlagsGiveOneLineAndExit2() throws Exception {
     Run r = jflanneld(Map.of(), "--healthz-port", "many");
     assertThat(r.exit()).isEqualTo(2);

@@ -89,7 +89,14 @@ final class NodeHarness implements AutoCloseable {
         null,
         true,
         false,
-        allowNetworkChange);
+        allowNetworkChange,
+        new CniConfig(
+            dir.resolve("cni"),
+            "10-jflannel.conflist",
+            CniConfig.Mode.BRIDGE,
+            "cbr0",
+            "cni0",
+            null));
   }
 
   /** Starts the node on a thread of its own (start() blocks until etcd answers). */

@@ -68,7 +68,7 @@ class JflanctlIT {
     List<String> all = new ArrayList<>(List.of(args));
     boolean etcdCommand =
         !args[0].equals("docker-opts") && !(args.length > 1 && args[1].equals("validate"));
-    if (etcdCommand && all.stream().noneMatch(a -> a.startsWith("--etcd-endpoints"))) {
+    if (etcdCommand && all.stream().noneMatch(a -> a.contains("etcd-endpoints"))) {
       all.add("--etcd-endpoints=" + endpoint);
       all.add("--etcd-prefix=" + prefix);
     }
@@ -88,10 +88,10 @@ class JflanctlIT {
   @ValueSource(
       strings = {
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}",
-        "{\"Network\":\"10.244.0.1/16\"}",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":true}",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.245.0.0\"}",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}",
-        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":true}}",
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{}}",
         "not json"
       })
   void configSetRefusesEachInvalidFieldAndWritesNothing(String json, @TempDir Path dir)
@@ -126,6 +126,54 @@ class JflanctlIT {
     assertThat(ctl("config", "set", f.toString()).exit()).isZero();
     assertThat(ctl("config", "get").out().strip())
         .isEqualTo("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+  }
+
+  /** flannel's own examples (lease-store's flannel-configs): what the agent says, jflanctl says. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "kube-flannel-net-conf.json",
+        "configuration-md-udp.json",
+        "backends-md-vxlan.json",
+        "backends-md-vxlan-windows-options.json",
+        "backends-md-host-gw.json",
+        "backends-md-udp.json",
+        "backends-md-alloc.json",
+        "no-backend.json"
+      })
+  void configValidateAcceptsFlannelsExamplesWithTheAgentsWarnings(String name) throws Exception {
+    Path f =
+        Path.of(System.getProperty("jflannel.root", ".."))
+            .resolve("lease-store/src/test/resources/flannel-configs")
+            .resolve(name);
+    io.jflannel.lease.NetworkConfig agent =
+        io.jflannel.lease.NetworkConfig.parse(Files.readString(f));
+    Run r = ctl("config", "validate", f.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .startsWith("valid: " + agent.network() + ", ")
+        .contains("backend " + agent.backend().type());
+    assertThat(r.err().lines().toList())
+        .containsExactlyElementsOf(
+            agent.warnings().stream().map(w -> "jflanctl: warning: " + w).toList());
+  }
+
+  @Test
+  void etcdFlagsMayComeBeforeTheSubcommandAsWithEtcdctl(@TempDir Path dir) throws Exception {
+    Path f = file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
+    assertThat(
+            ctl(
+                    "--etcd-endpoints=" + endpoint,
+                    "--etcd-prefix",
+                    prefix,
+                    "config",
+                    "set",
+                    f.toString())
+                .exit())
+        .isZero();
+    Run r = ctl("-etcd-endpoints=" + endpoint, "-etcd-prefix=" + prefix, "config", "get");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("10.244.0.0/16");
   }
 
   @Test

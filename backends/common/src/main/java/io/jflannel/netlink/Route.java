@@ -14,6 +14,8 @@ import java.util.function.IntFunction;
  * @param protocol who installed it ({@link #PROTOCOL_JFLANNEL} for ours)
  * @param scope RT_SCOPE_* (0 universe, 253 link)
  * @param onlink the gateway is on the link even if no address says so (vxlan routes)
+ * @param routeType RTN_* ({@link #RTN_UNICAST}, or {@link #RTN_BLACKHOLE})
+ * @param priority the route's metric (0 for ours, which is the kernel's default)
  */
 public record Route(
     Ipv4Net destination,
@@ -22,7 +24,9 @@ public record Route(
     int table,
     int protocol,
     int scope,
-    boolean onlink)
+    boolean onlink,
+    int routeType,
+    int priority)
     implements NetlinkObject {
   /** The main table. */
   public static final int TABLE_MAIN = 254;
@@ -39,8 +43,43 @@ public record Route(
   /** RT_SCOPE_LINK. */
   public static final int SCOPE_LINK = 253;
 
-  /** The slot of a route: one per destination and table. */
-  public record Key(int table, Ipv4Net destination) {}
+  /** RTN_UNICAST. */
+  public static final int RTN_UNICAST = 1;
+
+  /** RTN_BLACKHOLE: packets are dropped silently. */
+  public static final int RTN_BLACKHOLE = 6;
+
+  /** The slot of a route: one per table, destination and metric. */
+  public record Key(int table, Ipv4Net destination, int priority) {}
+
+  /** A unicast route of metric 0. */
+  public Route(
+      Ipv4Net destination,
+      Ipv4Address gateway,
+      int ifindex,
+      int table,
+      int protocol,
+      int scope,
+      boolean onlink) {
+    this(destination, gateway, ifindex, table, protocol, scope, onlink, RTN_UNICAST, 0);
+  }
+
+  /**
+   * A blackhole route of ours for {@code destination} at metric {@code priority}: packets for
+   * addresses no more specific (or better) route covers are dropped here.
+   */
+  public static Route blackhole(Ipv4Net destination, int priority) {
+    return new Route(
+        destination,
+        null,
+        0,
+        TABLE_MAIN,
+        PROTOCOL_JFLANNEL,
+        SCOPE_UNIVERSE,
+        false,
+        RTN_BLACKHOLE,
+        priority);
+  }
 
   /** A route of ours via a gateway in the main table. */
   public static Route via(Ipv4Net destination, Ipv4Address gateway, int ifindex, boolean onlink) {
@@ -55,7 +94,7 @@ public record Route(
 
   @Override
   public Key key() {
-    return new Key(table, destination);
+    return new Key(table, destination, priority);
   }
 
   @Override
@@ -65,13 +104,15 @@ public record Route(
 
   @Override
   public String describe(IntFunction<String> dev) {
-    return destination
+    return (routeType == RTN_BLACKHOLE ? "blackhole " : "")
+        + destination
         + (gateway == null ? "" : " via " + gateway)
         + (ifindex == 0 ? "" : " dev " + dev.apply(ifindex))
         + (onlink ? " onlink" : "")
         + " proto "
         + protocol
         + (scope == SCOPE_LINK ? " scope link" : "")
+        + (priority == 0 ? "" : " metric " + priority)
         + (table == TABLE_MAIN ? "" : " table " + table);
   }
 }

@@ -115,7 +115,7 @@ final class RtnlCodec {
         .u8(table)
         .u8(r.protocol())
         .u8(delete ? 255 : r.scope())
-        .u8(RTN_UNICAST)
+        .u8(r.routeType())
         .u32(r.onlink() ? RTNH_F_ONLINK : 0);
     w.attr(RTA_DST, r.destination().address().toBytes());
     if (r.gateway() != null) {
@@ -123,6 +123,9 @@ final class RtnlCodec {
     }
     if (r.ifindex() != 0) {
       w.attrU32(RTA_OIF, r.ifindex());
+    }
+    if (r.priority() != 0) {
+      w.attrU32(RTA_PRIORITY, r.priority());
     }
     w.attrU32(RTA_TABLE, r.table());
   }
@@ -142,7 +145,9 @@ final class RtnlCodec {
         a.u32(RTA_TABLE, b.get(p + 4) & 0xff),
         b.get(p + 5) & 0xff,
         b.get(p + 6) & 0xff,
-        (b.getInt(p + 8) & RTNH_F_ONLINK) != 0);
+        (b.getInt(p + 8) & RTNH_F_ONLINK) != 0,
+        RTN_UNICAST,
+        a.u32(RTA_PRIORITY, 0));
   }
 
   // ---- neighbours and FDB ----

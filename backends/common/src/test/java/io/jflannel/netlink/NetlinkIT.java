@@ -201,7 +201,7 @@ class NetlinkIT {
         .satisfies(
             f ->
                 assertThat(f.object().key())
-                    .isEqualTo(new Route.Key(254, Ipv4Net.parse("10.244.200.0/24"))));
+                    .isEqualTo(new Route.Key(254, Ipv4Net.parse("10.244.200.0/24"), 0)));
     assertThatThrownBy(result::throwIfFailed).isInstanceOf(NetlinkException.class);
     long ours =
         nl.routes(Route.TABLE_MAIN).stream()
@@ -215,6 +215,39 @@ class NetlinkIT {
         .forEach(d::delete);
     d.execute();
     assertThat(Shell.ok("ip", "route", "show", "proto", "121")).isBlank();
+  }
+
+  @Test
+  void aBlackholeRouteCoexistsWithTheConnectedRouteOfItsSubnet() {
+    Link br = nl.createLink(LinkSpec.bridge("cni9"));
+    nl.setUp(br.index(), true);
+    nl.replace(new Address(br.index(), ip("10.244.9.1"), 24));
+    nl.replace(Route.blackhole(Ipv4Net.parse("10.244.9.0/24"), 1000));
+    nl.replace(Route.blackhole(Ipv4Net.parse("10.244.9.0/24"), 1000)); // replace: idempotent
+    assertThat(Shell.ok("ip", "route", "show", "10.244.9.0/24"))
+        .contains("10.244.9.0/24 dev cni9 proto kernel scope link src 10.244.9.1")
+        .contains("blackhole 10.244.9.0/24 proto 121 metric 1000");
+    assertThat(nl.routes(Route.TABLE_MAIN))
+        .as("only unicast routes are listed: the blackhole is never taken for a stale route")
+        .noneMatch(r -> r.priority() == 1000);
+    nl.delete(Route.blackhole(Ipv4Net.parse("10.244.9.0/24"), 1000));
+    assertThat(Shell.ok("ip", "route", "show", "type", "blackhole")).isBlank();
+    nl.deleteLink(br.index());
+  }
+
+  @Test
+  void gbpAndLearningAreReadBack() {
+    Link v =
+        nl.createLink(
+            LinkSpec.vxlan(
+                "flannel.9",
+                new VxlanInfo(9, ip("198.18.0.1"), 8472, underlay.index(), true, true),
+                1450,
+                null));
+    assertThat(nl.link("flannel.9").orElseThrow().vxlan().gbp()).isTrue();
+    assertThat(nl.link("flannel.9").orElseThrow().vxlan().learning()).isTrue();
+    assertThat(Shell.ok("ip", "-d", "link", "show", "flannel.9")).contains(" gbp ");
+    nl.deleteLink(v.index());
   }
 
   @Test

@@ -93,8 +93,8 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
               if (o.caFile() != null) {
                 ssl.trustManager(o.caFile().toFile());
               }
-              if (o.certFile() != null) {
-                ssl.keyManager(o.certFile().toFile(), o.keyFile().toFile());
+              if (o.certFile() != null) { // PKCS#1, PKCS#8 or SEC1: see PemKeys
+                ssl.keyManager(PemKeys.privateKey(o.keyFile()), PemKeys.certificates(o.certFile()));
               }
             });
       } catch (IOException | RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.List;
  * @param prefix key prefix, default {@code /coreos.com/network}
  * @param caFile CA bundle for TLS, or null
  * @param certFile client certificate for TLS, or null
- * @param keyFile client key (PKCS#8 PEM) for TLS, or null
+ * @param keyFile client key for TLS (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), or null
  * @param username user for etcd auth, or null
  * @param password password for etcd auth, or null
  * @param callTimeout deadline of one call attempt

@@ -71,8 +71,13 @@ class EtcdSecurityIT {
     }
   }
 
-  @Test
-  void clientCertificateTls(@TempDir Path dir) throws Exception {
+  /**
+   * Client keys as kubeadm (PKCS#1), openssl 3 (PKCS#8) and cfssl/openssl ecparam (SEC1 EC) write
+   * them.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pkcs8", "pkcs1", "ec"})
+  void clientCertificateTls(String keyForm, @TempDir Path dir) throws Exception {
     openssl(
         dir,
         "req",
@@ -92,7 +97,16 @@ class EtcdSecurityIT {
         dir,
         "server",
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+    clientKey(dir, keyForm);
     signed(dir, "client", "extendedKeyUsage=clientAuth\n");
+    String pem = Files.readString(dir.resolve("client.key"));
+    assertThat(pem)
+        .contains(
+            switch (keyForm) {
+              case "pkcs1" -> "BEGIN RSA PRIVATE KEY";
+              case "ec" -> "BEGIN EC PRIVATE KEY";
+              default -> "BEGIN PRIVATE KEY";
+            });
     try (GenericContainer<?> etcd =
         new GenericContainer<>(DockerImageName.parse(EtcdFixture.IMAGE))
             .withCopyFileToContainer(
@@ -147,20 +161,22 @@ class EtcdSecurityIT {
         .hasMessageContaining("etcd TLS files unusable");
   }
 
+  /** client.key in the given form. */
+  private static void clientKey(Path dir, String form) throws Exception {
+    switch (form) {
+      case "pkcs1" -> openssl(dir, "genrsa", "-traditional", "-out", "client.key", "2048");
+      case "ec" -> openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-out", "client.key");
+      default -> openssl(dir, "genpkey", "-algorithm", "RSA", "-out", "client.key");
+    }
+  }
+
   private static void signed(Path dir, String name, String ext) throws Exception {
     Files.writeString(dir.resolve(name + ".ext"), ext);
+    if (!Files.exists(dir.resolve(name + ".key"))) {
+      openssl(dir, "genpkey", "-algorithm", "RSA", "-out", name + ".key");
+    }
     openssl(
-        dir,
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        name + ".key",
-        "-out",
-        name + ".csr",
-        "-subj",
-        "/CN=" + name);
+        dir, "req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
     openssl(
         dir,
         "x509",

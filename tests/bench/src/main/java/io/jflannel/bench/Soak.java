@@ -1,5 +1,6 @@
 package io.jflannel.bench;
 
+import io.jflannel.testing.Cmd;
 import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
 import java.nio.file.Files;
@@ -19,12 +20,26 @@ final class Soak {
     long t0 = System.currentTimeMillis();
     while (true) {
       boolean all = true;
-      for (Node n : c.nodes()) {
-        String status = n.jflanctl("status").out();
-        if (!status.matches("(?s).*state: +READY.*") || n.jflanctl("diff").exit() != 0) {
+      for (Node n : c.nodes()) { // /readyz names the state: cheaper than a jflanctl JVM per check
+        String ready =
+            Cmd.run(
+                    List.of(
+                        "ip",
+                        "netns",
+                        "exec",
+                        n.ns(),
+                        "curl",
+                        "-s",
+                        "http://127.0.0.1:8471/readyz"),
+                    5)
+                .out();
+        if (!ready.startsWith("ready: state READY")) {
           all = false;
           break;
         }
+      }
+      for (int i = 0; all && i < c.nodes().size(); i++) {
+        all = c.nodes().get(i).jflanctl("diff").exit() == 0;
       }
       long took = System.currentTimeMillis() - t0;
       if (all) {
@@ -45,15 +60,18 @@ final class Soak {
     }
   }
 
-  /** A lost packet is explained when a fault hit one of the pair's own nodes around then. */
-  static boolean explained(List<FaultSoak.Fault> faults, int[] pair, long atMs) {
+  /**
+   * The fault that explains a lost packet (one on the pair's own nodes around then: its device
+   * deleted, its agent restarted), or null.
+   */
+  static String cause(List<FaultSoak.Fault> faults, int[] pair, long atMs) {
     for (FaultSoak.Fault f : faults) {
       boolean ownNode = f.node() == pair[0] || f.node() == pair[1];
       if (ownNode && atMs >= f.startMs() - 1000 && atMs <= f.endMs() + 2000) {
-        return true;
+        return f.what();
       }
     }
-    return false;
+    return null;
   }
 
   /** Per node: {RSS kB, threads} of its current agent process. */

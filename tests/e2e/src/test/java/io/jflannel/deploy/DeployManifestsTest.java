@@ -80,29 +80,43 @@ class DeployManifestsTest {
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(c.getResources().getLimits()).containsKey("memory");
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("FLANNELD_ETCD_ENDPOINTS"));
+    assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+    assertThat(c.getEnv())
+        .as("/metrics on the node's address for a Prometheus in the cluster")
+        .noneMatch(e -> e.getName().equals("FLANNELD_HEALTHZ_IP"));
+    assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "8471");
+    assertThat(c.getArgs()).contains("--cni-conf-dir=/etc/cni/net.d");
   }
 
   @Test
-  void mountsWhatTheAgentAndTheCniPluginNeed() throws Exception {
+  void mountsWhatTheAgentAndTheCniInstallerUseAndNothingElse() throws Exception {
     PodSpec pod = load("daemonset.yaml", DaemonSet.class).getSpec().getTemplate().getSpec();
-    Map<String, String> hostPaths =
-        pod.getVolumes().stream()
-            .filter(v -> v.getHostPath() != null)
-            .collect(Collectors.toMap(Volume::getName, v -> v.getHostPath().getPath()));
+    Map<String, Volume> volumes =
+        pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
     Map<String, VolumeMount> mounts =
         pod.getContainers().get(0).getVolumeMounts().stream()
             .collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
-    for (String path :
-        List.of("/run/flannel", "/dev/net/tun", "/run/xtables.lock", "/lib/modules")) {
+    for (String path : List.of("/run/flannel", "/dev/net", "/run/xtables.lock", "/etc/cni/net.d")) {
       VolumeMount m = mounts.get(path);
       assertThat(m).as(path).isNotNull();
-      assertThat(hostPaths.get(m.getName())).as(path).isEqualTo(path);
+      assertThat(volumes.get(m.getName()).getHostPath().getPath()).as(path).isEqualTo(path);
     }
-    assertThat(mounts.get("/lib/modules").getReadOnly()).isTrue();
+    assertThat(volumes.get(mounts.get("/dev/net").getName()).getHostPath().getType())
+        .as("nodes without /dev/net/tun start (only udp needs it)")
+        .isEqualTo("DirectoryOrCreate");
+    assertThat(mounts).doesNotContainKey("/lib/modules");
     Container init = pod.getInitContainers().get(0);
-    assertThat(init.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/cni/net.d"));
-    assertThat(hostPaths).containsEntry("cni", "/etc/cni/net.d");
-    assertThat(String.join(" ", init.getCommand())).contains("/etc/cni/net.d/10-flannel.conflist");
+    assertThat(init.getCommand())
+        .containsExactly("/opt/jflannel/bin/install-cni-plugins", "/host/opt/cni/bin");
+    VolumeMount bin = init.getVolumeMounts().get(0);
+    assertThat(bin.getMountPath()).isEqualTo("/host/opt/cni/bin");
+    assertThat(volumes.get(bin.getName()).getHostPath().getPath()).isEqualTo("/opt/cni/bin");
+    java.util.Set<String> used = new java.util.HashSet<>();
+    pod.getContainers().forEach(c -> c.getVolumeMounts().forEach(m -> used.add(m.getName())));
+    pod.getInitContainers().forEach(c -> c.getVolumeMounts().forEach(m -> used.add(m.getName())));
+    assertThat(volumes.keySet()).as("no volume nobody mounts").isEqualTo(used);
   }
 
   @Test
@@ -111,7 +125,9 @@ class DeployManifestsTest {
     NetworkConfig c = NetworkConfig.parse(cm.getData().get("net-conf.json"));
     assertThat(c.network().toString()).isEqualTo("10.244.0.0/16");
     assertThat(c.backend().type()).isEqualTo("vxlan");
-    JsonNode cni = new ObjectMapper().readTree(cm.getData().get("cni-conf.json"));
-    assertThat(cni.path("plugins").findValuesAsText("type")).containsExactly("flannel", "portmap");
+    assertThat(c.warnings()).isEmpty();
+    assertThat(cm.getData())
+        .as("the agent writes the CNI config")
+        .doesNotContainKey("cni-conf.json");
   }
 }

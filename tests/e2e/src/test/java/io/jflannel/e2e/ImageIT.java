@@ -34,8 +34,46 @@ class ImageIT {
       assertThat(version(tag, "jflanctl"))
           .as("jflanctl in the image, for kubectl exec ... jflanctl status")
           .startsWith("jflanctl 0.1.0");
+      installsTheStandardCniPluginsWithoutOverwriting(tag);
     } finally {
       Cmd.run(List.of("/usr/bin/docker", "rmi", "-f", tag), 60);
+    }
+  }
+
+  /** The DaemonSet's init container: plugins the node lacks copied in, one it has kept. */
+  static void installsTheStandardCniPluginsWithoutOverwriting(String tag) {
+    Path bin = null;
+    try {
+      bin = java.nio.file.Files.createTempDirectory("jflannel-cni-bin");
+      java.nio.file.Files.writeString(bin.resolve("bridge"), "the node's own bridge plugin");
+      String out =
+          Cmd.ok(
+              "/usr/bin/docker",
+              "run",
+              "--rm",
+              "--network",
+              "none",
+              "-v",
+              bin + ":/host/opt/cni/bin",
+              "--entrypoint",
+              "/opt/jflannel/bin/install-cni-plugins",
+              tag);
+      assertThat(out)
+          .contains(
+              "kept /host/opt/cni/bin/bridge (already there)",
+              "installed /host/opt/cni/bin/host-local",
+              "installed /host/opt/cni/bin/portmap",
+              "installed /host/opt/cni/bin/loopback");
+      assertThat(java.nio.file.Files.readString(bin.resolve("bridge")))
+          .isEqualTo("the node's own bridge plugin");
+      assertThat(Cmd.ok(bin.resolve("host-local").toString(), "--version"))
+          .contains("CNI host-local");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      if (bin != null) {
+        Cmd.run(List.of("rm", "-rf", bin.toString()), 30);
+      }
     }
   }
 

@@ -78,6 +78,11 @@ public final class Node {
     return Cmd.run(cmd, 60);
   }
 
+  /** Where the agent writes the CNI config (the node's /etc/cni/net.d). */
+  public Path cniConfDir() {
+    return dir.resolve("cni");
+  }
+
   /** Where subnet.env is written. */
   public Path subnetFile() {
     return dir.resolve("subnet.env");
@@ -103,6 +108,8 @@ public final class Node {
     flags.put("--subnet-file", subnetFile().toString());
     flags.put("--state-dir", dir.resolve("state").toString());
     flags.put("--admin-socket", adminSocket().toString());
+    flags.put("--cni-conf-dir", cniConfDir().toString());
+    flags.put("--cni-ipam-data-dir", dir.resolve("cni-ipam").toString()); // nodes share a disk
     flags.put("--reconcile-interval", "2");
     flags.put("--iptables-resync", "2");
     for (int i = 0; i + 1 < extra.length; i += 2) {
@@ -125,6 +132,13 @@ public final class Node {
 
   /** Waits for subnet.env, then gives cni0 the subnet's first address (as Docker's --bip would). */
   public String awaitSubnet(long timeoutMillis) throws IOException {
+    String bip = awaitSubnetEnv(timeoutMillis);
+    Cmd.in(ns, "ip", "addr", "replace", bip, "dev", "cni0");
+    return bip;
+  }
+
+  /** Waits for subnet.env; returns FLANNEL_SUBNET (the subnet's first address and prefix). */
+  public String awaitSubnetEnv(long timeoutMillis) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (!Files.isRegularFile(subnetFile())) {
       if (System.nanoTime() > deadline || agent == null || !agent.isAlive()) {
@@ -139,7 +153,6 @@ public final class Node {
             .findFirst()
             .orElseThrow()
             .substring(15);
-    Cmd.in(ns, "ip", "addr", "replace", bip, "dev", "cni0");
     return bip;
   }
 
@@ -173,6 +186,29 @@ public final class Node {
     Cmd.in(c, "ip", "route", "add", "default", "via", bip.substring(0, bip.indexOf('/')));
     containers.add(c);
     return ip;
+  }
+
+  /**
+   * A pod made the way kubelet's container runtime makes it: a fresh network namespace, then the
+   * CNI plugin chain of the config the agent wrote (ADD); returns its address.
+   */
+  public String addCniPod(CniRuntime runtime, String name) {
+    String pod = cluster.prefix() + "n" + number + name;
+    Cmd.ok("ip", "netns", "add", pod);
+    cluster.namespaces().add(pod);
+    Cmd.in(pod, "ip", "link", "set", "lo", "up");
+    containers.add(pod);
+    return CniRuntime.ip(runtime.add(pod, pod));
+  }
+
+  /** host-local's allocations on this node. */
+  public Path cniIpamDir() {
+    return dir.resolve("cni-ipam");
+  }
+
+  /** The conflist the agent wrote for this node. */
+  public Path cniConfList() {
+    return cniConfDir().resolve("10-jflannel.conflist");
   }
 
   /** The container namespaces, in order of creation. */

@@ -1,0 +1,134 @@
+package io.jflannel.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jflannel.lease.AtomicFile;
+import io.jflannel.lease.SubnetEnv;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CNI network config a container runtime (kubelet with containerd or CRI-O) reads from {@code
+ * --cni-conf-dir}, written by the agent once it holds its lease, atomically, and rewritten when its
+ * subnet or MTU changes. In {@code bridge} mode it delegates to the standard plugins (bridge with
+ * host-local, then portmap) with this node's subnet, the route to the cluster network, the
+ * backend's MTU and hairpin mode, as flannel's plugin would set them up, so a node needs no flannel
+ * plugin binary; {@code flannel} mode writes flannel's own conflist (for nodes that have its
+ * plugin). A file at that path that the agent did not write is never touched.
+ */
+final class CniConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(CniConfig.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String MARK = "jflannel";
+
+  /** What to write. */
+  enum Mode {
+    BRIDGE,
+    FLANNEL,
+    OFF
+  }
+
+  private final Path file;
+  private final Mode mode;
+  private final String network;
+  private final String bridge;
+  private final Path ipamDir;
+
+  CniConfig(Path dir, String fileName, Mode mode, String network, String bridge, Path ipamDir) {
+    this.file = dir == null ? null : dir.resolve(fileName);
+    this.mode = dir == null ? Mode.OFF : mode;
+    this.network = network;
+    this.bridge = bridge;
+    this.ipamDir = ipamDir;
+  }
+
+  /** The conflist for {@code env} (this node's subnet.env), as text. */
+  String render(SubnetEnv env) {
+    ObjectNode root = JSON.createObjectNode().put("name", network).put("cniVersion", "0.4.0");
+    ArrayNode plugins = root.putArray("plugins");
+    String gateway = env.subnet().addressAt(1).toString();
+    if (mode == Mode.FLANNEL) {
+      ObjectNode f = plugins.addObject().put("type", "flannel");
+      f.putObject("delegate").put("hairpinMode", true).put("isDefaultGateway", true);
+    } else {
+      ObjectNode b =
+          plugins
+              .addObject()
+              .put("type", "bridge")
+              .put("bridge", bridge)
+              .put("isGateway", true)
+              .put("isDefaultGateway", true)
+              .put("hairpinMode", true)
+              .put(
+                  "ipMasq",
+                  !env.ipMasq()) // as flannel's plugin: the bridge masquerades only when the agent
+              // does not
+              .put("mtu", env.mtu());
+      ObjectNode ipam = b.putObject("ipam").put("type", "host-local");
+      ipam.putArray("ranges")
+          .addArray()
+          .addObject()
+          .put("subnet", env.subnet().toString())
+          .put("gateway", gateway);
+      ipam.putArray("routes")
+          .addObject()
+          .put("dst", env.network().toString())
+          .put("gw", gateway); // with its gateway, so that CHECK finds it
+      if (ipamDir != null) {
+        ipam.put("dataDir", ipamDir.toString());
+      }
+    }
+    plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
+    root.putObject(MARK)
+        .put("writtenBy", "jflanneld")
+        .put("subnet", env.subnet().toString())
+        .put("note", "rewritten by jflanneld when this node's subnet changes");
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes the config for {@code env} unless it is there already or the file is not ours. */
+  void write(SubnetEnv env) {
+    if (mode == Mode.OFF) {
+      return;
+    }
+    String text = render(env);
+    try {
+      if (Files.isRegularFile(file)) {
+        String have = Files.readString(file);
+        if (have.equals(text)) {
+          return;
+        }
+        if (!ours(have)) {
+          LOG.warn("{} exists and was not written by jflanneld: left as it is", file);
+          return;
+        }
+      }
+      AtomicFile.write(file, text, "rw-r--r--");
+      LOG.info(
+          "wrote CNI config {} ({} mode, subnet {})",
+          file,
+          mode.name().toLowerCase(),
+          env.subnet());
+    } catch (IOException e) {
+      LOG.warn("cannot write CNI config {}: {}", file, e.getMessage());
+    }
+  }
+
+  private static boolean ours(String text) {
+    try {
+      JsonNode n = JSON.readTree(text);
+      return n != null && "jflanneld".equals(n.path(MARK).path("writtenBy").asText());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
