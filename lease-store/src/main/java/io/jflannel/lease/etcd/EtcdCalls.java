@@ -139,7 +139,8 @@ final class EtcdCalls {
                   UNAUTHENTICATED,
                   INVALID_ARGUMENT,
                   FAILED_PRECONDITION,
-                  OUT_OF_RANGE ->
+                  OUT_OF_RANGE,
+                  NOT_FOUND ->
               Reason.REJECTED;
           default -> Reason.UNAVAILABLE;
         };

@@ -202,12 +202,21 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     if (id == 0) {
       return Optional.empty();
     }
-    long ttl =
-        calls
-            .run(
-                "keep-alive lease " + Long.toHexString(id),
-                () -> client.getLeaseClient().keepAliveOnce(id))
-            .getTTL();
+    long ttl;
+    try {
+      ttl =
+          calls
+              .run(
+                  "keep-alive lease " + Long.toHexString(id),
+                  () -> client.getLeaseClient().keepAliveOnce(id))
+              .getTTL();
+    } catch (LeaseStoreException e) {
+      if (e.reason() == LeaseStoreException.Reason.REJECTED
+          && String.valueOf(e.getMessage()).contains("lease not found")) {
+        return Optional.empty(); // expired or revoked: etcd answers NOT_FOUND, not a TTL of 0
+      }
+      throw e;
+    }
     return ttl <= 0
         ? Optional.empty()
         : Optional.of(current.withExpiration(Instant.now().plusSeconds(ttl)));
