@@ -79,7 +79,7 @@ final class AgentMetrics {
   final Gauge degraded =
       Gauge.builder()
           .name("jflannel_degraded")
-          .help("1 for each area currently degraded (kernel, etcd, config, iptables)")
+          .help("1 for each area currently degraded (kernel, etcd, config, iptables, docker)")
           .labelNames("area")
           .register(registry);
   final Histogram convergence =
@@ -95,7 +95,7 @@ final class AgentMetrics {
     for (AgentState s : AgentState.values()) {
       state.labelValues(s.name()).set(0);
     }
-    for (String area : java.util.List.of("kernel", "etcd", "config", "iptables")) {
+    for (String area : java.util.List.of("kernel", "etcd", "config", "iptables", "docker")) {
       degraded.labelValues(area).set(0);
     }
     lc.addListener(
@@ -104,7 +104,7 @@ final class AgentMetrics {
             state.labelValues(before.state().name()).set(0);
           }
           state.labelValues(after.state().name()).set(1);
-          for (String area : java.util.List.of("kernel", "etcd", "config", "iptables")) {
+          for (String area : java.util.List.of("kernel", "etcd", "config", "iptables", "docker")) {
             degraded.labelValues(area).set(after.conditions().containsKey(area) ? 1 : 0);
           }
         });

@@ -34,6 +34,7 @@ import java.util.List;
  * @param blackholeRoute add a blackhole route for our own subnet (flanneld's --ip-blackhole-route)
  * @param allowNetworkChange let a restart move this node to a subnet of a changed network config
  * @param cni the CNI config to write once the lease is held
+ * @param dockerBridge Docker's bridge to check against our subnet, or null
  */
 public record AgentOptions(
     List<String> etcdEndpoints,
@@ -62,4 +63,5 @@ public record AgentOptions(
     boolean ipMasqFullyRandom,
     boolean blackholeRoute,
     boolean allowNetworkChange,
-    CniConfig cni) {}
+    CniConfig cni,
+    String dockerBridge) {}

@@ -191,6 +191,15 @@ public final class Jflanneld implements Callable<Integer> {
   Path cniIpamDataDir;
 
   @Option(
+      names = "--docker-bridge",
+      description =
+          "Docker's bridge: when it exists with an address outside this node's subnet (dockerd"
+              + " started without --bip=$FLANNEL_SUBNET), the agent says so and turns DEGRADED;"
+              + " empty: no check (default: ${DEFAULT-VALUE})",
+      defaultValue = "docker0")
+  String dockerBridge;
+
+  @Option(
       names = "--public-ipv6",
       description =
           "IPv6 address to advertise (flanneld's; used only with EnableIPv6, not yet supported)")
@@ -356,6 +365,7 @@ public final class Jflanneld implements Callable<Integer> {
         !ipMasqFullyRandomDisable,
         blackholeRoute,
         allowNetworkChange,
-        cni());
+        cni(),
+        dockerBridge == null || dockerBridge.isEmpty() ? null : dockerBridge);
   }
 }

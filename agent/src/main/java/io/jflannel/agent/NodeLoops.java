@@ -215,6 +215,9 @@ final class NodeLoops implements AutoCloseable {
       Repair rep = r.sync().repair();
       List<String> problems = r.sync().problems();
       lc.condition("kernel", problems.isEmpty() ? null : String.join("; ", problems));
+      if (o.dockerBridge() != null) {
+        lc.condition("docker", DockerBridge.mismatch(c.netlink(), o.dockerBridge(), r.subnet()));
+      }
       long now = c.clockMs().getAsLong();
       lc.update(
           s ->

@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.DockerBridge;
 import io.jflannel.lease.SubnetEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "docker-opts",
     mixinStandardHelpOptions = true,
-    description = "Print --bip, --mtu and --ip-masq for dockerd from subnet.env.")
+    description = {
+      "Print --bip, --ip-masq and --mtu for dockerd from subnet.env (what flannel's mk-docker-opts"
+          + " prints).",
+      "With --wait, wait that long for jflanneld to write subnet.env (start dockerd after it)."
+          + " When docker0 already runs with another address (dockerd started before jflanneld, or"
+          + " without these options), says so on stderr and exits 1: restart docker."
+    })
 final class DockerOptsCommand implements Callable<Integer> {
   @Option(
       names = "--subnet-file",
@@ -23,13 +30,34 @@ final class DockerOptsCommand implements Callable<Integer> {
   @Option(names = "--env", description = "print DOCKER_OPTS=\"...\" for an EnvironmentFile")
   boolean env;
 
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description = "wait up to SECONDS for subnet.env (default: ${DEFAULT-VALUE})")
+  int waitSeconds;
+
+  @Option(
+      names = "--bridge",
+      defaultValue = "docker0",
+      description =
+          "the bridge to check against subnet.env; empty: no check (default: ${DEFAULT-VALUE})")
+  String bridge;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+    while (!Files.isReadable(subnetFile) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
     if (!Files.isReadable(subnetFile)) {
       throw new Jflanctl.NotFoundException(
-          subnetFile + " not found: is jflanneld running on this node?");
+          subnetFile
+              + " not found"
+              + (waitSeconds > 0 ? " after " + waitSeconds + " s" : "")
+              + ": is jflanneld running on this node? dockerd must start after it");
     }
     SubnetEnv e = SubnetEnv.parse(Files.readString(subnetFile));
     // flannel masquerades itself when FLANNEL_IPMASQ=true, so docker must not
@@ -43,6 +71,11 @@ final class DockerOptsCommand implements Callable<Integer> {
             + " --mtu="
             + e.mtu();
     spec.commandLine().getOut().println(env ? "DOCKER_OPTS=\"" + opts + "\"" : opts);
+    String wrong = bridge.isEmpty() ? null : DockerBridge.mismatch(bridge, e.subnet());
+    if (wrong != null) {
+      spec.commandLine().getErr().println("jflanctl: " + wrong);
+      return ExitCodes.FAILED;
+    }
     return ExitCodes.OK;
   }
 }

@@ -96,7 +96,8 @@ final class NodeHarness implements AutoCloseable {
             CniConfig.Mode.BRIDGE,
             "cbr0",
             "cni0",
-            null));
+            null),
+        "docker0");
   }
 
   /** Starts the node on a thread of its own (start() blocks until etcd answers). */

@@ -116,7 +116,7 @@ class BadInputIT {
       assertThat(node.agent().exitValue()).isEqualTo(1);
       assertThat(log())
           .contains(
-              "jflanneld: invalid network config: Backend.Type: \"ipsec\" is not supported (vxlan, host-gw, udp)")
+              "jflanneld: invalid network config: Backend.Type: \"ipsec\" is not supported by jflannel (vxlan, host-gw, udp, alloc)")
           .doesNotContain("\tat ");
     } finally {
       cluster.etcdctl(
