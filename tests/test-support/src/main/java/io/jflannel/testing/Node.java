@@ -78,6 +78,31 @@ public final class Node {
     return Cmd.run(cmd, 60);
   }
 
+  /**
+   * Runs jflanctl inside the node's namespace (as a unit on the node would); exit code and output.
+   */
+  public Cmd.Result jflanctlOnNode(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "java",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                cluster.agentJar().toString(),
+                "io.jflannel.ctl.Jflanctl"));
+    cmd.addAll(List.of(args));
+    return Cmd.run(cmd, 120);
+  }
+
+  /** The node's own directory (state, logs, sockets). */
+  public Path dir() {
+    return dir;
+  }
+
   /** Where the agent writes the CNI config (the node's /etc/cni/net.d). */
   public Path cniConfDir() {
     return dir.resolve("cni");

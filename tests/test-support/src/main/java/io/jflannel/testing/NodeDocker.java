@@ -11,15 +11,17 @@ import java.util.concurrent.TimeUnit;
  * A real dockerd on one node of a {@link NetnsCluster}, as on a Docker host: its own data root,
  * exec root, socket, pidfile, cgroup parent and (dockerd-managed) containerd, Docker's iptables
  * management on inside the node's namespace, {@code --live-restore}. It runs in the node's network
- * namespace and a mount namespace of its own (mounts made by it never reach the host), with a sysfs
- * of that network namespace and the host's cgroup hierarchy moved under it. Closing removes its
- * containers, stops it and its shims, and deletes its directories and cgroups.
+ * namespace and in a mount namespace of the node's own, held by a process for the node's lifetime
+ * (so that a restarted dockerd sees its running containers' mounts, and no mount reaches the host),
+ * with a sysfs of that network namespace and the host's cgroup hierarchy moved under it. Closing
+ * removes its containers, stops it and its shims, and deletes its directories and cgroups.
  */
 public final class NodeDocker implements AutoCloseable {
   private final Node node;
   private final Path dir;
   private final String cgroupParent;
   private Process dockerd;
+  private Process holder;
   private int starts;
 
   /** A dockerd for {@code node}, keeping its state under {@code dir}. */
@@ -66,29 +68,11 @@ public final class NodeDocker implements AutoCloseable {
                 "--storage-driver",
                 "overlay2"));
     cmd.addAll(opts);
-    String mounts =
-        "mkdir -p '"
-            + dir
-            + "/cg' && mount --rbind /sys/fs/cgroup '"
-            + dir
-            + "/cg'"
-            + " && mount -t sysfs sysfs /sys && mount --move '"
-            + dir
-            + "/cg' /sys/fs/cgroup"
-            + " && exec \"$@\"";
+    if (holder == null || !holder.isAlive()) {
+      holdMountNamespace();
+    }
     List<String> all =
-        new ArrayList<>(
-            List.of(
-                "nsenter",
-                "--net=/run/netns/" + node.ns(),
-                "unshare",
-                "--mount",
-                "--propagation",
-                "slave",
-                "sh",
-                "-c",
-                mounts,
-                "sh"));
+        new ArrayList<>(List.of("nsenter", "-t", Long.toString(holder.pid()), "--mount", "--net"));
     all.addAll(cmd);
     dockerd =
         new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(log().toFile()).start();
@@ -99,6 +83,47 @@ public final class NodeDocker implements AutoCloseable {
             "dockerd on " + node.ns() + " did not start; log " + log() + ":\n" + tail());
       }
       NetnsCluster.sleep(200);
+    }
+  }
+
+  /** The node's mount namespace: a fresh sysfs of its network namespace, the host's cgroups. */
+  private void holdMountNamespace() throws IOException {
+    String mounts =
+        "mkdir -p '"
+            + dir
+            + "/cg' && mount --rbind /sys/fs/cgroup '"
+            + dir
+            + "/cg'"
+            + " && mount -t sysfs sysfs /sys && mount --move '"
+            + dir
+            + "/cg' /sys/fs/cgroup"
+            + " && touch '"
+            + dir
+            + "/mounted' && exec sleep 86400";
+    holder =
+        new ProcessBuilder(
+                "nsenter",
+                "--net=/run/netns/" + node.ns(),
+                "unshare",
+                "--mount",
+                "--propagation",
+                "slave",
+                "sh",
+                "-c",
+                mounts)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("holder.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(dir.resolve("mounted"))) {
+      if (!holder.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "mount namespace for "
+                + node.ns()
+                + " failed: "
+                + Files.readString(dir.resolve("holder.log")));
+      }
+      NetnsCluster.sleep(50);
     }
   }
 
@@ -160,6 +185,7 @@ public final class NodeDocker implements AutoCloseable {
       }
     }
     stop();
+    Cmd.stop(holder, true);
     // shims left behind (SIGKILLed dockerd, live-restore) name our exec root on their command line
     for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
       String line = p.info().commandLine().orElse("");
@@ -167,13 +193,20 @@ public final class NodeDocker implements AutoCloseable {
         p.destroyForcibly();
       }
     }
+    // what still runs in our cgroup parent (containers whose shim was killed) is ours: stop it
+    String cg = "/sys/fs/cgroup/*/" + cgroupParent.replaceFirst("^/", "");
     Cmd.run(
         List.of(
             "sh",
             "-c",
-            "for c in /sys/fs/cgroup/*/"
-                + cgroupParent.replaceFirst("^/", "")
-                + "; do find \"$c\" -depth -type d -exec rmdir {} + 2>/dev/null; done; true"),
+            "for f in $(find "
+                + cg
+                + " -name cgroup.procs 2>/dev/null); do cat $f; done"
+                + " | sort -u | xargs -r kill -9; sleep 0.5;"
+                + " for c in "
+                + cg
+                + "; do find \"$c\" -depth -type d -exec rmdir {} + 2>/dev/null; done;"
+                + " true"),
         30);
     Cmd.run(List.of("rm", "-rf", dir.toString()), 60);
   }

@@ -43,15 +43,22 @@ public final class Pinger implements AutoCloseable {
 
   /** Starts pinging {@code ip} from namespace {@code ns}, 50 per second. */
   public static Pinger start(String ns, String ip) {
+    return start(List.of("ip", "netns", "exec", ns), ns, ip);
+  }
+
+  /** The same from the network namespace of a process (a container's init). */
+  public static Pinger fromProcess(long pid, String ip) {
+    return start(List.of("nsenter", "-t", Long.toString(pid), "-n"), "pid " + pid, ip);
+  }
+
+  private static Pinger start(List<String> enter, String from, String ip) {
     try {
       Path out = Files.createTempFile("jflannel-ping", ".out");
+      List<String> cmd = new java.util.ArrayList<>(enter);
+      cmd.addAll(List.of("ping", "-D", "-O", "-i", "0.02", "-W", "1", ip));
       Process p =
-          new ProcessBuilder(
-                  "ip", "netns", "exec", ns, "ping", "-D", "-O", "-i", "0.02", "-W", "1", ip)
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      return new Pinger(p, out, ns + " -> " + ip);
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      return new Pinger(p, out, from + " -> " + ip);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start ping: " + e.getMessage(), e);
     }
@@ -61,7 +68,7 @@ public final class Pinger implements AutoCloseable {
   public Result stop() {
     try {
       if (p.isAlive()) {
-        Cmd.ok("kill", "-INT", Long.toString(p.pid())); // ip netns exec execs ping: same pid
+        Cmd.ok("kill", "-INT", Long.toString(p.pid())); // ip netns exec and nsenter exec ping
         if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor();
         }
