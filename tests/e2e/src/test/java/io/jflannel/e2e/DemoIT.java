@@ -49,6 +49,44 @@ class DemoIT {
   }
 
   @Test
+  void dockerDemoOnceShowsRealContainersAndLeavesNothingBehind() throws Exception {
+    String netnsBefore = Cmd.ok("ip", "netns", "list");
+    String iptablesBefore = Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", "");
+    String daemonsBefore = Cmd.run(List.of("pgrep", "-c", "-x", "dockerd"), 10).out().strip();
+    List<String> imagesBefore = Cmd.ok("/usr/bin/docker", "images", "-q").lines().sorted().toList();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
+            .run(new String[] {"--docker", "--once"});
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(text).isZero();
+    assertThat(text)
+        .contains(
+            "dockerd --bip=10.244.",
+            "--ip-masq=false --mtu=1450",
+            "node1-c1   local/busybox:1   Up")
+        .contains("OK: 0 pairs unreachable")
+        .doesNotContain("FAIL");
+    assertThat(Cmd.ok("ip", "netns", "list")).isEqualTo(netnsBefore);
+    assertThat(Cmd.run(List.of("pgrep", "-c", "-x", "dockerd"), 10).out().strip())
+        .as("no dockerd left running")
+        .isEqualTo(daemonsBefore);
+    assertThat(Cmd.run(List.of("pgrep", "-f", "containerd-shim.*jflannel-"), 10).exit())
+        .as("no container left running")
+        .isEqualTo(1);
+    assertThat(
+            Cmd.run(
+                    List.of("sh", "-c", "ls -d /tmp/jflannel-jf* /sys/fs/cgroup/*/jf* 2>/dev/null"),
+                    10)
+                .out())
+        .as("no image store, data root or cgroup left")
+        .isBlank();
+    assertThat(Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", "")).isEqualTo(iptablesBefore);
+    assertThat(Cmd.ok("/usr/bin/docker", "images", "-q").lines().sorted().toList())
+        .isEqualTo(imagesBefore);
+  }
+
+  @Test
   void demoOnAnExistingEtcdUsesItsOwnPrefixAndRemovesItsKeys() throws Exception {
     try (LocalEtcd etcd = new LocalEtcd(23000 + ThreadLocalRandom.current().nextInt(2000))) {
       etcd.awaitHealthy();

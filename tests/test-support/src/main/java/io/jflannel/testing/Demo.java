@@ -25,6 +25,7 @@ public final class Demo {
   private int nodes = 3;
   private boolean once;
   private String etcd; // an external etcd, or null for our own
+  private boolean docker; // real dockerd per node instead of hand-made containers
   private Path jar;
 
   Demo(PrintStream out) {
@@ -74,12 +75,13 @@ public final class Demo {
         case "--backend" -> backend = value(args, ++i);
         case "--nodes" -> nodes = parseInt(value(args, ++i));
         case "--once" -> once = true;
+        case "--docker" -> docker = true;
         case "--etcd-endpoints" -> etcd = EtcdBridge.check(value(args, ++i));
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + " (use --backend vxlan|host-gw|udp, --nodes N, --once, --etcd-endpoints http://HOST:PORT)");
+                    + " (use --backend vxlan|host-gw|udp, --nodes N, --once, --docker, --etcd-endpoints http://HOST:PORT)");
       }
     }
     if (!List.of("vxlan", "host-gw", "udp").contains(backend)) {
@@ -114,13 +116,14 @@ public final class Demo {
             + " nodes, an etcd and an external host in network namespaces (underlay 198.18.0.0/24)");
     Map<String, String> ips = new LinkedHashMap<>();
     Map<String, Node> nodeOf = new LinkedHashMap<>();
-    Map<String, String> nsOf = new LinkedHashMap<>();
+    Map<String, List<String>> enter = new LinkedHashMap<>();
     try (NetnsCluster c =
-        new NetnsCluster(
-            nodes,
-            jar,
-            "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"" + backend + "\"}}",
-            etcd)) {
+            new NetnsCluster(
+                nodes,
+                jar,
+                "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"" + backend + "\"}}",
+                etcd);
+        DemoDocker dockers = new DemoDocker()) { // closed first: its daemons live in c's nodes
       if (etcd != null) {
         out.printf(
             "      etcd: yours at %s, reached through a unix-socket bridge; keys under %s, deleted at"
@@ -133,6 +136,11 @@ public final class Demo {
               () -> {
                 out.println("\ntearing down...");
                 stop.countDown();
+                try {
+                  dockers.close();
+                } catch (IOException e) {
+                  out.println("tearing down docker: " + e.getMessage());
+                }
                 c.close();
               });
       Runtime.getRuntime().addShutdownHook(hook);
@@ -140,10 +148,21 @@ public final class Demo {
       for (Node n : c.nodes()) {
         n.startAgent();
       }
-      step(
-          3,
-          "waiting for leases; creating two containers per node on its cni0 bridge (address from subnet.env, as docker --bip)");
-      for (Node n : c.nodes()) {
+      if (docker) {
+        step(
+            3,
+            "a real dockerd per node, started after jflanneld with `jflanctl docker-opts --wait`"
+                + " (as the docker.service drop-in), two `docker run` containers each:");
+        dockers.start(c, out, ips, enter);
+        c.nodes().forEach(n -> nodeOf.put("node" + (c.nodes().indexOf(n) + 1) + "/c1", n));
+      }
+      if (!docker) {
+        step(
+            3,
+            "waiting for leases; creating two containers per node on its cni0 bridge (address from"
+                + " subnet.env, as docker --bip)");
+      }
+      for (Node n : docker ? List.<Node>of() : c.nodes()) {
         String bip = n.awaitSubnet(60_000);
         out.printf("      %s  %s  subnet.env FLANNEL_SUBNET=%s%n", n.ns(), n.address(), bip);
         for (int h = 10; h <= 11; h++) {
@@ -151,13 +170,14 @@ public final class Demo {
           String name = "node" + (c.nodes().indexOf(n) + 1) + "/c" + (h - 9);
           ips.put(name, ip);
           nodeOf.put(name, n);
-          nsOf.put(name, n.containers().get(n.containers().size() - 1));
+          enter.put(
+              name, List.of("ip", "netns", "exec", n.containers().get(n.containers().size() - 1)));
         }
       }
       step(4, "leases in etcd: jflanctl leases");
       printLeases(c);
       step(5, "container-to-container reachability (ping)");
-      int failed = matrix(ips, nsOf);
+      int failed = matrix(ips, enter);
       step(6, "packet path for one pair");
       List<String> names = new ArrayList<>(ips.keySet());
       path(
@@ -170,9 +190,9 @@ public final class Demo {
         return failed == 0 ? 0 : 1;
       }
       out.println(
-          "the cluster stays up; try: ip netns exec "
-              + c.prefix()
-              + "n1c10 ping "
+          "the cluster stays up; try: "
+              + String.join(" ", enter.get(names.get(0)))
+              + " ping "
               + ips.get(names.get(names.size() - 1))
               + "\npress Ctrl-C to tear everything down");
       try {
@@ -192,7 +212,7 @@ public final class Demo {
     c.jflanctl("leases").lines().forEach(l -> out.println("      " + l));
   }
 
-  private int matrix(Map<String, String> ips, Map<String, String> nsOf) {
+  private int matrix(Map<String, String> ips, Map<String, List<String>> enter) {
     List<String> names = new ArrayList<>(ips.keySet());
     StringBuilder head = new StringBuilder(String.format("      %-22s", "from \\ to"));
     names.forEach(n -> head.append(String.format(" %-9s", n)));
@@ -206,16 +226,11 @@ public final class Demo {
           row.append(String.format(" %-9s", "."));
           continue;
         }
-        String ns = nsOf.get(from);
+        List<String> ping = new ArrayList<>(enter.get(from));
+        ping.addAll(List.of("ping", "-c", "1", "-W", "1", ips.get(to)));
         boolean ok = false;
         for (int attempt = 0; attempt < 5 && !ok; attempt++) {
-          ok =
-              Cmd.run(
-                          List.of(
-                              "ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "1", ips.get(to)),
-                          10)
-                      .exit()
-                  == 0;
+          ok = Cmd.run(ping, 10).exit() == 0;
         }
         failed += ok ? 0 : 1;
         row.append(String.format(" %-9s", ok ? "ok" : "FAIL"));
@@ -229,7 +244,16 @@ public final class Demo {
     out.printf("      %s -> %s, leaving %s (%s):%n", from, to, n.ns(), n.address());
     out.println(
         "      "
-            + Cmd.in(n.ns(), "ip", "route", "get", to, "from", from, "iif", "cni0")
+            + Cmd.in(
+                    n.ns(),
+                    "ip",
+                    "route",
+                    "get",
+                    to,
+                    "from",
+                    from,
+                    "iif",
+                    docker ? "docker0" : "cni0")
                 .lines()
                 .findFirst()
                 .orElse("")

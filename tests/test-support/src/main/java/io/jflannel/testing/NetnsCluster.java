@@ -276,6 +276,7 @@ public final class NetnsCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    Pinger.closeAll(); // a test that failed while pinging left its pinger running
     for (Node n : nodes) {
       n.stopAgent(true);
     }

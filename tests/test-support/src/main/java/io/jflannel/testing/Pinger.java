@@ -19,6 +19,8 @@ public final class Pinger implements AutoCloseable {
   private static final Pattern MISSED =
       Pattern.compile("\\[(\\d+\\.\\d+)\\] no answer yet for icmp_seq=(\\d+)");
 
+  private static final java.util.Set<Pinger> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Process p;
   private final Path out;
   private final String what;
@@ -39,6 +41,14 @@ public final class Pinger implements AutoCloseable {
     this.p = p;
     this.out = out;
     this.what = what;
+    LIVE.add(this);
+  }
+
+  /** Stops every pinger not stopped yet (a test that failed before it did): from cleanups. */
+  static void closeAll() {
+    for (Pinger x : List.copyOf(LIVE)) {
+      x.close();
+    }
   }
 
   /** Starts pinging {@code ip} from namespace {@code ns}, 50 per second. */
@@ -93,6 +103,7 @@ public final class Pinger implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(this);
     if (p.isAlive()) {
       p.destroyForcibly();
     }
