@@ -41,15 +41,45 @@ class SystemdUnitsTest {
   }
 
   @Test
-  void dockerDropInTakesBipAndMtuFromSubnetEnv() throws Exception {
+  void dockerDropInStartsDockerdWithTheOptionsOfDockerOptsAfterTheAgent(@TempDir Path dir)
+      throws Exception {
     String dropIn = Files.readString(SYSTEMD.resolve("docker.service.d/10-jflannel.conf"));
     assertThat(dropIn)
         .contains(
-            "EnvironmentFile=/run/flannel/subnet.env",
-            "--bip=${FLANNEL_SUBNET}",
-            "--mtu=${FLANNEL_MTU}",
             "After=jflanneld.service",
-            "ExecStart=\n");
+            "Wants=jflanneld.service",
+            "ExecStart=\n",
+            "jflanctl docker-opts --wait 60");
+    assertThat(dropIn.lines().filter(l -> !l.startsWith("#")))
+        .as("a jflanneld restart must not restart docker and its containers")
+        .noneMatch(l -> l.startsWith("Requires="));
+    String start =
+        dropIn
+            .lines()
+            .filter(l -> l.startsWith("ExecStart=/bin/sh -c '"))
+            .findFirst()
+            .orElseThrow();
+    String script = start.substring("ExecStart=/bin/sh -c '".length(), start.length() - 1);
+    // the same shell line, with stand-ins for jflanctl and dockerd: what dockerd is given
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(
+        bin.resolve("jflanctl"),
+        "#!/bin/sh\necho --bip=10.244.5.1/24 --ip-masq=false --mtu=1450\n");
+    Files.writeString(bin.resolve("dockerd"), "#!/bin/sh\necho dockerd \"$@\"\n");
+    bin.resolve("jflanctl").toFile().setExecutable(true);
+    bin.resolve("dockerd").toFile().setExecutable(true);
+    String local =
+        script
+            .replace("/usr/local/bin/jflanctl", bin + "/jflanctl")
+            .replace("/usr/bin/dockerd", bin + "/dockerd");
+    assertThat(Cmd.ok("sh", "-c", local).strip())
+        .isEqualTo(
+            "dockerd --bip=10.244.5.1/24 --ip-masq=false --mtu=1450 -H fd:// --containerd=/run/containerd/containerd.sock");
+    Files.writeString(
+        bin.resolve("jflanctl"), "#!/bin/sh\necho 'jflanctl: no subnet.env' >&2; exit 5\n");
+    assertThat(Cmd.run(List.of("sh", "-c", local), 10).exit())
+        .as("no subnet.env: docker does not start on a bridge no node reaches")
+        .isEqualTo(1);
   }
 
   @Test
