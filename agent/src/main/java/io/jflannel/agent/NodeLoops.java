@@ -140,6 +140,7 @@ final class NodeLoops implements AutoCloseable {
     return new LeaseWatcher.Listener() {
       @Override
       public void onSnapshot(List<Lease> peers) {
+        LOG.info("first snapshot: {} leases listed; programming them", peers.size());
         long t0 = System.nanoTime();
         r.sync().snapshot(peers);
         metrics.convergence.observe((System.nanoTime() - t0) / 1e9);

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What it does not guarantee: during an outage no events arrive; a lease that came and went
  * while the watcher was compacted out is never seen. Listener calls all come from one thread,
- * {@code jflannel-lease-watch}.
+ * {@code jflannel-lease-watch}; events that arrive while it is busy are handed over together at its
+ * next wake-up, in order.
  */
 public final class LeaseWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseWatcher.class);
@@ -52,6 +55,11 @@ public final class LeaseWatcher implements AutoCloseable {
   private int generation;
   private java.util.concurrent.ScheduledFuture<?> pending;
   private Runnable pendingTask;
+  private final ConcurrentLinkedQueue<Delivery> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+  /** Watch events as the store delivered them, tagged with the watch they came from. */
+  private record Delivery(int generation, List<LeaseEvent> events, long revision) {}
 
   LeaseWatcher(
       LeaseRegistry registry,
@@ -145,12 +153,10 @@ public final class LeaseWatcher implements AutoCloseable {
             new RegistryWatch.Listener() {
               @Override
               public void onEvents(List<LeaseEvent> events, long rev) {
-                submit(
-                    () -> {
-                      if (gen == generation) {
-                        handle(events, rev);
-                      }
-                    });
+                inbox.add(new Delivery(gen, events, rev));
+                if (drainQueued.compareAndSet(false, true)) {
+                  submit(LeaseWatcher.this::drain);
+                }
               }
 
               @Override
@@ -191,6 +197,25 @@ public final class LeaseWatcher implements AutoCloseable {
       } catch (RuntimeException e) {
         retry(this::rewatch);
       }
+    }
+  }
+
+  /**
+   * Everything delivered since the last wake-up, handed to the listener as one list: a burst of
+   * puts becomes a few kernel batches instead of one per put.
+   */
+  private void drain() {
+    drainQueued.set(false);
+    List<LeaseEvent> all = new ArrayList<>();
+    long rev = -1;
+    for (Delivery d; (d = inbox.poll()) != null; ) {
+      if (d.generation() == generation) {
+        all.addAll(d.events());
+        rev = Math.max(rev, d.revision());
+      }
+    }
+    if (rev >= 0) {
+      handle(all, rev);
     }
   }
 

@@ -10,6 +10,19 @@ import java.net.UnknownHostException;
  * @param value the address, most significant octet first
  */
 public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
+  // equals and hashCode are written out in the records the event path hashes and compares: the
+  // generated ones link through a method-handle bootstrap that costs milliseconds per record class
+  // on first use, which a cold start's first snapshot paid. RecordEqualityTest checks them.
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ipv4Address a && a.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return value;
+  }
 
   /**
    * Parses dotted-quad text such as {@code 198.18.0.1}; no host names, no shortened forms.

@@ -7,6 +7,17 @@ package io.jflannel.net;
  * @param prefixLength 0 to 32
  */
 public record Ipv4Net(Ipv4Address address, int prefixLength) implements Comparable<Ipv4Net> {
+  // equals and hashCode written out: see Ipv4Address
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ipv4Net n && n.prefixLength == prefixLength && n.address.equals(address);
+  }
+
+  @Override
+  public int hashCode() {
+    return address.hashCode() * 31 + prefixLength;
+  }
 
   /** Validates that the prefix is in range and the host bits are zero. */
   public Ipv4Net {

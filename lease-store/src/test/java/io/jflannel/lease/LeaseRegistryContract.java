@@ -379,6 +379,56 @@ public abstract class LeaseRegistryContract {
     }
   }
 
+  @Test
+  void eventsArrivingWhileTheListenerIsBusyAreHandedOverTogetherInOrder() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
+    LeaseWatcher.Listener slow =
+        new LeaseWatcher.Listener() {
+          @Override
+          public void onSnapshot(List<Lease> peers) {
+            listed.countDown();
+          }
+
+          @Override
+          public void onEvents(List<LeaseEvent> events) {
+            if (calls.incrementAndGet() == 1) {
+              busy.countDown();
+              try {
+                release.await(); // the listener is busy programming the kernel
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            events.forEach(e -> seen.add(e.type() + " " + e.lease().subnet()));
+          }
+        };
+    LeaseWatcher w = store().watch(net("10.244.255.0/24"), slow, null);
+    try {
+      assertThat(listed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      registry.createLease(net("10.244.0.0/24"), attrs("198.18.0.100"), TTL).orElseThrow();
+      assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      List<String> want = new ArrayList<>(List.of("ADDED 10.244.0.0/24"));
+      for (int i = 1; i <= 50; i++) {
+        registry.createLease(net("10.244." + i + ".0/24"), attrs("198.18.0." + i), TTL);
+        want.add("ADDED 10.244." + i + ".0/24");
+      }
+      registry.deleteLease(net("10.244.0.0/24"));
+      want.add("REMOVED 10.244.0.0/24");
+      Thread.sleep(300); // the store delivers the watch responses meanwhile
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == want.size());
+      assertThat(seen).containsExactlyElementsOf(want);
+      assertThat(calls.get()).as("listener calls for 52 events").isLessThanOrEqualTo(3);
+    } finally {
+      release.countDown();
+      w.close();
+    }
+  }
+
   protected static LeaseWatcher.Listener watcherListener(
       List<LeaseEvent> events, List<List<Lease>> snapshots) {
     return new LeaseWatcher.Listener() {

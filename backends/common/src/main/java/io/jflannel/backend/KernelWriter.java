@@ -129,7 +129,7 @@ final class KernelWriter {
   }
 
   /** Removals first (routes, FDB, neighbours, addresses), then additions (the reverse). */
-  private static int rank(Drift d) {
+  static int rank(Drift d) {
     int kind =
         switch (d.type()) {
           case "address" -> 0;

@@ -75,7 +75,11 @@ public final class PeerSync implements AutoCloseable {
     onRejected = listener;
   }
 
-  /** Replaces the whole peer set (a snapshot) and makes the kernel match it. */
+  /**
+   * Replaces the whole peer set (a snapshot) and makes the kernel match it in one pass: each
+   * lease's objects are written as it is admitted ({@link StreamingPlan}), then what nobody wants
+   * any more is removed.
+   */
   public synchronized void snapshot(Collection<Lease> leases) {
     if (closed) {
       return;
@@ -84,13 +88,24 @@ public final class PeerSync implements AutoCloseable {
     Map<Ipv4Net, Rejection> before = new HashMap<>(rejected);
     rejected.clear();
     desired.clearPeers();
+    StreamingPlan plan = new StreamingPlan(kernelObjects(), netlink.batch());
+    for (NetlinkObject b : backend.deviceAddresses()) {
+      plan.want(b);
+    }
+    for (NetlinkObject b : backend.baseRoutes()) {
+      plan.want(b);
+    }
     for (Lease l : leases) {
       PeerObjects o = admit(l, before.get(l.subnet()));
       if (o != null) {
         desired.put(l.subnet(), o);
+        for (NetlinkObject w : o.all()) {
+          plan.want(w);
+        }
       }
     }
-    writer.apply(plan(), false);
+    plan.removeUnwanted(k -> desired.wanted(k) != null || baseObject(k) != null, ownership::ours);
+    writer.run(plan.batch());
     backend.peersChanged(List.copyOf(peers.values()));
   }
 
@@ -256,7 +271,12 @@ public final class PeerSync implements AutoCloseable {
     want.addAll(backend.deviceAddresses());
     want.addAll(backend.baseRoutes());
     want.addAll(desired.peerObjects());
-    List<KernelObject> have = new ArrayList<>(want.size() + 16);
+    return KernelDiff.diff(want, kernelObjects(), ownership::ours);
+  }
+
+  /** What the kernel holds where our objects live: the device's and the main table's. */
+  private List<KernelObject> kernelObjects() {
+    List<KernelObject> have = new ArrayList<>(desired.size() + 16);
     int dev = backend.deviceIndex();
     if (dev != 0) {
       have.addAll(netlink.addresses(dev));
@@ -264,7 +284,7 @@ public final class PeerSync implements AutoCloseable {
       have.addAll(netlink.fdb(dev));
     }
     have.addAll(netlink.routes(io.jflannel.netlink.Route.TABLE_MAIN));
-    return KernelDiff.diff(want, have, ownership::ours);
+    return have;
   }
 
   /**

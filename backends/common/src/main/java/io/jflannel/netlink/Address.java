@@ -1,6 +1,7 @@
 package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -11,6 +12,21 @@ import java.util.function.IntFunction;
  * @param prefixLength its prefix length
  */
 public record Address(int ifindex, Ipv4Address address, int prefixLength) implements NetlinkObject {
+
+  // equals and hashCode written out: see Ipv4Address
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Address a
+        && a.ifindex == ifindex
+        && a.prefixLength == prefixLength
+        && Objects.equals(a.address, address);
+  }
+
+  @Override
+  public int hashCode() {
+    return (ifindex * 31 + Objects.hashCode(address)) * 31 + prefixLength;
+  }
 
   /** An address is its own slot. */
   @Override

@@ -12,8 +12,16 @@ public interface Batch {
   /** Adds a delete of {@code o}; a missing object is not a failure. */
   Batch delete(NetlinkObject o);
 
-  /** Requests collected so far. */
+  /** Requests collected so far (sent ahead by {@link #flush()} or not). */
   int size();
+
+  /**
+   * Starts sending what was collected so far without waiting for it, so that the kernel works while
+   * the caller collects more; {@link #execute()} waits for it and reports its failures with the
+   * rest. Requests reach the kernel in the order they were added. The default sends nothing ahead
+   * (everything goes at {@link #execute()}).
+   */
+  default void flush() {}
 
   /** Sends everything collected, then empties the batch. */
   BatchResult execute();

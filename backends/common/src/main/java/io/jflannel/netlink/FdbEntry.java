@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.MacAddress;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -16,7 +17,37 @@ public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination)
     implements NetlinkObject {
 
   /** The slot of an FDB entry (a VXLAN device may send one MAC to several destinations). */
-  public record Key(int ifindex, MacAddress mac, Ipv4Address destination) {}
+  public record Key(int ifindex, MacAddress mac, Ipv4Address destination) {
+    // equals and hashCode written out: see Ipv4Address
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && k.ifindex == ifindex
+          && Objects.equals(k.mac, mac)
+          && Objects.equals(k.destination, destination);
+    }
+
+    @Override
+    public int hashCode() {
+      return (ifindex * 31 + Objects.hashCode(mac)) * 31 + Objects.hashCode(destination);
+    }
+  }
+
+  // equals and hashCode written out: see Ipv4Address
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FdbEntry f
+        && f.ifindex == ifindex
+        && Objects.equals(f.mac, mac)
+        && Objects.equals(f.destination, destination);
+  }
+
+  @Override
+  public int hashCode() {
+    return (ifindex * 31 + Objects.hashCode(mac)) * 31 + Objects.hashCode(destination);
+  }
 
   @Override
   public Key key() {

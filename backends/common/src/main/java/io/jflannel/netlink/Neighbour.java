@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.MacAddress;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -18,7 +19,35 @@ public record Neighbour(int ifindex, Ipv4Address address, MacAddress mac, int st
   public static final int NUD_PERMANENT = 0x80;
 
   /** The slot of a neighbour entry: one per device and address. */
-  public record Key(int ifindex, Ipv4Address address) {}
+  public record Key(int ifindex, Ipv4Address address) {
+    // equals and hashCode written out: see Ipv4Address
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.ifindex == ifindex && Objects.equals(k.address, address);
+    }
+
+    @Override
+    public int hashCode() {
+      return ifindex * 31 + Objects.hashCode(address);
+    }
+  }
+
+  // equals and hashCode written out: see Ipv4Address
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Neighbour n
+        && n.ifindex == ifindex
+        && n.state == state
+        && Objects.equals(n.address, address)
+        && Objects.equals(n.mac, mac);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((ifindex * 31 + Objects.hashCode(address)) * 31 + Objects.hashCode(mac)) * 31 + state;
+  }
 
   /** A permanent entry. */
   public static Neighbour permanent(int ifindex, Ipv4Address address, MacAddress mac) {

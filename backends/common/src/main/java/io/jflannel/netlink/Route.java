@@ -2,6 +2,7 @@ package io.jflannel.netlink;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -50,7 +51,46 @@ public record Route(
   public static final int RTN_BLACKHOLE = 6;
 
   /** The slot of a route: one per table, destination and metric. */
-  public record Key(int table, Ipv4Net destination, int priority) {}
+  public record Key(int table, Ipv4Net destination, int priority) {
+    // equals and hashCode written out: see Ipv4Address
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && k.table == table
+          && k.priority == priority
+          && Objects.equals(k.destination, destination);
+    }
+
+    @Override
+    public int hashCode() {
+      return (Objects.hashCode(destination) * 31 + table) * 31 + priority;
+    }
+  }
+
+  // equals and hashCode written out: see Ipv4Address
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Route r
+        && r.ifindex == ifindex
+        && r.table == table
+        && r.protocol == protocol
+        && r.scope == scope
+        && r.onlink == onlink
+        && r.routeType == routeType
+        && r.priority == priority
+        && Objects.equals(r.destination, destination)
+        && Objects.equals(r.gateway, gateway);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Objects.hashCode(destination) * 31 + Objects.hashCode(gateway);
+    h = (h * 31 + ifindex) * 31 + table;
+    h = (h * 31 + protocol) * 31 + scope;
+    return ((h * 31 + (onlink ? 1 : 0)) * 31 + routeType) * 31 + priority;
+  }
 
   /** A unicast route of metric 0. */
   public Route(

@@ -8,12 +8,16 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * {@link Netlink} over an AF_NETLINK/NETLINK_ROUTE socket through jnr-ffi. Thread-safe: one request
  * or dump at a time on the socket. Batches are written into one buffer, sent in chunks of up to
- * {@value #CHUNK} bytes (one syscall each) and their acknowledgements read back per chunk.
+ * {@value #CHUNK} bytes (one syscall each) and their acknowledgements read back per chunk; parts of
+ * a batch sent ahead ({@link Batch#flush()}) go out on one sender thread, which ends when idle.
  */
 public final class RtnlNetlink implements Netlink {
   private static final int CHUNK = 128 * 1024;
@@ -24,6 +28,20 @@ public final class RtnlNetlink implements Netlink {
   private final ByteBuffer in =
       ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.nativeOrder());
   private int seq = (int) (System.nanoTime() & 0xffff);
+
+  /** Sends the parts of a batch flushed ahead, in order; its thread ends when idle for 2 s. */
+  private final ThreadPoolExecutor sender =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          2,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "jflannel-netlink-send");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Opens a socket in the calling thread's network namespace. */
   public RtnlNetlink() {}
@@ -345,7 +363,7 @@ public final class RtnlNetlink implements Netlink {
 
   @Override
   public Batch batch() {
-    return new RequestBatch(this::execute);
+    return new RequestBatch(this::execute, sender);
   }
 
   @Override
@@ -355,6 +373,7 @@ public final class RtnlNetlink implements Netlink {
 
   @Override
   public void close() {
+    sender.shutdown();
     socket.close();
   }
 }

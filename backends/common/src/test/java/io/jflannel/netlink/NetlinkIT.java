@@ -218,6 +218,44 @@ class NetlinkIT {
   }
 
   @Test
+  void partsSentAheadArriveInOrderAndEveryPartsFailuresAreReported() {
+    Batch b = nl.batch();
+    Route bad = Route.via(Ipv4Net.parse("10.244.201.0/24"), ip("198.18.0.9"), 4242, false);
+    Route early =
+        Route.via(Ipv4Net.parse("10.244.202.0/24"), ip("198.18.0.9"), underlay.index(), false);
+    b.replace(bad).replace(early);
+    for (int part = 0; part < 3; part++) {
+      for (int i = 0; i < 500; i++) {
+        b.replace(
+            Route.via(
+                Ipv4Net.parse("10.244." + (10 + 2 * part + i / 250) + "." + (i % 250) + "/32"),
+                ip("198.18.0.9"),
+                underlay.index(),
+                false));
+      }
+      b.flush();
+    }
+    b.delete(early); // after the parts that wrote it: it must be gone at the end
+    assertThat(b.size()).isEqualTo(1503);
+    BatchResult result = b.execute();
+    assertThat(result.requests()).isEqualTo(1503);
+    assertThat(result.failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.object()).isEqualTo(bad))
+        .satisfies(f -> assertThat(f.error().errno()).isEqualTo(101));
+    String routes = Shell.ok("ip", "route", "show", "proto", "121");
+    assertThat(routes).doesNotContain("10.244.202.0/24");
+    assertThat(routes.lines().count()).isEqualTo(1500);
+    Batch d = nl.batch();
+    nl.routes(Route.TABLE_MAIN).stream()
+        .filter(r -> r.protocol() == Route.PROTOCOL_JFLANNEL)
+        .forEach(d::delete);
+    d.flush();
+    assertThat(d.execute().ok()).isTrue();
+    assertThat(Shell.ok("ip", "route", "show", "proto", "121")).isBlank();
+  }
+
+  @Test
   void aBlackholeRouteCoexistsWithTheConnectedRouteOfItsSubnet() {
     Link br = nl.createLink(LinkSpec.bridge("cni9"));
     nl.setUp(br.index(), true);
