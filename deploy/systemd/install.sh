@@ -20,7 +20,7 @@ files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld usr
        etc/systemd/system/docker.service.d/10-jflannel.conf)
 if ((uninstall)); then
   for f in "${files[@]}"; do rm -f "$root/$f"; done
-  rm -f "$root"/usr/local/lib/jflannel/*.jsa # jflanctl's class-data archives
+  rm -f "$root"/usr/local/lib/jflannel/*.jsa # the agent's and jflanctl's class-data archives
   rmdir "$root/usr/local/lib/jflannel" 2>/dev/null || true
   echo "removed jflanneld from $root (kept /etc/jflannel and /var/lib/jflannel)"
   exit 0
@@ -28,6 +28,12 @@ fi
 jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
 [[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
 install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
+# the class-data archive bin/jflanneld maps at start, dumped by this host's java for the jar where it now lies (the
+# agent starts without it when this fails, e.g. without a java here yet)
+java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/jflanneld.classlist" \
+  -XX:SharedArchiveFile="$root/usr/local/lib/jflannel/jflannel-agent-all.jsa" -Xlog:cds=error \
+  -cp "$root/usr/local/lib/jflannel/jflannel-agent-all.jar" >/dev/null 2>&1 \
+  || echo "install.sh: no class-data archive (the agent starts without it, a little slower)" >&2
 install -D -m 0755 "$top/bin/jflanneld" "$root/usr/local/bin/jflanneld"
 install -D -m 0755 "$top/bin/jflanctl" "$root/usr/local/bin/jflanctl"
 install -D -m 0644 "$here/jflanneld.service" "$root/etc/systemd/system/jflanneld.service"

@@ -5,7 +5,7 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdminServer implements AutoCloseable {
   private final Path socket;
-  private final EpollEventLoopGroup group;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  AdminServer(Path socket, BindableService admin) throws IOException {
+  /** Serves {@code admin} on {@code socket}, on the agent's event loop {@code group}. */
+  AdminServer(Path socket, BindableService admin, EventLoopGroup group) throws IOException {
     this.socket = socket;
     Files.createDirectories(socket.toAbsolutePath().getParent());
     if (Files.exists(socket)) {
@@ -37,26 +37,20 @@ final class AdminServer implements AutoCloseable {
       }
       Files.delete(socket); // left by an agent that did not exit cleanly
     }
-    group = new EpollEventLoopGroup(1, DaemonThreads.named("jflannel-admin"));
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(
         admin.bindService().getServiceDescriptor().getName(), ServingStatus.NOT_SERVING);
-    try {
-      server =
-          NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-              .channelType(EpollServerDomainSocketChannel.class)
-              .bossEventLoopGroup(group)
-              .workerEventLoopGroup(group)
-              .directExecutor()
-              .addService(admin)
-              .addService(health.getHealthService())
-              .build()
-              .start();
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException | RuntimeException e) {
-      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw e;
-    }
+    server =
+        NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            .channelType(EpollServerDomainSocketChannel.class)
+            .bossEventLoopGroup(group)
+            .workerEventLoopGroup(group)
+            .directExecutor()
+            .addService(admin)
+            .addService(health.getHealthService())
+            .build()
+            .start();
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
   }
 
   private static boolean listening(Path socket) {
@@ -78,7 +72,11 @@ final class AdminServer implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
-    group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    try {
+      server.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {

@@ -59,6 +59,7 @@ final class Agent {
                 },
                 "jflannel-shutdown"));
     metrics.follow(lc);
+    metrics.registerRuntime();
     lc.addListener(this::readinessChanged);
     try {
       start();
@@ -129,6 +130,7 @@ final class Agent {
         new Collaborators(nl, registry, Iptables::new, System::currentTimeMillis, ext);
     Node n = new Node(o, c, lc, metrics, stop, this::fatal);
     node = n;
+    IoLoop io = keep(new IoLoop());
     if (o.adminSocket() != null) {
       admin =
           keep(
@@ -136,7 +138,8 @@ final class Agent {
                   () ->
                       new AdminServer(
                           o.adminSocket(),
-                          new AdminService(lc, n, nl, String.join(",", o.etcdEndpoints()))),
+                          new AdminService(lc, n, nl, String.join(",", o.etcdEndpoints())),
+                          io.group()),
                   "admin socket " + o.adminSocket()));
     }
     if (o.healthzPort() != 0) {
@@ -144,7 +147,12 @@ final class Agent {
           open(
               () ->
                   new HealthServer(
-                      o.healthzIp(), o.healthzPort(), lc::current, n::stalled, metrics.registry),
+                      o.healthzIp(),
+                      o.healthzPort(),
+                      lc::current,
+                      n::stalled,
+                      metrics.registry,
+                      io.group()),
               "cannot listen on " + o.healthzIp() + ":" + o.healthzPort()));
     }
     if (stopping) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -79,6 +80,15 @@ class DeployManifestsTest {
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8471);
     assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(c.getResources().getLimits()).containsKey("memory");
+    long limitMi =
+        Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue() >> 20;
+    long requestMi =
+        Quantity.getAmountInBytes(c.getResources().getRequests().get("memory")).longValue() >> 20;
+    assertThat(limitMi)
+        .as(
+            "the JVM caps of bin/jflanneld plus 96 MiB (class-data archive, the JVM's native memory)")
+        .isGreaterThanOrEqualTo(LauncherFlags.capsMiB() + 96);
+    assertThat(requestMi).as("above the measured RSS with 5000 peers (107 MiB)").isGreaterThan(107);
     assertThat(c.getEnv()).anyMatch(e -> e.getName().equals("FLANNELD_ETCD_ENDPOINTS"));
     assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
     assertThat(c.getEnv())

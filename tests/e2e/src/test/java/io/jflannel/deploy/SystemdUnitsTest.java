@@ -93,6 +93,7 @@ class SystemdUnitsTest {
         List.of(
             "usr/local/bin/jflanneld",
             "usr/local/lib/jflannel/jflannel-agent-all.jar",
+            "usr/local/lib/jflannel/jflannel-agent-all.jsa",
             "etc/systemd/system/jflanneld.service",
             "etc/systemd/system/docker.service.d/10-jflannel.conf",
             "etc/jflannel/jflanneld.env")) {
@@ -100,6 +101,18 @@ class SystemdUnitsTest {
     }
     String version = Cmd.ok(root.resolve("usr/local/bin/jflanneld").toString(), "--version");
     assertThat(version).startsWith("jflanneld ");
+    // the archive install.sh dumped maps for the installed jar (-Xshare:on fails when it cannot)
+    Path lib = root.resolve("usr/local/lib/jflannel");
+    assertThat(
+            Cmd.ok(
+                "java",
+                "-Xshare:on",
+                "-XX:SharedArchiveFile=" + lib.resolve("jflannel-agent-all.jsa"),
+                "-cp",
+                lib.resolve("jflannel-agent-all.jar").toString(),
+                "io.jflannel.agent.Jflanneld",
+                "--version"))
+        .startsWith("jflanneld ");
     assertThat(Cmd.ok(root.resolve("usr/local/bin/jflanctl").toString(), "--version"))
         .startsWith("jflanctl ");
     Cmd.ok(SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall");

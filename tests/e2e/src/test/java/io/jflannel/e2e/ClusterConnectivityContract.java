@@ -304,6 +304,14 @@ abstract class ClusterConnectivityContract {
             "jflannel_peers 2.0",
             "jflannel_convergence_seconds_count",
             "jflannel_iptables_restores_total");
+    // the runtime's own footprint, where the agent is watched
+    assertThat(m)
+        .containsPattern("jvm_memory_used_bytes\\{area=\"heap\"} [1-9]")
+        .containsPattern("jvm_memory_used_bytes\\{area=\"nonheap\"} [1-9]")
+        .containsPattern("jvm_threads_current [1-9]")
+        .containsPattern("process_resident_memory_bytes [1-9]")
+        .contains(
+            "jvm_gc_collection_seconds_count{gc=", "jvm_buffer_pool_used_bytes{pool=\"direct\"}");
     assertBackendMetrics(m);
   }
 

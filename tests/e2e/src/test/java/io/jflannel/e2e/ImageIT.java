@@ -34,6 +34,25 @@ class ImageIT {
       assertThat(version(tag, "jflanctl"))
           .as("jflanctl in the image, for kubectl exec ... jflanctl status")
           .startsWith("jflanctl 0.1.0");
+      String lib = "/opt/jflannel/lib/jflannel/";
+      assertThat(
+              Cmd.ok(
+                  "/usr/bin/docker",
+                  "run",
+                  "--rm",
+                  "--network",
+                  "none",
+                  "--entrypoint",
+                  "java",
+                  tag,
+                  "-Xshare:on", // fails unless the archive the image build dumped maps
+                  "-XX:SharedArchiveFile=" + lib + "jflannel-agent-all.jsa",
+                  "-cp",
+                  lib + "jflannel-agent-all.jar",
+                  "io.jflannel.agent.Jflanneld",
+                  "--version"))
+          .as("the image's class-data archive fits its runtime and jar")
+          .startsWith("jflanneld 0.1.0");
       installsTheStandardCniPluginsWithoutOverwriting(tag);
     } finally {
       Cmd.run(List.of("/usr/bin/docker", "rmi", "-f", tag), 60);

@@ -21,14 +21,38 @@ public final class Node {
           : List.of(
               "-XX:+UseSerialGC",
               "-Xss512k",
+              "-Xms8m",
+              "-Xmn4m",
               "-Xmx64m",
-              "-XX:MaxMetaspaceSize=64m",
-              "-XX:ReservedCodeCacheSize=32m",
+              "-XX:MinHeapFreeRatio=10",
+              "-XX:MaxHeapFreeRatio=30",
+              "-XX:MaxMetaspaceSize=48m",
+              "-XX:ReservedCodeCacheSize=16m",
               "-XX:MaxDirectMemorySize=64m",
-              "-XX:Tier4InvocationThreshold=100000",
-              "-XX:Tier4MinInvocationThreshold=50000",
-              "-XX:Tier4CompileThreshold=120000",
-              "-XX:Tier4BackEdgeThreshold=1000000");
+              "-XX:TieredStopAtLevel=1",
+              "-XX:CICompilerCount=1");
+
+  /**
+   * The class-data archive flags bin/jflanneld adds when the archive the build dumped sits beside
+   * {@code jar} (none when $JFLANNEL_JAVA_OPTS replaces the flags, as a user's own flags would be
+   * exercised then).
+   */
+  public static List<String> archiveFlags(Path jar) {
+    Path jsa = archive(jar);
+    return System.getenv("JFLANNEL_JAVA_OPTS") == null && Files.isRegularFile(jsa)
+        ? List.of(
+            "-XX:SharedArchiveFile=" + jsa,
+            "-Xshare:auto",
+            "-Xlog:cds=off",
+            "-Xlog:cds+dynamic=off")
+        : List.of();
+  }
+
+  /** Where the build puts the agent's class-data archive: the jar's name with .jsa. */
+  public static Path archive(Path jar) {
+    String name = jar.getFileName().toString();
+    return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
+  }
 
   private final NetnsCluster cluster;
   private final int number;
@@ -142,12 +166,30 @@ public final class Node {
     }
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "java"));
     cmd.addAll(AGENT_JVM_FLAGS);
+    cmd.addAll(archiveFlags(cluster.agentJar()));
     cmd.addAll(List.of("-cp", cluster.agentJar().toString(), "io.jflannel.agent.Jflanneld"));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
+    agent = startInNamespace(cmd);
+  }
+
+  /**
+   * Starts {@code command} (a launcher such as bin/jflanneld and its flags) in the node's namespace
+   * as the node's agent, logging to a fresh {@link #log()}: for benchmarks that run a launcher or
+   * an older release as shipped.
+   */
+  public void startCommand(List<String> command) throws IOException {
+    Files.createDirectories(dir);
+    starts++;
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    cmd.addAll(command);
+    agent = startInNamespace(cmd);
+  }
+
+  private Process startInNamespace(List<String> cmd) throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile());
     pb.environment().putAll(environment);
-    agent = pb.start();
+    return pb.start();
   }
 
   /** Environment variables for the next agent starts (e.g. NOTIFY_SOCKET). */
@@ -170,7 +212,7 @@ public final class Node {
         throw new IllegalStateException(
             "node " + number + " wrote no subnet.env; agent log " + log() + ":\n" + tail());
       }
-      NetnsCluster.sleep(100);
+      NetnsCluster.sleep(10);
     }
     String bip =
         Files.readAllLines(subnetFile()).stream()

@@ -1,0 +1,91 @@
+package io.jflannel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jflannel.testing.NetnsCluster;
+import io.jflannel.testing.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the shipped launcher flags promise, on a running agent: the class-data archive the build
+ * dumped is mapped and carries nearly every class the start path loads (else the recorded class
+ * list is stale: ./scripts/cds-classlist), and the pools removed for footprint stay removed.
+ */
+class AgentFootprintIT {
+  static NetnsCluster cluster;
+  static Node node;
+  static Path classLog;
+
+  @BeforeAll
+  static void boot() throws Exception {
+    Path jar = Path.of(System.getProperty("jflannel.agent.jar", "agent/target/missing.jar"));
+    Path jsa = Node.archive(jar);
+    assertThat(jsa)
+        .as("the build dumps the class-data archive beside the agent jar (mvn package)")
+        .isRegularFile();
+    cluster =
+        new NetnsCluster(
+            1, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
+    node = cluster.nodes().get(0);
+    classLog = Files.createTempFile("jflannel-classes", ".log");
+    node.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+    node.startAgent();
+    node.awaitSubnetEnv(60_000);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!Files.readString(node.log()).contains("ready:")) {
+      assertThat(System.currentTimeMillis()).as("READY; log:\n" + node.tail()).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterAll
+  static void teardown() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (classLog != null) {
+      Files.deleteIfExists(classLog);
+    }
+  }
+
+  @Test
+  void theArchiveCarriesNearlyEveryClassOfTheStartPath() throws Exception {
+    List<String> loads =
+        Files.readAllLines(classLog).stream().filter(l -> l.contains(" source: ")).toList();
+    long shared = loads.stream().filter(l -> l.contains("source: shared objects file")).count();
+    assertThat(loads.size()).as("classes loaded").isGreaterThan(3000);
+    System.out.printf(
+        "%d of %d classes loaded up to READY came from the archive%n", shared, loads.size());
+    assertThat(shared * 100 / loads.size())
+        .as(
+            "%% of %d classes loaded up to READY that came from the archive (stale class list?"
+                + " re-run ./scripts/cds-classlist)",
+            loads.size())
+        .isGreaterThanOrEqualTo(85);
+  }
+
+  @Test
+  void noPoolRemovedForFootprintComesBack() throws Exception {
+    List<String> threads = new ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc/" + node.agent().pid() + "/task"))) {
+      for (Path t : tasks.toList()) {
+        threads.add(Files.readString(t.resolve("comm")).strip());
+      }
+    }
+    assertThat(threads)
+        .as("thread names (15 characters at most in /proc)")
+        .contains("jflannel-io", "C1 CompilerThre")
+        .doesNotContain(
+            "C2 CompilerThre", // C1 only
+            "prometheus-metr", // no exemplars, no native histogram resets
+            "HTTP-Dispatcher", // /healthz, /readyz and /metrics on the agent's event loop
+            "jflannel-admin",
+            "jflannel-http");
+  }
+}
