@@ -127,7 +127,7 @@ final class Agent {
                 "etcd options"));
     registry.setObserver(new MetricsObserver(metrics));
     Collaborators c =
-        new Collaborators(nl, registry, Iptables::new, System::currentTimeMillis, ext);
+        new Collaborators(nl, registry, new Firewalls(), System::currentTimeMillis, ext);
     Node n = new Node(o, c, lc, metrics, stop, this::fatal);
     node = n;
     IoLoop io = keep(new IoLoop());

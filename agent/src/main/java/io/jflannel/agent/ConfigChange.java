@@ -37,6 +37,10 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
     if (!Objects.equals(running.subnetMax(), fresh.subnetMax())) {
       d.add("SubnetMax " + running.subnetMax() + " -> " + fresh.subnetMax());
     }
+    if (running.nftables() != fresh.nftables()) {
+      d.add("EnableNFTables " + running.nftables() + " -> " + fresh.nftables());
+      live = false; // the other mode's rules are removed at the next start
+    }
     if (!running.backend().equals(fresh.backend())) {
       d.add("Backend " + running.backend().options() + " -> " + fresh.backend().options());
       live = false;

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The node's masquerade and forward rules (docs/architecture.md, "Kernel state per backend"):
- * {@link Iptables} on a real node, {@link RecordingFirewall} in tests.
+ * {@link Iptables} or {@link Nftables} on a real node ({@link Firewalls}), {@link
+ * RecordingFirewall} in tests.
  */
 interface Firewall {
   /** Writes our chains (replacing their content) and adds the jumps that are missing. */
@@ -15,9 +16,9 @@ interface Firewall {
   /** Rules and jumps missing, and rules in our chains that should not be there. */
   List<Drift> drift();
 
-  /** Makes the firewall for one node's rules. */
+  /** Makes the firewall for one node's rules, in the nftables or the iptables mode. */
   interface Factory {
-    Firewall create(RuleSet rules);
+    Firewall create(RuleSet rules, boolean nftables);
   }
 
   /** The rules for a cluster network and this node's subnet. */

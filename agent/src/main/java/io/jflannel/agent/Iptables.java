@@ -1,11 +1,8 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.Drift;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +30,8 @@ final class Iptables implements Firewall {
 
   private static int count(String cmd) {
     try {
-      return (int) run(List.of(cmd), null).lines().filter(l -> l.startsWith("-A")).count();
+      return (int)
+          FirewallCommand.run(List.of(cmd), null).lines().filter(l -> l.startsWith("-A")).count();
     } catch (RuntimeException e) {
       return -1;
     }
@@ -56,7 +54,7 @@ final class Iptables implements Firewall {
   }
 
   private List<String> table(String t) {
-    return run(List.of(cmd("save"), "-t", t), null)
+    return FirewallCommand.run(List.of(cmd("save"), "-t", t), null)
         .lines()
         .map(String::strip)
         .filter(l -> l.startsWith("-A "))
@@ -85,7 +83,7 @@ final class Iptables implements Firewall {
       in.append("COMMIT\n");
     }
     if (in.length() > 0) {
-      run(List.of(cmd("restore"), "--noflush", "-w"), in.toString());
+      FirewallCommand.run(List.of(cmd("restore"), "--noflush", "-w"), in.toString());
       LOG.info(
           "iptables ({}) rules applied: masquerade {}, forward {}",
           flavour,
@@ -94,34 +92,42 @@ final class Iptables implements Firewall {
     }
   }
 
-  private String cmd(String verb) {
-    return "iptables-" + flavour + "-" + verb;
+  /**
+   * Removes the iptables mode's chains and jumps (the nftables mode is on): each only when present,
+   * in one {@code iptables-restore} per table. A host without iptables has nothing to remove.
+   */
+  static void cleanUp() {
+    String flavour;
+    try {
+      flavour = detectFlavour();
+    } catch (RuntimeException e) {
+      return;
+    }
+    String[][] tables = {
+      {"nat", RuleSet.NAT_CHAIN, RuleSet.natJump()},
+      {"filter", RuleSet.FWD_CHAIN, RuleSet.forwardJump()}
+    };
+    for (String[] t : tables) {
+      FirewallCommand.Result save =
+          FirewallCommand.tryRun(List.of("iptables-" + flavour + "-save", "-t", t[0]));
+      List<String> lines =
+          save.exit() == 0 ? save.out().lines().map(String::strip).toList() : List.of();
+      boolean chain = lines.stream().anyMatch(l -> l.startsWith(":" + t[1] + " "));
+      if (!chain) {
+        continue;
+      }
+      StringBuilder in = new StringBuilder("*").append(t[0]).append('\n');
+      if (lines.contains(t[2])) {
+        in.append(t[2].replaceFirst("^-A ", "-D ")).append('\n');
+      }
+      in.append(':').append(t[1]).append(" - [0:0]\n-X ").append(t[1]).append("\nCOMMIT\n");
+      FirewallCommand.run(
+          List.of("iptables-" + flavour + "-restore", "--noflush", "-w"), in.toString());
+      LOG.info("iptables ({}): removed chain {} (nftables mode)", flavour, t[1]);
+    }
   }
 
-  static String run(List<String> cmd, String stdin) {
-    try {
-      Process p = new ProcessBuilder(cmd).start();
-      if (stdin != null) {
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", cmd) + " timed out");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            String.join(" ", cmd) + " exited " + p.exitValue() + ": " + err.strip());
-      }
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + String.join(" ", cmd), e);
-    }
+  private String cmd(String verb) {
+    return "iptables-" + flavour + "-" + verb;
   }
 }

@@ -326,13 +326,14 @@ final class Node implements AutoCloseable {
                     subnet,
                     o.ipMasq(),
                     o.ipMasqFullyRandom(),
-                    o.iptablesForwardRules()));
+                    o.iptablesForwardRules()),
+                config.nftables());
     Agent.open(
         () -> {
           fw.apply();
           return null;
         },
-        "iptables");
+        config.nftables() ? "nftables" : "iptables");
     metrics.iptablesRestores.inc();
     SubnetEnv env = new SubnetEnv(config.network(), subnet, b.mtu(), o.ipMasq());
     Agent.open(

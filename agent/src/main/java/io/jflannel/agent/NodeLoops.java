@@ -247,7 +247,7 @@ final class NodeLoops implements AutoCloseable {
     try {
       List<Drift> drift = r.firewall().drift();
       if (!drift.isEmpty()) {
-        LOG.warn("iptables rules missing or changed ({}): restoring them", drift.size());
+        LOG.warn("firewall rules missing or changed ({}): restoring them", drift.size());
         r.firewall().apply();
         metrics.iptablesRestores.inc();
       }

@@ -106,7 +106,7 @@ final class NodeHarness implements AutoCloseable {
         new Collaborators(
             nl,
             etcd,
-            rules -> {
+            (rules, nftables) -> {
               RecordingFirewall f = new RecordingFirewall(rules);
               firewalls.add(f);
               return f;

@@ -88,7 +88,7 @@ class JflanctlIT {
   @ValueSource(
       strings = {
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}",
-        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":true}",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":\"yes\"}",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.245.0.0\"}",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{}}",

@@ -14,6 +14,8 @@ import io.jflannel.net.Ipv4Net;
  * @param json the config text as read
  * @param warnings what was accepted but deserves a word: unknown fields ignored, Network's host
  *     bits cleared, Backend missing (udp), Windows-only options
+ * @param nftables {@code EnableNFTables}: masquerade and forward rules in nftables (flanneld's
+ *     tables) instead of iptables
  */
 public record NetworkConfig(
     Ipv4Net network,
@@ -22,7 +24,8 @@ public record NetworkConfig(
     Ipv4Net subnetMax,
     BackendConfig backend,
     String json,
-    java.util.List<String> warnings) {
+    java.util.List<String> warnings,
+    boolean nftables) {
 
   /** Copies. */
   public NetworkConfig {

@@ -59,11 +59,7 @@ final class NetworkConfigParser {
     if (bool(f, "EnableIPv6", false, problems)) {
       problems.add("EnableIPv6: true (dual-stack) is not supported by this jflannel yet");
     }
-    if (bool(f, "EnableNFTables", false, problems)) {
-      problems.add(
-          "EnableNFTables: true (the nftables mode) is not supported by this jflannel yet; without"
-              + " it (or with false) the iptables mode is used");
-    }
+    boolean nftables = bool(f, "EnableNFTables", false, problems);
     Ipv6Syntax.check(f, problems);
     Ipv4Net network = cidr(f, problems, warnings);
     if (network == null) {
@@ -90,7 +86,7 @@ final class NetworkConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new NetworkConfig(network, len, min, max, backend, json, warnings);
+    return new NetworkConfig(network, len, min, max, backend, json, warnings, nftables);
   }
 
   /** A boolean field (Go: a JSON true/false, nothing else), or {@code fallback} when absent. */

@@ -96,7 +96,6 @@ class NetworkConfigTest {
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{}}|Backend.Type: missing",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":\"yes\"}}|Backend.GBP: \"yes\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"EnableIPv4\":false}|EnableIPv4: false (an IPv6-only network) is not supported",
-        "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":true}|EnableNFTables: true (the nftables mode) is not supported",
         "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":\"false\"}|EnableNFTables: \"false\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"IPv6Network\":\"banana\"}|IPv6Network: \"banana\" is not an IPv6 CIDR",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":-1}}|Backend.VNI: -1 is not an integer in [0, 16777215]",
@@ -121,7 +120,16 @@ class NetworkConfigTest {
             ConfigException.class,
             () ->
                 NetworkConfig.parse(
-                    "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"EnableNFTables\":true,\"Backend\":{\"Type\":\"vxlan\",\"Port\":-1}}"));
+                    "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"EnableNFTables\":1,\"Backend\":{\"Type\":\"vxlan\",\"Port\":-1}}"));
     assertThat(e.problems()).hasSize(3);
+  }
+
+  @Test
+  void enableNFTablesChoosesTheNftablesMode() {
+    assertThat(
+            NetworkConfig.parse("{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":true}")
+                .nftables())
+        .isTrue();
+    assertThat(NetworkConfig.parse("{\"Network\":\"10.244.0.0/16\"}").nftables()).isFalse();
   }
 }

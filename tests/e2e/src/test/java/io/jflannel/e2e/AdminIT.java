@@ -80,7 +80,7 @@ class AdminIT {
         .containsPattern("state: +READY")
         .containsPattern(
             "etcd: +healthy for [0-9hms]+ \\(" + NetnsCluster.ETCD.replace(".", "\\.") + "\\)")
-        .containsPattern("lease expires: +in 23h")
+        .containsPattern("lease expires: +in 2[34]h")
         .doesNotContain("degraded:");
     JsonNode j = new ObjectMapper().readTree(n1.jflanctl("status", "-o", "json").out());
     assertThat(j.path("ready").asBoolean()).isTrue();

@@ -21,6 +21,7 @@ class AgentFootprintIT {
   static NetnsCluster cluster;
   static Node node;
   static Path classLog;
+  static Path classLogDir;
 
   @BeforeAll
   static void boot() throws Exception {
@@ -33,7 +34,8 @@ class AgentFootprintIT {
         new NetnsCluster(
             1, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
     node = cluster.nodes().get(0);
-    classLog = Files.createTempFile("jflannel-classes", ".log");
+    classLogDir = Files.createTempDirectory("jflannel-classes");
+    classLog = classLogDir.resolve("classes.log");
     node.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
     node.startAgent();
     node.awaitSubnetEnv(60_000);
@@ -49,8 +51,14 @@ class AgentFootprintIT {
     if (cluster != null) {
       cluster.close();
     }
-    if (classLog != null) {
-      Files.deleteIfExists(classLog);
+    if (classLogDir != null) {
+      // -Xlog rotates an existing file to classes.log.0: remove the directory with everything in it
+      try (var files = Files.list(classLogDir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(classLogDir);
     }
   }
 

@@ -34,12 +34,24 @@ abstract class ClusterConnectivityContract {
   static final Map<Node, String> subnets = new LinkedHashMap<>();
 
   static void boot(String backendJson) throws Exception {
+    boot(backendJson, "");
+  }
+
+  /** Boots with {@code extraConfig} (e.g. {@code ,"EnableNFTables":true}) in the network config. */
+  static void boot(String backendJson, String extraConfig) throws Exception {
+    if (cluster != null) {
+      throw new IllegalStateException(
+          "a cluster is already booted: one @BeforeAll per test class hierarchy");
+    }
     containerIps.clear();
     nodeOf.clear();
     subnets.clear();
     Path jar = Path.of(System.getProperty("jflannel.agent.jar", "agent/target/missing.jar"));
     cluster =
-        new NetnsCluster(3, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backendJson + "}");
+        new NetnsCluster(
+            3,
+            jar,
+            "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backendJson + extraConfig + "}");
     for (Node n : cluster.nodes()) {
       n.startAgent(); // all at once: agents starting together is the normal case
     }
@@ -112,10 +124,19 @@ abstract class ClusterConnectivityContract {
     }
   }
 
+  /** True for a cluster in the nftables mode ({@code EnableNFTables}). */
+  boolean nftables() {
+    return false;
+  }
+
   @Test
   @Order(3)
-  void iptablesChainsAreFlannels() {
+  void firewallRulesAreFlannels() {
     Node n = cluster.nodes().get(0);
+    if (nftables()) {
+      NftablesRules.assertFlannels(n, subnets.get(n).replace(".1/24", ".0/24"));
+      return;
+    }
     String pod = subnets.get(n).replace(".1/24", ".0/24");
     String nat = Cmd.in(n.ns(), "iptables-save", "-t", "nat");
     assertThat(nat)
@@ -397,8 +418,15 @@ abstract class ClusterConnectivityContract {
 
   @Test
   @Order(12)
-  void iptablesRulesRemovedByHandAreRestored() {
+  void firewallRulesRemovedByHandAreRestored() {
     Node n1 = cluster.nodes().get(0);
+    if (nftables()) {
+      NftablesRules.removeByHandAndAwaitRestore(n1);
+      assertThat(unreachablePairs(cluster.nodes().subList(0, 2)))
+          .as("node 3 left earlier")
+          .isEmpty();
+      return;
+    }
     Cmd.in(n1.ns(), "iptables", "-t", "nat", "-F", "FLANNEL-POSTRTG");
     Cmd.in(
         n1.ns(),

@@ -25,6 +25,7 @@ class DemoIT {
     String netnsBefore = Cmd.ok("ip", "netns", "list");
     String linksBefore = Cmd.ok("ip", "-o", "link", "show");
     String iptablesBefore = Cmd.ok("iptables-save");
+    String agentsBefore = count("-f", "io.jflannel.agent.Jflanneld");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit =
         Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
@@ -40,9 +41,9 @@ class DemoIT {
     assertThat(Cmd.ok("ip", "netns", "list")).isEqualTo(netnsBefore);
     assertThat(Cmd.ok("ip", "-o", "link", "show").lines().count())
         .isEqualTo(linksBefore.lines().count());
-    assertThat(Cmd.run(List.of("pgrep", "-f", "io.jflannel.agent.Jflanneld"), 10).exit())
+    assertThat(count("-f", "io.jflannel.agent.Jflanneld"))
         .as("no agent left running")
-        .isEqualTo(1);
+        .isEqualTo(agentsBefore);
     assertThat(Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", ""))
         .as("root namespace iptables untouched")
         .isEqualTo(iptablesBefore.replaceAll("(?m)^#.*\\n", ""));
@@ -52,8 +53,10 @@ class DemoIT {
   void dockerDemoOnceShowsRealContainersAndLeavesNothingBehind() throws Exception {
     String netnsBefore = Cmd.ok("ip", "netns", "list");
     String iptablesBefore = Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", "");
-    String daemonsBefore = Cmd.run(List.of("pgrep", "-c", "-x", "dockerd"), 10).out().strip();
+    String daemonsBefore = count("-x", "dockerd");
+    String shimsBefore = count("-f", "containerd-shim.*jflannel-");
     List<String> imagesBefore = Cmd.ok("/usr/bin/docker", "images", "-q").lines().sorted().toList();
+    String dirsBefore = leftovers();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit =
         Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
@@ -68,19 +71,11 @@ class DemoIT {
         .contains("OK: 0 pairs unreachable")
         .doesNotContain("FAIL");
     assertThat(Cmd.ok("ip", "netns", "list")).isEqualTo(netnsBefore);
-    assertThat(Cmd.run(List.of("pgrep", "-c", "-x", "dockerd"), 10).out().strip())
-        .as("no dockerd left running")
-        .isEqualTo(daemonsBefore);
-    assertThat(Cmd.run(List.of("pgrep", "-f", "containerd-shim.*jflannel-"), 10).exit())
+    assertThat(count("-x", "dockerd")).as("no dockerd left running").isEqualTo(daemonsBefore);
+    assertThat(count("-f", "containerd-shim.*jflannel-"))
         .as("no container left running")
-        .isEqualTo(1);
-    assertThat(
-            Cmd.run(
-                    List.of("sh", "-c", "ls -d /tmp/jflannel-jf* /sys/fs/cgroup/*/jf* 2>/dev/null"),
-                    10)
-                .out())
-        .as("no image store, data root or cgroup left")
-        .isBlank();
+        .isEqualTo(shimsBefore);
+    assertThat(leftovers()).as("no image store, data root or cgroup left").isEqualTo(dirsBefore);
     assertThat(Cmd.ok("iptables-save").replaceAll("(?m)^#.*\\n", "")).isEqualTo(iptablesBefore);
     assertThat(Cmd.ok("/usr/bin/docker", "images", "-q").lines().sorted().toList())
         .isEqualTo(imagesBefore);
@@ -92,6 +87,7 @@ class DemoIT {
       etcd.awaitHealthy();
       String url = etcd.url();
       etcd.etcdctl("put", "/coreos.com/network/config", "someone else's");
+      String bridgesBefore = count("-x", "socat");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       int exit =
           Demo.create(new PrintStream(out, true, StandardCharsets.UTF_8))
@@ -107,9 +103,7 @@ class DemoIT {
           .isEqualTo("/coreos.com/network/config");
       assertThat(etcd.etcdctl("get", "/coreos.com/network/config", "--print-value-only").strip())
           .isEqualTo("someone else's");
-      assertThat(Cmd.run(List.of("pgrep", "-x", "socat"), 10).exit())
-          .as("no bridge process left")
-          .isEqualTo(1);
+      assertThat(count("-x", "socat")).as("no bridge process left").isEqualTo(bridgesBefore);
     }
   }
 
@@ -122,5 +116,22 @@ class DemoIT {
             Demo.create(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .run(args))
         .isEqualTo(2);
+  }
+
+  /**
+   * How many processes match (pgrep -c); processes of other runs are compared, not counted as ours.
+   */
+  private static String count(String... pattern) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("pgrep", "-c"));
+    cmd.addAll(List.of(pattern));
+    return Cmd.run(cmd, 10).out().strip();
+  }
+
+  /** Cluster directories and cgroups on the host; other runs' leftovers are compared, not ours. */
+  private static String leftovers() {
+    return Cmd.run(
+            List.of("sh", "-c", "ls -d /tmp/jflannel-jf* /sys/fs/cgroup/*/jf* 2>/dev/null | sort"),
+            10)
+        .out();
   }
 }

@@ -31,6 +31,7 @@ class ImageIT {
           Cmd.ok("/usr/bin/docker", "image", "inspect", "-f", "{{json .Config.Entrypoint}}", tag);
       assertThat(entrypoint.strip()).isEqualTo("[\"/opt/jflannel/bin/jflanneld\"]");
       assertThat(version(tag, "iptables")).contains("iptables v1.8");
+      assertThat(version(tag, "nft")).as("the nftables mode's tool").contains("nftables v1");
       assertThat(version(tag, "jflanctl"))
           .as("jflanctl in the image, for kubectl exec ... jflanctl status")
           .startsWith("jflanctl 0.1.0");

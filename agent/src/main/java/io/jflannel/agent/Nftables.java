@@ -1,0 +1,160 @@
+package io.jflannel.agent;
+
+import io.jflannel.backend.Drift;
+import io.jflannel.backend.KernelDiff;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Firewall} on nftables ({@code "EnableNFTables": true}), in flanneld's layout: table {@code
+ * ip flannel-ipv4} with chain {@code postrtg} (nat, postrouting, srcnat priority) for masquerade
+ * and chain {@code forward} (filter, forward hook) accepting the cluster network. The rules mean
+ * what the iptables mode's do ({@link RuleSet}; flanneld's own nftables rules differ in one: they
+ * leave the host's traffic to remote pods unmasqueraded). Applied as one {@code nft -f} transaction
+ * that creates, flushes and refills our chains; drift is the listing read back against the one
+ * taken after the last apply, so nft's own spelling of a rule never counts as a change.
+ */
+final class Nftables implements Firewall {
+  private static final Logger LOG = LoggerFactory.getLogger(Nftables.class);
+  static final String TABLE = "flannel-ipv4";
+  static final String NAT_CHAIN = "postrtg";
+  static final String FWD_CHAIN = "forward";
+
+  static final String SCRATCH = "jflannel-scratch";
+
+  private final RuleSet rules;
+  private volatile List<FirewallRule> canonical;
+
+  Nftables(RuleSet rules) {
+    this.rules = rules;
+  }
+
+  /** The transaction for our table: table, chains (flushed) and rules. */
+  String script() {
+    return script(TABLE);
+  }
+
+  private String script(String table) {
+    String t = "ip " + table;
+    List<String> lines = new ArrayList<>();
+    lines.add("add table " + t + " { comment \"rules for " + table + "\" ; }");
+    String net = rules.network().toString();
+    if (rules.masq()) {
+      String masquerade = rules.fullyRandom() ? "masquerade fully-random" : "masquerade";
+      String pod = rules.pod().toString();
+      lines.add(
+          "add chain "
+              + t
+              + " "
+              + NAT_CHAIN
+              + " { type nat hook postrouting priority srcnat ;"
+              + " comment \"chain to manage traffic masquerading by flannel\" ; }");
+      lines.add("flush chain " + t + " " + NAT_CHAIN);
+      for (String r :
+          List.of(
+              "meta mark and 0x4000 == 0x4000 return",
+              "ip saddr " + pod + " ip daddr " + net + " return",
+              "ip saddr " + net + " ip daddr " + pod + " return",
+              "ip saddr != " + net + " ip daddr " + pod + " return",
+              "ip saddr " + net + " ip daddr != 224.0.0.0/4 " + masquerade,
+              "ip saddr != " + net + " ip daddr " + net + " " + masquerade)) {
+        lines.add("add rule " + t + " " + NAT_CHAIN + " " + r);
+      }
+    }
+    if (rules.forward()) {
+      lines.add(
+          "add chain "
+              + t
+              + " "
+              + FWD_CHAIN
+              + " { type filter hook forward priority filter ;"
+              + " comment \"chain to accept flannel traffic\" ; }");
+      lines.add("flush chain " + t + " " + FWD_CHAIN);
+      lines.add("add rule " + t + " " + FWD_CHAIN + " ip saddr " + net + " accept");
+      lines.add("add rule " + t + " " + FWD_CHAIN + " ip daddr " + net + " accept");
+    }
+    return String.join("\n", lines) + "\n";
+  }
+
+  @Override
+  public void apply() {
+    if (!rules.masq() && !rules.forward()) {
+      cleanUp();
+      return;
+    }
+    FirewallCommand.run(List.of("nft", "-f", "-"), script());
+    LOG.info(
+        "nftables rules applied (table ip {}): masquerade {}, forward {}",
+        TABLE,
+        rules.masq(),
+        rules.forward());
+  }
+
+  @Override
+  public List<Drift> drift() {
+    if (!rules.masq() && !rules.forward()) {
+      return List.of();
+    }
+    return KernelDiff.diff(canonical(), listing(TABLE), o -> true);
+  }
+
+  /** Our rules as this host's nft prints them: written into a scratch table, read, deleted. */
+  private List<FirewallRule> canonical() {
+    List<FirewallRule> c = canonical;
+    if (c == null) {
+      FirewallCommand.run(List.of("nft", "-f", "-"), script(SCRATCH));
+      try {
+        c = listing(SCRATCH);
+      } finally {
+        FirewallCommand.run(List.of("nft", "delete", "table", "ip", SCRATCH), null);
+      }
+      canonical = c;
+    }
+    return c;
+  }
+
+  /** A table as nft lists it: one entry per chain header and rule, comments left out. */
+  static List<FirewallRule> listing(String table) {
+    FirewallCommand.Result r = FirewallCommand.tryRun(List.of("nft", "list", "table", "ip", table));
+    List<FirewallRule> out = new ArrayList<>();
+    if (r.exit() != 0) {
+      return out; // no table: every rule is missing
+    }
+    String chain = null;
+    for (String raw : r.out().lines().toList()) {
+      String l = raw.strip();
+      if (l.startsWith("chain ") && l.endsWith("{")) {
+        chain = l.substring(6, l.length() - 1).strip();
+      } else if (l.equals("}")) {
+        chain = null;
+      } else if (chain != null && !l.isEmpty() && !l.startsWith("comment ")) {
+        out.add(new FirewallRule("nft", chain + ": " + l));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@link #cleanUp()}, on a host that may have no nft at all (then there is nothing to remove).
+   */
+  static void cleanUpIfPresent() {
+    try {
+      cleanUp();
+    } catch (RuntimeException e) {
+      LOG.debug("nftables: nothing to clean up ({})", e.getMessage());
+    }
+  }
+
+  /** Removes our tables (the iptables mode, or nothing asked for); absent ones are fine. */
+  static void cleanUp() {
+    for (String t : List.of("ip " + TABLE, "ip6 flannel-ipv6")) {
+      String[] parts = t.split(" ");
+      if (FirewallCommand.tryRun(List.of("nft", "list", "table", parts[0], parts[1])).exit() == 0) {
+        FirewallCommand.run(List.of("nft", "delete", "table", parts[0], parts[1]), null);
+        LOG.info("nftables: removed table {} (iptables mode)", t);
+      }
+    }
+  }
+}
