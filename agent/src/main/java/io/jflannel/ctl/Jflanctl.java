@@ -40,22 +40,28 @@ import picocli.CommandLine.Command;
       "  jflanctl lease delete 10.244.7.0/24          evict a dead node",
       "  sudo jflanctl status                         this node's agent",
       "  sudo jflanctl diff || sudo jflanctl reconcile   find drift, repair it now"
-    },
-    subcommands = {
-      LeasesCommand.class,
-      ConfigCommand.class,
-      ReserveCommand.class,
-      UnreserveCommand.class,
-      LeaseCommand.class,
-      DockerOptsCommand.class,
-      StatusCommand.class,
-      PeersCommand.class,
-      DiffCommand.class,
-      ReconcileCommand.class,
-      CommandLine.HelpCommand.class,
-      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class Jflanctl implements Runnable {
+  /**
+   * The subcommands, in --help's order. Only the one a command line names is registered (picocli
+   * reflects over every registered command before parsing: a fifth of a second for all of them);
+   * help, completion and a command line naming none get them all.
+   */
+  static final java.util.List<Class<?>> SUBCOMMANDS =
+      java.util.List.of(
+          LeasesCommand.class,
+          ConfigCommand.class,
+          ReserveCommand.class,
+          UnreserveCommand.class,
+          LeaseCommand.class,
+          DockerOptsCommand.class,
+          StatusCommand.class,
+          PeersCommand.class,
+          DiffCommand.class,
+          ReconcileCommand.class,
+          CommandLine.HelpCommand.class,
+          picocli.AutoComplete.GenerateCompletion.class);
+
   /** Flags that may come before the subcommand, as with etcdctl: the etcd flags and --socket. */
   static final java.util.Set<String> GLOBAL =
       java.util.Set.of(
@@ -81,7 +87,14 @@ public final class Jflanctl implements Runnable {
 
   /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    String[] line = GoFlags.hoist(GoFlags.normalize(args, GLOBAL), GLOBAL);
     CommandLine cl = new CommandLine(new Jflanctl());
+    Class<?> named = named(line);
+    for (Class<?> c : SUBCOMMANDS) {
+      if (named == null || c == named) {
+        cl.addSubcommand(c.getAnnotation(Command.class).name(), c);
+      }
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(
@@ -94,7 +107,23 @@ public final class Jflanctl implements Runnable {
           err.println("jflanctl: " + message(ex));
           return code(ex);
         });
-    return cl.execute(GoFlags.hoist(GoFlags.normalize(args, GLOBAL), GLOBAL));
+    return cl.execute(line);
+  }
+
+  /** The subcommand the first non-option word names; null for help, completion or none. */
+  static Class<?> named(String[] line) {
+    for (String a : line) {
+      if (!a.startsWith("-")) {
+        for (Class<?> c : SUBCOMMANDS) {
+          String name = c.getAnnotation(Command.class).name();
+          if (name.equals(a) && !name.equals("help") && !name.equals("generate-completion")) {
+            return c;
+          }
+        }
+        return null;
+      }
+    }
+    return null;
   }
 
   /** A registry for an etcd command: short deadlines, since a person is waiting. */

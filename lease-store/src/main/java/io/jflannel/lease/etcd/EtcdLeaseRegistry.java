@@ -69,12 +69,19 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     this.calls = new EtcdCalls(options.callTimeout(), options.retryAttempts());
   }
 
+  static final String VERTX_CP_RESOLVING = "vertx.disableFileCPResolving";
+
   /**
    * Connects (lazily: the first call reaches out) with the given options.
    *
    * @throws IllegalArgumentException when TLS files cannot be read
    */
   public static EtcdLeaseRegistry connect(EtcdOptions o) {
+    // jetcd's Vert.x would make /tmp/vertx-cache-<uuid> for serving classpath files we never serve,
+    // and a process that is killed leaves it behind: one directory per agent restart
+    if (System.getProperty(VERTX_CP_RESOLVING) == null) {
+      System.setProperty(VERTX_CP_RESOLVING, "true");
+    }
     ClientBuilder b =
         Client.builder()
             .endpoints(o.endpoints().toArray(String[]::new))

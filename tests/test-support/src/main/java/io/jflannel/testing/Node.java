@@ -43,6 +43,8 @@ public final class Node {
         ? List.of(
             "-XX:SharedArchiveFile=" + jsa,
             "-Xshare:auto",
+            "-XX:+UnlockDiagnosticVMOptions",
+            "-XX:ArchiveRelocationMode=0",
             "-Xlog:cds=off",
             "-Xlog:cds+dynamic=off")
         : List.of();
