@@ -139,4 +139,12 @@ class AgentFootprintIT {
           .toList();
     }
   }
+
+  @Test
+  void theShippedFlagsDrawNoWarningFromTheJvm() throws Exception {
+    // e.g. "[warning][gc,ergo] NewSize was set larger than initial heap size" for -Xmn above -Xms
+    assertThat(Files.readString(node.log()))
+        .doesNotContain("[warning]")
+        .doesNotContain("OpenJDK 64-Bit Server VM warning");
+  }
 }

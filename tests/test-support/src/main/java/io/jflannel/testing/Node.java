@@ -21,8 +21,8 @@ public final class Node {
           : List.of(
               "-XX:+UseSerialGC",
               "-Xss512k",
-              "-Xms8m",
-              "-Xmn4m",
+              "-Xms16m",
+              "-Xmn12m",
               "-Xmx64m",
               "-XX:MinHeapFreeRatio=10",
               "-XX:MaxHeapFreeRatio=30",
