@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * and chain {@code forward} (filter, forward hook) accepting the cluster network. The rules mean
  * what the iptables mode's do ({@link RuleSet}; flanneld's own nftables rules differ in one: they
  * leave the host's traffic to remote pods unmasqueraded). Applied as one {@code nft -f} transaction
- * that creates, flushes and refills our chains; drift is the listing read back against the one
- * taken after the last apply, so nft's own spelling of a rule never counts as a change.
+ * that creates, flushes and refills our chains; drift is the table's listing against the listing of
+ * the same script applied once to a scratch table, so nft's own spelling of a rule never counts as
+ * a change.
  */
 final class Nftables implements Firewall {
   private static final Logger LOG = LoggerFactory.getLogger(Nftables.class);
@@ -147,13 +148,21 @@ final class Nftables implements Firewall {
     }
   }
 
-  /** Removes our tables (the iptables mode, or nothing asked for); absent ones are fine. */
+  /**
+   * Removes our tables (the iptables mode, or no rule asked for): one listing of the tables, then a
+   * delete for each of ours that is there.
+   */
   static void cleanUp() {
+    List<String> present =
+        FirewallCommand.run(List.of("nft", "list", "tables"), null)
+            .lines()
+            .map(String::strip)
+            .toList();
     for (String t : List.of("ip " + TABLE, "ip6 flannel-ipv6")) {
-      String[] parts = t.split(" ");
-      if (FirewallCommand.tryRun(List.of("nft", "list", "table", parts[0], parts[1])).exit() == 0) {
-        FirewallCommand.run(List.of("nft", "delete", "table", parts[0], parts[1]), null);
-        LOG.info("nftables: removed table {} (iptables mode)", t);
+      if (present.contains("table " + t)) {
+        FirewallCommand.run(
+            List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);
+        LOG.info("nftables: removed table {} (its rules are not asked for)", t);
       }
     }
   }

@@ -109,6 +109,7 @@ final class EtcdFixture implements AutoCloseable {
   }
 
   Client client(String... endpoints) {
+    System.setProperty(EtcdLeaseRegistry.VERTX_CP_RESOLVING, "true"); // no /tmp/vertx-cache-* left
     return Client.builder()
         .endpoints(endpoints.length == 0 ? endpoints().toArray(String[]::new) : endpoints)
         .build();

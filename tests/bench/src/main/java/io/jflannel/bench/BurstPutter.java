@@ -49,6 +49,7 @@ public final class BurstPutter {
     String backend = args[2];
     int count = Integer.parseInt(args[3]);
     int round = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    System.setProperty("vertx.disableFileCPResolving", "true"); // no /tmp/vertx-cache-* left
     try (Client client = Client.builder().endpoints(endpoint).build()) {
       KV kv = client.getKVClient();
       kv.get(bytes(prefix + "/config")).get(10, TimeUnit.SECONDS); // connected before timing
