@@ -59,7 +59,6 @@ final class Agent {
                 },
                 "jflannel-shutdown"));
     metrics.follow(lc);
-    metrics.registerRuntime();
     lc.addListener(this::readinessChanged);
     try {
       start();
@@ -131,6 +130,9 @@ final class Agent {
     Node n = new Node(o, c, lc, metrics, stop, this::fatal);
     node = n;
     IoLoop io = keep(new IoLoop());
+    // the runtime's own metrics cost 40-50 ms of class loading and MXBean lookups: off the start
+    // path, a second later, on the otherwise idle listener loop
+    io.group().schedule(metrics::registerRuntime, 1, java.util.concurrent.TimeUnit.SECONDS);
     if (o.adminSocket() != null) {
       admin =
           keep(
