@@ -82,7 +82,28 @@ public final class Jflanctl implements Runnable {
     // a CLI prints its own one-line errors; library chatter would bury them, and a logging
     // framework costs a fifth of a second to start
     io.jflannel.agent.Logging.silence();
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    awaitEventLoops(250);
+    System.exit(code);
+  }
+
+  /**
+   * Waits (bounded) for the etcd client's event-loop threads to end after it was closed: the JVM's
+   * exit waits 300 ms for any thread still in native code (an event loop in epoll_wait), which was
+   * one run in four of jflanctl's time.
+   */
+  static void awaitEventLoops(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("vert.x-eventloop")) {
+        try {
+          t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
