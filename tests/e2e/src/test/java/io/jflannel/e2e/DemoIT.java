@@ -1,6 +1,7 @@
 package io.jflannel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.jflannel.testing.Cmd;
 import io.jflannel.testing.Demo;
@@ -103,7 +104,14 @@ class DemoIT {
           .isEqualTo("/coreos.com/network/config");
       assertThat(etcd.etcdctl("get", "/coreos.com/network/config", "--print-value-only").strip())
           .isEqualTo("someone else's");
-      assertThat(count("-x", "socat")).as("no bridge process left").isEqualTo(bridgesBefore);
+      // a killed connection's socat is gone once init has reaped it: bounded, not instant
+      await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(count("-x", "socat"))
+                      .as("no bridge process left")
+                      .isEqualTo(bridgesBefore));
     }
   }
 

@@ -75,11 +75,27 @@ final class EtcdBridge {
     return root.isAlive() && inNamespace.isAlive();
   }
 
-  /** Stops both halves (and the connections they forked). */
+  /**
+   * Stops both halves and the connections they forked, and waits until all are gone: the forked
+   * children are taken before their parent dies (then they are init's), killed after it (it forks
+   * no more), and waited for.
+   */
   void stop() {
     for (Process p : List.of(inNamespace, root)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      List<ProcessHandle> forked = p.descendants().toList();
       Cmd.stop(p, true);
+      for (ProcessHandle h : forked) {
+        h.destroyForcibly();
+        try {
+          h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          throw new IllegalStateException("socat " + h.pid() + " did not exit", e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }
