@@ -16,24 +16,6 @@ import java.util.function.IntFunction;
 public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination)
     implements NetlinkObject {
 
-  /** The slot of an FDB entry (a VXLAN device may send one MAC to several destinations). */
-  public record Key(int ifindex, MacAddress mac, Ipv4Address destination) {
-    // equals and hashCode written out: see Ipv4Address
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k
-          && k.ifindex == ifindex
-          && Objects.equals(k.mac, mac)
-          && Objects.equals(k.destination, destination);
-    }
-
-    @Override
-    public int hashCode() {
-      return (ifindex * 31 + Objects.hashCode(mac)) * 31 + Objects.hashCode(destination);
-    }
-  }
-
   // equals and hashCode written out: see Ipv4Address
 
   @Override
@@ -49,9 +31,13 @@ public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination)
     return (ifindex * 31 + Objects.hashCode(mac)) * 31 + Objects.hashCode(destination);
   }
 
+  /**
+   * Itself: every field names the slot (a VXLAN device may send one MAC to several destinations),
+   * as with {@link Address}.
+   */
   @Override
-  public Key key() {
-    return new Key(ifindex, mac, destination);
+  public FdbEntry key() {
+    return this;
   }
 
   @Override

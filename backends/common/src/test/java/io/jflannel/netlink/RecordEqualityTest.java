@@ -33,7 +33,6 @@ class RecordEqualityTest {
         new Neighbour(4, IP, null, 2),
         new Neighbour.Key(4, IP),
         new FdbEntry(4, MAC, IP),
-        new FdbEntry.Key(4, MAC, IP),
         new Address(4, IP, 24));
   }
 
