@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Clocks of {@link EventBench}: lease puts, the agent's log lines, its footprint. */
@@ -30,22 +29,18 @@ final class EventTimes {
    */
   static Map<String, Long> put(NetnsCluster c, String backend, int count, int round) {
     Cmd.Result r =
-        Cmd.run(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                c.etcdNamespace(),
-                "java",
-                "-cp",
-                System.getProperty("java.class.path"),
-                BurstPutter.class.getName(),
-                NetnsCluster.ETCD,
-                c.etcdPrefix(),
-                backend,
-                Integer.toString(count),
-                Integer.toString(round)),
-            300);
+        Cmd.runIn(
+            c.etcdNamespace(),
+            300,
+            "java",
+            "-cp",
+            System.getProperty("java.class.path"),
+            BurstPutter.class.getName(),
+            NetnsCluster.ETCD,
+            c.etcdPrefix(),
+            backend,
+            Integer.toString(count),
+            Integer.toString(round));
     Map<String, Long> sent = new LinkedHashMap<>();
     for (String l : r.out().split("\n")) {
       if (l.matches("10\\.244\\.\\d+\\.\\d+ \\d+")) {

@@ -37,15 +37,10 @@ class ImageIT {
           .startsWith("jflanctl 0.1.0");
       String lib = "/opt/jflannel/lib/jflannel/";
       assertThat(
-              Cmd.ok(
-                  "/usr/bin/docker",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "none",
-                  "--entrypoint",
-                  "java",
+              run(
                   tag,
+                  List.of(),
+                  "java",
                   "-Xshare:on", // fails unless the archive the image build dumped maps
                   "-XX:SharedArchiveFile=" + lib + "jflannel-agent-all.jsa",
                   "-cp",
@@ -67,17 +62,10 @@ class ImageIT {
       bin = java.nio.file.Files.createTempDirectory("jflannel-cni-bin");
       java.nio.file.Files.writeString(bin.resolve("bridge"), "the node's own bridge plugin");
       String out =
-          Cmd.ok(
-              "/usr/bin/docker",
-              "run",
-              "--rm",
-              "--network",
-              "none",
-              "-v",
-              bin + ":/host/opt/cni/bin",
-              "--entrypoint",
-              "/opt/jflannel/bin/install-cni-plugins",
-              tag);
+          run(
+              tag,
+              List.of("-v", bin + ":/host/opt/cni/bin"),
+              "/opt/jflannel/bin/install-cni-plugins");
       assertThat(out)
           .contains(
               "kept /host/opt/cni/bin/bridge (already there)",
@@ -99,15 +87,18 @@ class ImageIT {
 
   /** {@code program --version} in a container of the image (no network). */
   static String version(String tag, String program) {
-    return Cmd.ok(
-        "/usr/bin/docker",
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        "--entrypoint",
-        program,
-        tag,
-        "--version");
+    return run(tag, List.of(), program, "--version");
+  }
+
+  /**
+   * {@code entrypoint args} in a throw-away container of {@code tag} without network; must succeed.
+   */
+  static String run(String tag, List<String> options, String entrypoint, String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/docker", "run", "--rm"));
+    cmd.addAll(List.of("--network", "none"));
+    cmd.addAll(options);
+    cmd.addAll(List.of("--entrypoint", entrypoint, tag));
+    cmd.addAll(List.of(args));
+    return Cmd.ok(cmd.toArray(String[]::new));
   }
 }

@@ -38,19 +38,15 @@ class UdpIT extends ClusterConnectivityContract {
         .contains("10.244.0.0/16 dev flannel0 proto 121 scope link");
     boolean realNode = cluster.nodes().stream().anyMatch(n -> n.address().equals(peerIp));
     Cmd.Result r =
-        Cmd.run(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                on.ns(),
-                "ping",
-                "-c",
-                "1",
-                "-W",
-                "1",
-                realNode ? base : base.replaceAll("\\.0$", ".5")),
-            10);
+        Cmd.runIn(
+            on.ns(),
+            10,
+            "ping",
+            "-c",
+            "1",
+            "-W",
+            "1",
+            realNode ? base : base.replaceAll("\\.0$", ".5"));
     if (realNode) {
       assertThat(r.exit()).as("the peer's flannel0 answers through the tunnel: " + r).isZero();
     } else {
@@ -71,8 +67,7 @@ class UdpIT extends ClusterConnectivityContract {
   }
 
   static void assertNetUnreachable(String ns, String ip) {
-    Cmd.Result r =
-        Cmd.run(List.of("ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "2", ip), 10);
+    Cmd.Result r = Cmd.runIn(ns, 10, "ping", "-c", "1", "-W", "2", ip);
     assertThat(r.out()).contains("Destination Net Unreachable");
   }
 

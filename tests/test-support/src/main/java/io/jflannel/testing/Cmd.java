@@ -69,12 +69,17 @@ public final class Cmd {
 
   /** Runs a command in a named network namespace; must succeed. */
   public static String in(String ns, String... cmd) {
-    String[] all = new String[cmd.length + 4];
-    all[0] = "ip";
-    all[1] = "netns";
-    all[2] = "exec";
-    all[3] = ns;
-    System.arraycopy(cmd, 0, all, 4, cmd.length);
-    return ok(all);
+    return ok(inNamespace(ns, cmd).toArray(String[]::new));
+  }
+
+  /** Runs a command in a named network namespace; its exit code and output, whatever they are. */
+  public static Result runIn(String ns, int timeoutSeconds, String... cmd) {
+    return run(inNamespace(ns, cmd), timeoutSeconds);
+  }
+
+  private static List<String> inNamespace(String ns, String... cmd) {
+    List<String> all = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns));
+    all.addAll(List.of(cmd));
+    return all;
   }
 }

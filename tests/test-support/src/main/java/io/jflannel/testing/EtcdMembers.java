@@ -132,21 +132,17 @@ public final class EtcdMembers implements AutoCloseable {
   public int leader() {
     for (int i = 0; i < size(); i++) {
       Cmd.Result r =
-          Cmd.run(
-              List.of(
-                  "ip",
-                  "netns",
-                  "exec",
-                  namespaces.get(0),
-                  "etcdctl",
-                  "--endpoints",
-                  "http://" + address(i) + ":2379",
-                  "--command-timeout=2s",
-                  "endpoint",
-                  "status",
-                  "-w",
-                  "fields"),
-              10);
+          Cmd.runIn(
+              namespaces.get(0),
+              10,
+              "etcdctl",
+              "--endpoints",
+              "http://" + address(i) + ":2379",
+              "--command-timeout=2s",
+              "endpoint",
+              "status",
+              "-w",
+              "fields");
       if (r.exit() == 0) {
         String member = field(r.out(), "\"MemberID\"");
         String leader = field(r.out(), "\"Leader\"");
