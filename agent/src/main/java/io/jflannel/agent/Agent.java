@@ -107,7 +107,12 @@ final class Agent {
         open(
             () ->
                 InterfacePicker.pick(
-                    nl, o.ifaces(), o.ifaceRegex(), o.ifaceCanReach(), o.publicIp()),
+                    nl,
+                    o.ifaces(),
+                    o.ifaceRegex(),
+                    o.ifaceCanReach(),
+                    o.publicIp(),
+                    o.publicIpv6()),
             "interface");
     LOG.info(
         "using interface {} ({}), public IP {}", ext.link().name(), ext.address(), ext.publicIp());

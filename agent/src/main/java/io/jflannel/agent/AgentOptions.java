@@ -35,6 +35,7 @@ import java.util.List;
  * @param allowNetworkChange let a restart move this node to a subnet of a changed network config
  * @param cni the CNI config to write once the lease is held
  * @param dockerBridge Docker's bridge to check against our subnet, or null
+ * @param publicIpv6 IPv6 address to advertise in a dual-stack network, or null (the interface's)
  */
 public record AgentOptions(
     List<String> etcdEndpoints,
@@ -64,4 +65,5 @@ public record AgentOptions(
     boolean blackholeRoute,
     boolean allowNetworkChange,
     CniConfig cni,
-    String dockerBridge) {}
+    String dockerBridge,
+    String publicIpv6) {}

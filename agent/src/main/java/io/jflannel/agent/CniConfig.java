@@ -70,15 +70,22 @@ final class CniConfig {
               // does not
               .put("mtu", env.mtu());
       ObjectNode ipam = b.putObject("ipam").put("type", "host-local");
-      ipam.putArray("ranges")
-          .addArray()
-          .addObject()
-          .put("subnet", env.subnet().toString())
-          .put("gateway", gateway);
-      ipam.putArray("routes")
+      ArrayNode ranges = ipam.putArray("ranges");
+      ranges.addArray().addObject().put("subnet", env.subnet().toString()).put("gateway", gateway);
+      ArrayNode routes = ipam.putArray("routes");
+      routes
           .addObject()
           .put("dst", env.network().toString())
           .put("gw", gateway); // with its gateway, so that CHECK finds it
+      if (env.ipv6Subnet() != null) { // dual-stack: a second range, pods get an address of each
+        String gw6 = env.ipv6Subnet().addressAt(java.math.BigInteger.ONE).toString();
+        ranges
+            .addArray()
+            .addObject()
+            .put("subnet", env.ipv6Subnet().toString())
+            .put("gateway", gw6);
+        routes.addObject().put("dst", env.ipv6Network().toString()).put("gw", gw6);
+      }
       if (ipamDir != null) {
         ipam.put("dataDir", ipamDir.toString());
       }
@@ -86,7 +93,7 @@ final class CniConfig {
     plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
     root.putObject(MARK)
         .put("writtenBy", "jflanneld")
-        .put("subnet", env.subnet().toString())
+        .put("subnet", env.subnet() + (env.ipv6Subnet() == null ? "" : "," + env.ipv6Subnet()))
         .put("note", "rewritten by jflanneld when this node's subnet changes");
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";

@@ -1,7 +1,7 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.Drift;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.IpNet;
 import java.util.List;
 
 /**
@@ -23,7 +23,7 @@ interface Firewall {
 
   /** The rules for a cluster network and this node's subnet. */
   static RuleSet rules(
-      Ipv4Net network, Ipv4Net pod, boolean masq, boolean fullyRandom, boolean forward) {
+      IpNet network, IpNet pod, boolean masq, boolean fullyRandom, boolean forward) {
     return new RuleSet(network, pod, masq, fullyRandom, forward);
   }
 }

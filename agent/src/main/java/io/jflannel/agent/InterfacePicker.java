@@ -1,8 +1,10 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.ExternalInterface;
+import io.jflannel.net.IpAddress;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
@@ -21,16 +23,32 @@ final class InterfacePicker {
 
   static ExternalInterface pick(
       Netlink nl, List<String> ifaces, List<String> regexes, String canReach, String publicIp) {
+    return pick(nl, ifaces, regexes, canReach, publicIp, null);
+  }
+
+  /**
+   * As flanneld picks it; the interface's IPv6 side is its first global IPv6 address, advertised
+   * unless {@code publicIpv6} is given (both null when it has none: only a dual-stack network needs
+   * them, and says so).
+   */
+  static ExternalInterface pick(
+      Netlink nl,
+      List<String> ifaces,
+      List<String> regexes,
+      String canReach,
+      String publicIp,
+      String publicIpv6) {
     Link link = null;
     Address addr = null;
-    List<Address> all = nl.addresses(0);
+    List<Address> every = nl.addresses(0);
+    List<Address> all = every.stream().filter(a -> !a.address().isIpv6()).toList();
     for (String want : ifaces) {
       Optional<Address> byAddr =
           isAddress(want)
-              ? all.stream().filter(a -> a.address().toString().equals(want)).findFirst()
+              ? every.stream().filter(a -> a.address().equals(IpAddress.parse(want))).findFirst()
               : Optional.empty();
       if (byAddr.isPresent()) {
-        addr = byAddr.get();
+        addr = byAddr.get().address().isIpv6() ? null : byAddr.get(); // the link's IPv4 below
         link = nl.link(addr.ifindex()).orElse(null);
       } else {
         link = nl.link(want).orElse(null);
@@ -78,8 +96,7 @@ final class InterfacePicker {
                 .filter(
                     a ->
                         new Ipv4Net(
-                                new Ipv4Address(
-                                    a.address().value() & Ipv4Net.mask(a.prefixLength())),
+                                new Ipv4Address(v4(a).value() & Ipv4Net.mask(a.prefixLength())),
                                 a.prefixLength())
                             .contains(target))
                 .findFirst()
@@ -110,10 +127,24 @@ final class InterfacePicker {
     }
     Ipv4Net net =
         new Ipv4Net(
-            new Ipv4Address(addr.address().value() & Ipv4Net.mask(addr.prefixLength())),
+            new Ipv4Address(v4(addr).value() & Ipv4Net.mask(addr.prefixLength())),
             addr.prefixLength());
-    Ipv4Address pub = publicIp == null ? addr.address() : Ipv4Address.parse(publicIp);
-    return new ExternalInterface(link, addr.address(), net, pub);
+    Ipv4Address pub = publicIp == null ? v4(addr) : Ipv4Address.parse(publicIp);
+    int index = link.index();
+    Ipv6Address v6 =
+        every.stream()
+            .filter(a -> a.ifindex() == index && a.address() instanceof Ipv6Address)
+            .map(a -> (Ipv6Address) a.address())
+            .filter(a -> !a.isLinkLocal())
+            .findFirst()
+            .orElse(null);
+    Ipv6Address pub6 =
+        publicIpv6 == null || publicIpv6.isEmpty() ? v6 : Ipv6Address.parse(publicIpv6);
+    return new ExternalInterface(link, v4(addr), net, pub, v6, pub6);
+  }
+
+  private static Ipv4Address v4(Address a) {
+    return (Ipv4Address) a.address();
   }
 
   private static Address firstAddress(List<Address> all, int ifindex) {
@@ -122,7 +153,7 @@ final class InterfacePicker {
 
   private static boolean isAddress(String s) {
     try {
-      Ipv4Address.parse(s);
+      IpAddress.parse(s);
       return true;
     } catch (IllegalArgumentException e) {
       return false;

@@ -85,7 +85,8 @@ final class Iptables implements Firewall {
     if (in.length() > 0) {
       FirewallCommand.run(List.of(cmd("restore"), "--noflush", "-w"), in.toString());
       LOG.info(
-          "iptables ({}) rules applied: masquerade {}, forward {}",
+          "{} ({}) rules applied: masquerade {}, forward {}",
+          rules.v6() ? "ip6tables" : "iptables",
           flavour,
           rules.masq(),
           rules.forward());
@@ -107,27 +108,32 @@ final class Iptables implements Firewall {
       {"nat", RuleSet.NAT_CHAIN, RuleSet.natJump()},
       {"filter", RuleSet.FWD_CHAIN, RuleSet.forwardJump()}
     };
-    for (String[] t : tables) {
-      FirewallCommand.Result save =
-          FirewallCommand.tryRun(List.of("iptables-" + flavour + "-save", "-t", t[0]));
-      List<String> lines =
-          save.exit() == 0 ? save.out().lines().map(String::strip).toList() : List.of();
-      boolean chain = lines.stream().anyMatch(l -> l.startsWith(":" + t[1] + " "));
-      if (!chain) {
-        continue;
+    for (String family : List.of("iptables-", "ip6tables-")) {
+      for (String[] t : tables) {
+        cleanUp(family + flavour, t);
       }
-      StringBuilder in = new StringBuilder("*").append(t[0]).append('\n');
-      if (lines.contains(t[2])) {
-        in.append(t[2].replaceFirst("^-A ", "-D ")).append('\n');
-      }
-      in.append(':').append(t[1]).append(" - [0:0]\n-X ").append(t[1]).append("\nCOMMIT\n");
-      FirewallCommand.run(
-          List.of("iptables-" + flavour + "-restore", "--noflush", "-w"), in.toString());
-      LOG.info("iptables ({}): removed chain {} (nftables mode)", flavour, t[1]);
     }
   }
 
+  /** Removes one table's chain and jump of one family ({@code iptables-nft}, ...). */
+  private static void cleanUp(String tool, String[] t) {
+    FirewallCommand.Result save = FirewallCommand.tryRun(List.of(tool + "-save", "-t", t[0]));
+    List<String> lines =
+        save.exit() == 0 ? save.out().lines().map(String::strip).toList() : List.of();
+    boolean chain = lines.stream().anyMatch(l -> l.startsWith(":" + t[1] + " "));
+    if (!chain) {
+      return;
+    }
+    StringBuilder in = new StringBuilder("*").append(t[0]).append('\n');
+    if (lines.contains(t[2])) {
+      in.append(t[2].replaceFirst("^-A ", "-D ")).append('\n');
+    }
+    in.append(':').append(t[1]).append(" - [0:0]\n-X ").append(t[1]).append("\nCOMMIT\n");
+    FirewallCommand.run(List.of(tool + "-restore", "--noflush", "-w"), in.toString());
+    LOG.info("{}: removed chain {} (nftables mode)", tool, t[1]);
+  }
+
   private String cmd(String verb) {
-    return "iptables-" + flavour + "-" + verb;
+    return (rules.v6() ? "ip6tables-" : "iptables-") + flavour + "-" + verb;
   }
 }

@@ -202,7 +202,8 @@ public final class Jflanneld implements Callable<Integer> {
   @Option(
       names = "--public-ipv6",
       description =
-          "IPv6 address to advertise (flanneld's; used only with EnableIPv6, not yet supported)")
+          "IPv6 address to advertise to other nodes in a dual-stack network (EnableIPv6);"
+              + " default: the interface's first global IPv6 address")
   String publicIpv6;
 
   @Option(
@@ -289,10 +290,6 @@ public final class Jflanneld implements Callable<Integer> {
         org.slf4j.LoggerFactory.getLogger(Jflanneld.class)
             .warn("flanneld flags of its Kubernetes mode or of klog are accepted and ignored");
       }
-      if (publicIpv6 != null && !publicIpv6.isEmpty()) {
-        org.slf4j.LoggerFactory.getLogger(Jflanneld.class)
-            .warn("--public-ipv6 is ignored: IPv6 (EnableIPv6) is not supported yet");
-      }
     } catch (IllegalArgumentException e) {
       System.err.println("jflanneld: " + e.getMessage());
       return 2;
@@ -338,6 +335,13 @@ public final class Jflanneld implements Callable<Integer> {
     if (ifaceCanReach != null && !ifaceCanReach.isEmpty()) {
       io.jflannel.net.Ipv4Address.parse(ifaceCanReach);
     }
+    if (publicIpv6 != null && !publicIpv6.isEmpty()) {
+      try {
+        io.jflannel.net.Ipv6Address.parse(publicIpv6);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--public-ipv6: " + e.getMessage(), e);
+      }
+    }
     return new AgentOptions(
         etcd.endpoints(),
         etcd.prefix(),
@@ -366,6 +370,7 @@ public final class Jflanneld implements Callable<Integer> {
         blackholeRoute,
         allowNetworkChange,
         cni(),
-        dockerBridge == null || dockerBridge.isEmpty() ? null : dockerBridge);
+        dockerBridge == null || dockerBridge.isEmpty() ? null : dockerBridge,
+        publicIpv6 == null || publicIpv6.isEmpty() ? null : publicIpv6);
   }
 }

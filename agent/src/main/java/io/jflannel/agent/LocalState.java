@@ -8,6 +8,7 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetEnv;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,9 +60,9 @@ final class LocalState {
     }
   }
 
-  /** The subnet the previous run wrote to subnet.env. */
-  Optional<Ipv4Net> subnet() {
-    return SubnetEnv.previousSubnet(subnetFile);
+  /** The subnets the previous run wrote to subnet.env. */
+  Optional<SubnetKey> subnet() {
+    return SubnetEnv.previous(subnetFile).map(e -> new SubnetKey(e.subnet(), e.ipv6Subnet()));
   }
 
   void savePeers(List<Lease> peers) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class Nftables implements Firewall {
   private static final Logger LOG = LoggerFactory.getLogger(Nftables.class);
   static final String TABLE = "flannel-ipv4";
+  static final String TABLE6 = "flannel-ipv6";
   static final String NAT_CHAIN = "postrtg";
   static final String FWD_CHAIN = "forward";
 
@@ -32,13 +33,24 @@ final class Nftables implements Firewall {
     this.rules = rules;
   }
 
+  /** Our table's name: flanneld's, one per family. */
+  String table() {
+    return rules.v6() ? TABLE6 : TABLE;
+  }
+
+  /** {@code ip} or {@code ip6}: the nft family of the table and of its matches. */
+  private String family() {
+    return rules.v6() ? "ip6" : "ip";
+  }
+
   /** The transaction for our table: table, chains (flushed) and rules. */
   String script() {
-    return script(TABLE);
+    return script(table());
   }
 
   private String script(String table) {
-    String t = "ip " + table;
+    String t = family() + " " + table;
+    String ip = family();
     List<String> lines = new ArrayList<>();
     lines.add("add table " + t + " { comment \"rules for " + table + "\" ; }");
     String net = rules.network().toString();
@@ -56,11 +68,11 @@ final class Nftables implements Firewall {
       for (String r :
           List.of(
               "meta mark and 0x4000 == 0x4000 return",
-              "ip saddr " + pod + " ip daddr " + net + " return",
-              "ip saddr " + net + " ip daddr " + pod + " return",
-              "ip saddr != " + net + " ip daddr " + pod + " return",
-              "ip saddr " + net + " ip daddr != 224.0.0.0/4 " + masquerade,
-              "ip saddr != " + net + " ip daddr " + net + " " + masquerade)) {
+              ip + " saddr " + pod + " " + ip + " daddr " + net + " return",
+              ip + " saddr " + net + " " + ip + " daddr " + pod + " return",
+              ip + " saddr != " + net + " " + ip + " daddr " + pod + " return",
+              ip + " saddr " + net + " " + ip + " daddr != " + rules.multicast() + " " + masquerade,
+              ip + " saddr != " + net + " " + ip + " daddr " + net + " " + masquerade)) {
         lines.add("add rule " + t + " " + NAT_CHAIN + " " + r);
       }
     }
@@ -73,8 +85,8 @@ final class Nftables implements Firewall {
               + " { type filter hook forward priority filter ;"
               + " comment \"chain to accept flannel traffic\" ; }");
       lines.add("flush chain " + t + " " + FWD_CHAIN);
-      lines.add("add rule " + t + " " + FWD_CHAIN + " ip saddr " + net + " accept");
-      lines.add("add rule " + t + " " + FWD_CHAIN + " ip daddr " + net + " accept");
+      lines.add("add rule " + t + " " + FWD_CHAIN + " " + ip + " saddr " + net + " accept");
+      lines.add("add rule " + t + " " + FWD_CHAIN + " " + ip + " daddr " + net + " accept");
     }
     return String.join("\n", lines) + "\n";
   }
@@ -87,8 +99,9 @@ final class Nftables implements Firewall {
     }
     FirewallCommand.run(List.of("nft", "-f", "-"), script());
     LOG.info(
-        "nftables rules applied (table ip {}): masquerade {}, forward {}",
-        TABLE,
+        "nftables rules applied (table {} {}): masquerade {}, forward {}",
+        family(),
+        table(),
         rules.masq(),
         rules.forward());
   }
@@ -98,7 +111,7 @@ final class Nftables implements Firewall {
     if (!rules.masq() && !rules.forward()) {
       return List.of();
     }
-    return KernelDiff.diff(canonical(), listing(TABLE), o -> true);
+    return KernelDiff.diff(canonical(), listing(family(), table()), o -> true);
   }
 
   /** Our rules as this host's nft prints them: written into a scratch table, read, deleted. */
@@ -107,9 +120,9 @@ final class Nftables implements Firewall {
     if (c == null) {
       FirewallCommand.run(List.of("nft", "-f", "-"), script(SCRATCH));
       try {
-        c = listing(SCRATCH);
+        c = listing(family(), SCRATCH);
       } finally {
-        FirewallCommand.run(List.of("nft", "delete", "table", "ip", SCRATCH), null);
+        FirewallCommand.run(List.of("nft", "delete", "table", family(), SCRATCH), null);
       }
       canonical = c;
     }
@@ -117,8 +130,9 @@ final class Nftables implements Firewall {
   }
 
   /** A table as nft lists it: one entry per chain header and rule, comments left out. */
-  static List<FirewallRule> listing(String table) {
-    FirewallCommand.Result r = FirewallCommand.tryRun(List.of("nft", "list", "table", "ip", table));
+  static List<FirewallRule> listing(String family, String table) {
+    FirewallCommand.Result r =
+        FirewallCommand.tryRun(List.of("nft", "list", "table", family, table));
     List<FirewallRule> out = new ArrayList<>();
     if (r.exit() != 0) {
       return out; // no table: every rule is missing
@@ -158,7 +172,7 @@ final class Nftables implements Firewall {
             .lines()
             .map(String::strip)
             .toList();
-    for (String t : List.of("ip " + TABLE, "ip6 flannel-ipv6")) {
+    for (String t : List.of("ip " + TABLE, "ip6 " + TABLE6)) {
       if (present.contains("table " + t)) {
         FirewallCommand.run(
             List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);

@@ -13,7 +13,10 @@ import io.jflannel.lease.LeaseStoreOptions;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetEnv;
+import io.jflannel.lease.SubnetKey;
+import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Net;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -98,7 +101,7 @@ final class Node implements AutoCloseable {
     }
     lc.to(AgentState.PROGRAMMING, "programming the first peer snapshot");
     Running r;
-    if (offline != null && offline.serves(config, own.subnet())) {
+    if (offline != null && offline.serves(config, own.key())) {
       r = offline;
       LOG.info("etcd answers: carrying on with the node programmed offline");
     } else {
@@ -107,7 +110,7 @@ final class Node implements AutoCloseable {
       }
       NetworkConfig cfg = config;
       Prepared prepared = p;
-      Ipv4Net subnet = own.subnet();
+      SubnetKey subnet = own.key();
       r = step(() -> bringUp(cfg, prepared.backend(), prepared.attrs(), subnet));
     }
     running = r;
@@ -144,7 +147,7 @@ final class Node implements AutoCloseable {
   }
 
   private Prepared prepare(NetworkConfig config, Running offline) {
-    if (offline != null && offline.serves(config, offline.subnet())) {
+    if (offline != null && offline.serves(config, offline.subnets())) {
       return new Prepared(offline.backend(), offline.attrs());
     }
     Backend b = newBackend(config);
@@ -157,6 +160,11 @@ final class Node implements AutoCloseable {
   }
 
   private Backend newBackend(NetworkConfig config) {
+    if (config.dualStack() && "udp".equals(config.backend().type())) {
+      throw new Agent.StartupException(
+          "EnableIPv6: the udp backend carries IPv4 only (as flanneld's): use vxlan or host-gw for"
+              + " a dual-stack network");
+    }
     BackendFactory f =
         BackendFactory.find(config.backend().type())
             .orElseThrow(
@@ -241,7 +249,7 @@ final class Node implements AutoCloseable {
   /** Programs the node from local state while etcd is unreachable (same steps as online). */
   private void startOffline() {
     Optional<NetworkConfig> config = local.config();
-    Optional<Ipv4Net> subnet = local.subnet();
+    Optional<SubnetKey> subnet = local.subnet();
     if (config.isEmpty() || subnet.isEmpty()) {
       LOG.warn("etcd not reachable yet and no local state from a previous run: waiting for etcd");
       return;
@@ -316,46 +324,65 @@ final class Node implements AutoCloseable {
   }
 
   /** Backend started on our subnet, firewall, subnet.env, peer sync: the node, before its peers. */
-  private Running bringUp(NetworkConfig config, Backend b, LeaseAttrs attrs, Ipv4Net subnet) {
-    b.start(new Lease(subnet, attrs, 0, null, 0));
-    Firewall fw =
-        c.firewalls()
-            .create(
-                Firewall.rules(
-                    config.network(),
-                    subnet,
-                    o.ipMasq(),
-                    o.ipMasqFullyRandom(),
-                    o.iptablesForwardRules()),
-                config.nftables());
+  private Running bringUp(NetworkConfig config, Backend b, LeaseAttrs attrs, SubnetKey subnets) {
+    Ipv4Net subnet = subnets.ipv4();
+    Ipv6Net subnet6 = config.dualStack() ? subnets.ipv6() : null;
+    if (config.dualStack() && subnet6 == null) {
+      throw new Agent.StartupException(
+          "EnableIPv6: this node's lease " + subnet + " has no IPv6 subnet");
+    }
+    b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
+    Firewall fw = firewall(config, config.network(), subnet);
+    if (subnet6 != null) {
+      fw = new DualStackFirewall(fw, firewall(config, config.ipv6().network(), subnet6));
+    }
+    Firewall rules = fw;
     Agent.open(
         () -> {
-          fw.apply();
+          rules.apply();
           return null;
         },
         config.nftables() ? "nftables" : "iptables");
     metrics.iptablesRestores.inc();
-    SubnetEnv env = new SubnetEnv(config.network(), subnet, b.mtu(), o.ipMasq());
+    SubnetEnv env =
+        new SubnetEnv(
+            config.network(),
+            subnet,
+            b.mtu(),
+            o.ipMasq(),
+            subnet6 == null ? null : config.ipv6().network(),
+            subnet6);
     Agent.open(
         () -> {
           env.writeTo(o.subnetFile());
           return null;
         },
         "cannot write " + o.subnetFile());
-    LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), subnet, b.mtu());
+    LOG.info("wrote {}: subnet {} mtu {}", o.subnetFile(), subnets, b.mtu());
     o.cni().write(env);
     PeerSync sync =
         new PeerSync(
             c.netlink(),
             b,
-            new LeaseValidator(config, subnet, c.ext().publicIp()),
+            new LeaseValidator(config, subnet, c.ext().publicIp(), subnet6),
             config.network(),
             config.subnetLen(),
-            subnet);
+            subnet,
+            subnet6 == null ? null : config.ipv6().network(),
+            subnet6 == null ? 0 : config.ipv6().subnetLen(),
+            subnet6);
     sync.onRejected(r -> metrics.rejectedLeases.inc());
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnet, b.mtu())));
-    return new Running(config, b, attrs, subnet, sync, fw);
+    return new Running(config, b, attrs, subnets, sync, fw);
+  }
+
+  private Firewall firewall(NetworkConfig config, IpNet network, IpNet pod) {
+    return c.firewalls()
+        .create(
+            Firewall.rules(
+                network, pod, o.ipMasq(), o.ipMasqFullyRandom(), o.iptablesForwardRules()),
+            config.nftables());
   }
 
   private StatusSnapshot.NodeInfo info(NetworkConfig config, Ipv4Net subnet, int mtu) {

@@ -297,6 +297,10 @@ final class NodeLoops implements AutoCloseable {
     if (!closed) {
       try {
         c.netlink().replace(io.jflannel.netlink.Route.blackhole(r.subnet(), BLACKHOLE_METRIC));
+        if (r.subnets().ipv6() != null) {
+          c.netlink()
+              .replace(io.jflannel.netlink.Route.blackhole(r.subnets().ipv6(), BLACKHOLE_METRIC));
+        }
       } catch (RuntimeException e) {
         LOG.warn("blackhole route for {}: {}", r.subnet(), e.getMessage());
       }

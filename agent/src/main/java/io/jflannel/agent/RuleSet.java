@@ -2,7 +2,7 @@ package io.jflannel.agent;
 
 import io.jflannel.backend.Drift;
 import io.jflannel.backend.KernelDiff;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.IpNet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,17 +11,30 @@ import java.util.List;
  * {@code --ip-masq}) and FLANNEL-FWD (filter, with {@code --iptables-forward-rules}), and the jumps
  * to them from POSTROUTING and FORWARD.
  *
- * @param network the cluster network
- * @param pod this node's subnet
+ * <p>One family's: IPv4 ({@code iptables}, table {@code ip flannel-ipv4}) or IPv6 ({@code
+ * ip6tables}, table {@code ip6 flannel-ipv6}) by the network's; a dual-stack node has one of each.
+ *
+ * @param network the cluster network (IPv4 or IPv6)
+ * @param pod this node's subnet of the same family
  * @param masq masquerade traffic leaving the cluster network
  * @param fullyRandom MASQUERADE with {@code --random-fully} (flanneld's default)
  * @param forward accept forwarding from and to the cluster network
  */
-record RuleSet(Ipv4Net network, Ipv4Net pod, boolean masq, boolean fullyRandom, boolean forward) {
+record RuleSet(IpNet network, IpNet pod, boolean masq, boolean fullyRandom, boolean forward) {
   static final String MASQ_COMMENT = "flanneld masq";
   static final String FWD_COMMENT = "flanneld forward";
   static final String NAT_CHAIN = "FLANNEL-POSTRTG";
   static final String FWD_CHAIN = "FLANNEL-FWD";
+
+  /** True for the IPv6 rules. */
+  boolean v6() {
+    return network.isIpv6();
+  }
+
+  /** The family's multicast range, never masqueraded. */
+  String multicast() {
+    return v6() ? "ff00::/8" : "224.0.0.0/4";
+  }
 
   /** The nat rules of our chain. */
   List<String> natRules() {
@@ -32,7 +45,7 @@ record RuleSet(Ipv4Net network, Ipv4Net pod, boolean masq, boolean fullyRandom, 
         "-A " + NAT_CHAIN + " -s " + pod + " -d " + network + c + " -j RETURN",
         "-A " + NAT_CHAIN + " -s " + network + " -d " + pod + c + " -j RETURN",
         "-A " + NAT_CHAIN + " ! -s " + network + " -d " + pod + c + " -j RETURN",
-        "-A " + NAT_CHAIN + " -s " + network + " ! -d 224.0.0.0/4" + c + masquerade,
+        "-A " + NAT_CHAIN + " -s " + network + " ! -d " + multicast() + c + masquerade,
         "-A " + NAT_CHAIN + " ! -s " + network + " -d " + network + c + masquerade);
   }
 

@@ -4,6 +4,7 @@ import io.jflannel.backend.Backend;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 
 /**
@@ -13,7 +14,7 @@ import io.jflannel.net.Ipv4Net;
  * @param config the network config in force
  * @param backend the started backend
  * @param attrs what our lease advertises
- * @param subnet our subnet
+ * @param subnets our subnet (and our IPv6 subnet in a dual-stack network)
  * @param sync the peer sync
  * @param firewall our rules
  */
@@ -21,14 +22,19 @@ record Running(
     NetworkConfig config,
     Backend backend,
     LeaseAttrs attrs,
-    Ipv4Net subnet,
+    SubnetKey subnets,
     PeerSync sync,
     Firewall firewall)
     implements AutoCloseable {
 
+  /** Our IPv4 subnet. */
+  Ipv4Net subnet() {
+    return subnets.ipv4();
+  }
+
   /** True when this node can carry on as it is under {@code c} with {@code s}. */
-  boolean serves(NetworkConfig c, Ipv4Net s) {
-    return subnet.equals(s) && ConfigChange.between(config, c).live();
+  boolean serves(NetworkConfig c, SubnetKey s) {
+    return subnets.equals(s) && ConfigChange.between(config, c).live();
   }
 
   /** Stops writing and closes the backend (kernel state stays). */

@@ -86,6 +86,12 @@ final class LeasesCommand implements Callable<Integer> {
         ObjectNode row = rows.addObject();
         row.put("subnet", l.subnet().toString());
         row.put("publicIP", l.attrs().publicIp().toString());
+        if (l.ipv6Subnet() == null) {
+          row.putNull("ipv6Subnet");
+        } else {
+          row.put("ipv6Subnet", l.ipv6Subnet().toString());
+        }
+        row.put("publicIPv6", l.attrs().publicIpv6());
         row.put("backend", l.attrs().effectiveBackendType());
         row.put(
             "vtepMAC",
@@ -175,6 +181,11 @@ final class LeasesCommand implements Callable<Integer> {
         : "ok";
   }
 
+  /** ",<IPv6 side>" of a dual-stack lease's cell, else nothing. */
+  private static String both(com.fasterxml.jackson.databind.JsonNode r, String field) {
+    return r.path(field).isTextual() ? "," + r.path(field).asText() : "";
+  }
+
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
     String fmt =
         wide
@@ -197,8 +208,8 @@ final class LeasesCommand implements Callable<Integer> {
       List<Object> cols =
           new ArrayList<>(
               List.of(
-                  r.path("subnet").asText(),
-                  r.path("publicIP").asText(),
+                  r.path("subnet").asText() + both(r, "ipv6Subnet"),
+                  r.path("publicIP").asText() + both(r, "publicIPv6"),
                   r.path("backend").asText(),
                   mac,
                   expires,

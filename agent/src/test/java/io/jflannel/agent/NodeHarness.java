@@ -97,7 +97,8 @@ final class NodeHarness implements AutoCloseable {
             "cbr0",
             "cni0",
             null),
-        "docker0");
+        "docker0",
+        null);
   }
 
   /** Starts the node on a thread of its own (start() blocks until etcd answers). */

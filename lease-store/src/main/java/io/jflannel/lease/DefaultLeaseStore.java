@@ -2,6 +2,7 @@ package io.jflannel.lease;
 
 import io.jflannel.lease.LeaseStoreException.Reason;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ final class DefaultLeaseStore implements LeaseStore {
 
   private final LeaseRegistry registry;
   private final LeaseStoreOptions options;
+  private Ipv4Net ownIpv4; // this node's IPv4 subnet of a lease just deleted for want of IPv6
 
   DefaultLeaseStore(LeaseRegistry registry, LeaseStoreOptions options) {
     this.registry = registry;
@@ -72,11 +74,18 @@ final class DefaultLeaseStore implements LeaseStore {
         return own.get();
       }
       List<Ipv4Net> taken = new ArrayList<>();
-      snap.leases().stream()
-          .filter(l -> !l.attrs().publicIp().equals(attrs.publicIp()))
-          .forEach(l -> taken.add(l.subnet()));
+      List<Ipv6Net> taken6 = new ArrayList<>();
+      for (Lease l : snap.leases()) {
+        if (!l.attrs().publicIp().equals(attrs.publicIp())) {
+          taken.add(l.subnet());
+          if (l.ipv6Subnet() != null) {
+            taken6.add(l.ipv6Subnet());
+          }
+        }
+      }
       Ipv4Net candidate =
           previous
+              .or(() -> Optional.ofNullable(ownIpv4))
               .filter(config::fits)
               .filter(p -> SubnetAllocator.isFree(p, taken))
               .orElseGet(
@@ -95,16 +104,34 @@ final class DefaultLeaseStore implements LeaseStore {
                                           + " and "
                                           + config.subnetMax()
                                           + ")")));
-      Optional<Lease> created = registry.createLease(candidate, attrs, options.leaseTtl());
+      SubnetKey key = new SubnetKey(candidate, config.dualStack() ? pick6(config, taken6) : null);
+      Optional<Lease> created = registry.createLease(key, attrs, options.leaseTtl());
       if (created.isPresent()) {
-        LOG.info(
-            "acquired subnet {} for {} (ttl {})", candidate, attrs.publicIp(), options.leaseTtl());
+        LOG.info("acquired subnet {} for {} (ttl {})", key, attrs.publicIp(), options.leaseTtl());
         return created.get();
       }
-      LOG.info("subnet {} was taken by another node meanwhile; trying again", candidate);
+      LOG.info("subnet {} was taken by another node meanwhile; trying again", key);
     }
     throw new LeaseStoreException(
         Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
+  }
+
+  private Ipv6Net pick6(NetworkConfig config, List<Ipv6Net> taken) {
+    Ipv6Config c = config.ipv6();
+    return SubnetAllocator.pick(c, taken, options.random())
+        .orElseThrow(
+            () ->
+                new LeaseStoreException(
+                    Reason.OUT_OF_SUBNETS,
+                    "out of IPv6 subnets in "
+                        + c.network()
+                        + " ("
+                        + taken.size()
+                        + " leased between "
+                        + c.subnetMin()
+                        + " and "
+                        + c.subnetMax()
+                        + ")"));
   }
 
   private static void refuseToMove(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
@@ -140,19 +167,26 @@ final class DefaultLeaseStore implements LeaseStore {
    */
   private Optional<Lease> reuseOwn(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
     Lease reuse = null;
+    ownIpv4 = null;
     for (Lease l : snap.leases()) {
       if (!l.attrs().publicIp().equals(attrs.publicIp())) {
         continue;
       }
-      if (reuse == null && config.fits(l.subnet())) {
+      if (reuse == null && config.fits(l)) {
         reuse = l;
       } else if (!l.isReservation()) {
+        if (config.fits(l.subnet())) {
+          ownIpv4 = l.subnet(); // e.g. IPv6 turned on: the same IPv4 subnet, with an IPv6 one
+        }
         LOG.info(
             "deleting lease {} of {}: {}",
             l.subnet(),
             attrs.publicIp(),
             reuse == null
                 ? "it no longer fits the network config"
+                    + (config.fits(l.subnet())
+                        ? " (no IPv6 subnet in " + config.ipv6().network() + ")"
+                        : "")
                 : "a duplicate of " + reuse.subnet());
         registry.deleteLease(l.subnet());
       }

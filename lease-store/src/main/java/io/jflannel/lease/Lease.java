@@ -1,6 +1,7 @@
 package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Net;
 import java.time.Instant;
 
 /**
@@ -12,9 +13,27 @@ import java.time.Instant;
  * @param storeLeaseId the etcd lease the key is attached to; 0 for a reservation
  * @param expiration when the lease runs out, if known (null for reservations or when not asked)
  * @param modRevision the store revision of the key's last change
+ * @param ipv6Subnet the leased IPv6 subnet of a dual-stack lease (flanneld's key {@code
+ *     10.244.1.0-24&fc00:0:0:1::-64}), or null
  */
 public record Lease(
-    Ipv4Net subnet, LeaseAttrs attrs, long storeLeaseId, Instant expiration, long modRevision) {
+    Ipv4Net subnet,
+    LeaseAttrs attrs,
+    long storeLeaseId,
+    Instant expiration,
+    long modRevision,
+    Ipv6Net ipv6Subnet) {
+
+  /** An IPv4-only lease. */
+  public Lease(
+      Ipv4Net subnet, LeaseAttrs attrs, long storeLeaseId, Instant expiration, long modRevision) {
+    this(subnet, attrs, storeLeaseId, expiration, modRevision, null);
+  }
+
+  /** The subnets this lease's key names. */
+  public SubnetKey key() {
+    return new SubnetKey(subnet, ipv6Subnet);
+  }
 
   /** A key with no etcd lease: a reservation, never expires. */
   public boolean isReservation() {
@@ -23,6 +42,6 @@ public record Lease(
 
   /** This lease with a known expiration. */
   public Lease withExpiration(Instant at) {
-    return new Lease(subnet, attrs, storeLeaseId, at, modRevision);
+    return new Lease(subnet, attrs, storeLeaseId, at, modRevision, ipv6Subnet);
   }
 }

@@ -2,6 +2,7 @@ package io.jflannel.lease;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jflannel.net.Ipv4Address;
+import io.jflannel.net.Ipv6Address;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +18,26 @@ import java.util.Map;
  *     none)
  * @param backendData backend specific JSON (vxlan: VNI and VtepMAC), or null
  * @param extra unknown fields in their original order
+ * @param backendV6Data the backend's data for the IPv6 side of a dual-stack lease (vxlan: VNI and
+ *     the VtepMAC of {@code flannel-v6.<vni>}), or null
  */
 public record LeaseAttrs(
     Ipv4Address publicIp,
     String publicIpv6,
     String backendType,
     JsonNode backendData,
-    Map<String, JsonNode> extra) {
+    Map<String, JsonNode> extra,
+    JsonNode backendV6Data) {
+
+  /** Attributes without IPv6 backend data. */
+  public LeaseAttrs(
+      Ipv4Address publicIp,
+      String publicIpv6,
+      String backendType,
+      JsonNode backendData,
+      Map<String, JsonNode> extra) {
+    this(publicIp, publicIpv6, backendType, backendData, extra, null);
+  }
 
   /** Defensive copies. */
   public LeaseAttrs {
@@ -31,6 +45,8 @@ public record LeaseAttrs(
       throw new IllegalArgumentException("PublicIP missing");
     }
     backendData = backendData == null || backendData.isNull() ? null : backendData.deepCopy();
+    backendV6Data =
+        backendV6Data == null || backendV6Data.isNull() ? null : backendV6Data.deepCopy();
     extra =
         extra == null || extra.isEmpty()
             ? Map.of()
@@ -42,6 +58,23 @@ public record LeaseAttrs(
     return new LeaseAttrs(publicIp, null, backendType, backendData, Map.of());
   }
 
+  /** These attributes with an IPv6 side: the node's PublicIPv6 and the backend's v6 data. */
+  public LeaseAttrs withIpv6(Ipv6Address publicIpv6, JsonNode v6Data) {
+    return new LeaseAttrs(publicIp, publicIpv6.toString(), backendType, backendData, extra, v6Data);
+  }
+
+  /**
+   * PublicIPv6 as an address.
+   *
+   * @throws IllegalArgumentException naming the text when it is absent or not an IPv6 address
+   */
+  public Ipv6Address publicIpv6Address() {
+    if (publicIpv6 == null) {
+      throw new IllegalArgumentException("lease has no PublicIPv6");
+    }
+    return Ipv6Address.parse(publicIpv6);
+  }
+
   /** The backend type, reading a missing one as flannel's udp backend (which writes none). */
   public String effectiveBackendType() {
     return backendType == null || backendType.isEmpty() ? "udp" : backendType;
@@ -49,7 +82,8 @@ public record LeaseAttrs(
 
   /** These attributes with our own values, keeping unknown fields of {@code previous}. */
   public LeaseAttrs keepingUnknownFieldsOf(LeaseAttrs previous) {
-    return new LeaseAttrs(publicIp, publicIpv6, backendType, backendData, previous.extra());
+    return new LeaseAttrs(
+        publicIp, publicIpv6, backendType, backendData, previous.extra(), backendV6Data);
   }
 
   /** The flannel JSON form. */

@@ -15,13 +15,13 @@ import java.util.Set;
 
 /**
  * Byte-compatible with flannel's Go encoding of {@code LeaseAttrs}: compact, fields in the order
- * PublicIP, PublicIPv6 (always, null when unset), BackendType (omitted when empty), BackendData
- * (omitted when absent), then unknown fields as they came.
+ * PublicIP, PublicIPv6 (always, null when unset), BackendType (omitted when empty), BackendData and
+ * BackendV6Data (each omitted when absent), then unknown fields as they came.
  */
 final class LeaseJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> KNOWN =
-      Set.of("PublicIP", "PublicIPv6", "BackendType", "BackendData");
+      Set.of("PublicIP", "PublicIPv6", "BackendType", "BackendData", "BackendV6Data");
 
   private LeaseJson() {}
 
@@ -41,6 +41,10 @@ final class LeaseJson {
       if (a.backendData() != null) {
         g.writeFieldName("BackendData");
         MAPPER.writeTree(g, a.backendData());
+      }
+      if (a.backendV6Data() != null) {
+        g.writeFieldName("BackendV6Data");
+        MAPPER.writeTree(g, a.backendV6Data());
       }
       for (Map.Entry<String, JsonNode> e : a.extra().entrySet()) {
         g.writeFieldName(e.getKey());
@@ -85,6 +89,7 @@ final class LeaseJson {
         v6 == null || v6.isNull() ? null : v6.asText(),
         type == null || type.isNull() ? null : type.asText(),
         root.get("BackendData"),
-        extra);
+        extra,
+        root.get("BackendV6Data"));
   }
 }

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * flannel's key layout under a prefix: {@code <prefix>/config}, {@code
- * <prefix>/subnets/<a.b.c.d-len>}.
+ * <prefix>/subnets/<a.b.c.d-len>}, or {@code <prefix>/subnets/<a.b.c.d-len>&<ipv6-len>} for a
+ * dual-stack lease ({@link SubnetKey}).
  */
 public final class LeaseKeys {
   /** The default prefix, flannel's. */
@@ -44,13 +45,23 @@ public final class LeaseKeys {
     return subnetsPrefix() + subnet.toKey();
   }
 
-  /** The subnet named by a lease key, or empty when the key is not of that form. */
+  /** The key of a lease's subnets: both parts for a dual-stack lease. */
+  public String subnetKey(SubnetKey subnets) {
+    return subnetsPrefix() + subnets.toKey();
+  }
+
+  /** The IPv4 subnet named by a lease key of either form, or empty when the key is neither. */
   public Optional<Ipv4Net> subnetOf(String key) {
+    return subnetsOf(key).map(SubnetKey::ipv4);
+  }
+
+  /** The subnets named by a lease key, or empty when the key is not of flanneld's forms. */
+  public Optional<SubnetKey> subnetsOf(String key) {
     if (!key.startsWith(subnetsPrefix())) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Ipv4Net.parseKey(key.substring(subnetsPrefix().length())));
+      return Optional.of(SubnetKey.parse(key.substring(subnetsPrefix().length())));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -39,7 +39,12 @@ public interface LeaseRegistry extends AutoCloseable {
    * @param ttl lifetime of a new store lease, or null for a reservation (no store lease)
    * @return the lease, or empty when the key exists (a lost race)
    */
-  Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl);
+  Optional<Lease> createLease(SubnetKey subnets, LeaseAttrs attrs, Duration ttl);
+
+  /** {@link #createLease(SubnetKey, LeaseAttrs, Duration)} of an IPv4-only lease. */
+  default Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+    return createLease(new SubnetKey(subnet, null), attrs, ttl);
+  }
 
   /**
    * Rewrites a lease with new attributes and a fresh lifetime, only if it is unchanged since {@code

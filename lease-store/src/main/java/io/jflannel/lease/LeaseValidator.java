@@ -2,6 +2,8 @@ package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 
 /**
  * The checks every peer lease passes before it may reach the kernel, shared by the agent and {@code
@@ -22,12 +24,19 @@ public final class LeaseValidator {
   private final NetworkConfig config;
   private final Ipv4Net own;
   private final Ipv4Address ownPublicIp;
+  private final Ipv6Net own6;
 
   /** Checks against {@code config}, for the node holding {@code own} at {@code ownPublicIp}. */
   public LeaseValidator(NetworkConfig config, Ipv4Net own, Ipv4Address ownPublicIp) {
+    this(config, own, ownPublicIp, null);
+  }
+
+  /** As above, for a node of a dual-stack network that also holds {@code own6}. */
+  public LeaseValidator(NetworkConfig config, Ipv4Net own, Ipv4Address ownPublicIp, Ipv6Net own6) {
     this.config = config;
     this.own = own;
     this.ownPublicIp = ownPublicIp;
+    this.own6 = own6;
   }
 
   /** Checks of cluster-wide rules only (no node): what {@code jflanctl leases} applies. */
@@ -65,10 +74,48 @@ public final class LeaseValidator {
     if (ownPublicIp != null && ownPublicIp.equals(ip)) {
       return "PublicIP " + ip + " is this node's own (a stale lease of this node, or a clash)";
     }
+    if (config.dualStack() && lease.ipv6Subnet() != null) {
+      String why = rejectIpv6(lease.ipv6Subnet(), lease.attrs().publicIpv6());
+      if (why != null) {
+        return why;
+      }
+    }
     String type = lease.attrs().effectiveBackendType();
     String ours = config.backend().type();
     if (!type.equals(ours) && !"alloc".equals(ours)) {
       return "backend " + type + " does not match the network's " + ours;
+    }
+    return null;
+  }
+
+  /**
+   * The IPv6 half of a dual-stack lease (an IPv4-only lease in a dual-stack network is a peer
+   * reached over IPv4 only, as flanneld treats it).
+   */
+  private String rejectIpv6(Ipv6Net s, String publicIpv6) {
+    Ipv6Config c = config.ipv6();
+    if (!c.network().contains(s)) {
+      return "IPv6 subnet " + s + " is outside the IPv6 network " + c.network();
+    }
+    if (s.prefixLength() != c.subnetLen()) {
+      return "IPv6 subnet " + s + " is not a /" + c.subnetLen() + " (the network's IPv6SubnetLen)";
+    }
+    if (own6 != null && s.overlaps(own6)) {
+      return "IPv6 subnet " + s + " overlaps this node's IPv6 subnet " + own6;
+    }
+    if (publicIpv6 == null) {
+      return "IPv6 subnet " + s + " comes without a PublicIPv6";
+    }
+    try {
+      Ipv6Address ip = Ipv6Address.parse(publicIpv6);
+      if (c.network().contains(ip)
+          || ip.isLinkLocal()
+          || ip.hi() == 0
+          || (ip.hi() >>> 56) == 0xff) {
+        return "PublicIPv6 " + ip + " is not a unicast address another node can be reached at";
+      }
+    } catch (IllegalArgumentException e) {
+      return "PublicIPv6 \"" + publicIpv6 + "\" is not an IPv6 address";
     }
     return null;
   }

@@ -16,6 +16,7 @@ import io.jflannel.net.Ipv4Net;
  *     bits cleared, Backend missing (udp), Windows-only options
  * @param nftables {@code EnableNFTables}: masquerade and forward rules in nftables (flanneld's
  *     tables) instead of iptables
+ * @param ipv6 the IPv6 network of a dual-stack config ({@code EnableIPv6}), or null
  */
 public record NetworkConfig(
     Ipv4Net network,
@@ -25,7 +26,8 @@ public record NetworkConfig(
     BackendConfig backend,
     String json,
     java.util.List<String> warnings,
-    boolean nftables) {
+    boolean nftables,
+    Ipv6Config ipv6) {
 
   /** Copies. */
   public NetworkConfig {
@@ -47,6 +49,20 @@ public record NetworkConfig(
         && network.contains(subnet)
         && subnet.compareTo(subnetMin) >= 0
         && subnet.compareTo(subnetMax) <= 0;
+  }
+
+  /** True with {@code EnableIPv6}: every lease carries an IPv6 subnet as well. */
+  public boolean dualStack() {
+    return ipv6 != null;
+  }
+
+  /**
+   * True when this node may keep {@code lease}: its IPv4 subnet fits and, in a dual-stack network,
+   * it has an IPv6 subnet that fits too (an IPv4-only network ignores a lease's IPv6 part).
+   */
+  public boolean fits(Lease lease) {
+    return fits(lease.subnet())
+        && (ipv6 == null || (lease.ipv6Subnet() != null && ipv6.fits(lease.ipv6Subnet())));
   }
 
   /** Number of subnets in [SubnetMin, SubnetMax]. */

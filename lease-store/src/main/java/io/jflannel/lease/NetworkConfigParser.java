@@ -56,11 +56,8 @@ final class NetworkConfigParser {
       problems.add(
           "EnableIPv4: false (an IPv6-only network) is not supported by this jflannel yet");
     }
-    if (bool(f, "EnableIPv6", false, problems)) {
-      problems.add("EnableIPv6: true (dual-stack) is not supported by this jflannel yet");
-    }
     boolean nftables = bool(f, "EnableNFTables", false, problems);
-    Ipv6Syntax.check(f, problems);
+    Ipv6Config ipv6 = Ipv6ConfigParser.parse(f, bool(f, "EnableIPv6", false, problems), problems);
     Ipv4Net network = cidr(f, problems, warnings);
     if (network == null) {
       throw new ConfigException(problems);
@@ -86,7 +83,7 @@ final class NetworkConfigParser {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new NetworkConfig(network, len, min, max, backend, json, warnings, nftables);
+    return new NetworkConfig(network, len, min, max, backend, json, warnings, nftables, ipv6);
   }
 
   /** A boolean field (Go: a JSON true/false, nothing else), or {@code fallback} when absent. */

@@ -1,6 +1,8 @@
 package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Net;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -43,6 +45,27 @@ public final class SubnetAllocator {
     for (long i = 0; i < count && free.size() < CANDIDATES; i++, s = s.next()) {
       if (!exact.contains(s) && isFree(s, odd)) {
         free.add(s);
+      }
+    }
+    return free.isEmpty() ? Optional.empty() : Optional.of(free.get(random.nextInt(free.size())));
+  }
+
+  /**
+   * A free IPv6 subnet of a dual-stack config's range, the same way: at random among the first
+   * {@value #CANDIDATES} free ones; empty when the range is full.
+   */
+  public static Optional<Ipv6Net> pick(
+      Ipv6Config config, Collection<Ipv6Net> taken, RandomGenerator random) {
+    List<Ipv6Net> free = new ArrayList<>(CANDIDATES);
+    BigInteger count = config.subnetCount();
+    BigInteger i = BigInteger.ZERO;
+    for (; i.compareTo(count) < 0 && free.size() < CANDIDATES; i = i.add(BigInteger.ONE)) {
+      Ipv6Net s = config.subnetAt(i);
+      if (taken.stream().noneMatch(t -> t.overlaps(s))) {
+        free.add(s);
+      }
+      if (i.intValue() > CANDIDATES + taken.size()) {
+        break; // every taken subnet has been stepped over: the range holds no more in reach
       }
     }
     return free.isEmpty() ? Optional.empty() : Optional.of(free.get(random.nextInt(free.size())));

@@ -2,6 +2,8 @@ package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +20,27 @@ import java.util.Optional;
  * @param subnet the leased subnet; FLANNEL_SUBNET is its first address with the prefix
  * @param mtu FLANNEL_MTU
  * @param ipMasq FLANNEL_IPMASQ
+ * @param ipv6Network FLANNEL_IPV6_NETWORK of a dual-stack network, or null
+ * @param ipv6Subnet the leased IPv6 subnet (FLANNEL_IPV6_SUBNET: its first address), or null
  */
-public record SubnetEnv(Ipv4Net network, Ipv4Net subnet, int mtu, boolean ipMasq) {
+public record SubnetEnv(
+    Ipv4Net network,
+    Ipv4Net subnet,
+    int mtu,
+    boolean ipMasq,
+    Ipv6Net ipv6Network,
+    Ipv6Net ipv6Subnet) {
 
-  /** The file's text, exactly flannel's four lines. */
+  /** An IPv4-only network's file. */
+  public SubnetEnv(Ipv4Net network, Ipv4Net subnet, int mtu, boolean ipMasq) {
+    this(network, subnet, mtu, ipMasq, null, null);
+  }
+
+  /**
+   * The file's text, exactly flanneld's lines: FLANNEL_NETWORK and FLANNEL_SUBNET, then for a
+   * dual-stack network FLANNEL_IPV6_NETWORK and FLANNEL_IPV6_SUBNET, then FLANNEL_MTU and
+   * FLANNEL_IPMASQ.
+   */
   public String format() {
     return "FLANNEL_NETWORK="
         + network
@@ -31,6 +50,15 @@ public record SubnetEnv(Ipv4Net network, Ipv4Net subnet, int mtu, boolean ipMasq
         + "/"
         + subnet.prefixLength()
         + "\n"
+        + (ipv6Subnet == null
+            ? ""
+            : "FLANNEL_IPV6_NETWORK="
+                + ipv6Network
+                + "\nFLANNEL_IPV6_SUBNET="
+                + ipv6Subnet.addressAt(java.math.BigInteger.ONE)
+                + "/"
+                + ipv6Subnet.prefixLength()
+                + "\n")
         + "FLANNEL_MTU="
         + mtu
         + "\n"
@@ -62,8 +90,36 @@ public record SubnetEnv(Ipv4Net network, Ipv4Net subnet, int mtu, boolean ipMasq
     Ipv4Address a = Ipv4Address.parse(s.substring(0, slash));
     Ipv4Net subnet = new Ipv4Net(new Ipv4Address(a.value() & Ipv4Net.mask(len)), len);
     int mtu = Integer.parseInt(vars.getOrDefault("FLANNEL_MTU", "0"));
+    String v6 = vars.get("FLANNEL_IPV6_SUBNET");
+    Ipv6Net v6Subnet = null;
+    if (v6 != null && !v6.isEmpty()) {
+      int at = v6.indexOf('/');
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "FLANNEL_IPV6_SUBNET is not address/prefix: \"" + v6 + "\"");
+      }
+      int l6 = Integer.parseInt(v6.substring(at + 1));
+      v6Subnet = new Ipv6Net(Ipv6Net.masked(Ipv6Address.parse(v6.substring(0, at)), l6), l6);
+    }
     return new SubnetEnv(
-        network, subnet, mtu, Boolean.parseBoolean(vars.getOrDefault("FLANNEL_IPMASQ", "false")));
+        network,
+        subnet,
+        mtu,
+        Boolean.parseBoolean(vars.getOrDefault("FLANNEL_IPMASQ", "false")),
+        v6Subnet == null ? null : Ipv6Net.parse(require(vars, "FLANNEL_IPV6_NETWORK")),
+        v6Subnet);
+  }
+
+  /** The file a previous run wrote, if it exists and is readable. */
+  public static Optional<SubnetEnv> previous(Path file) {
+    if (file == null || !Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The subnet a previous run wrote to {@code file}, if the file exists and is readable. */

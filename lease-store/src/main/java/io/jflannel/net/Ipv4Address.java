@@ -9,7 +9,7 @@ import java.net.UnknownHostException;
  *
  * @param value the address, most significant octet first
  */
-public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
+public record Ipv4Address(int value) implements IpAddress, Comparable<Ipv4Address> {
   // equals and hashCode are written out in the records the event path hashes and compares: the
   // generated ones link through a method-handle bootstrap that costs milliseconds per record class
   // on first use, which a cold start's first snapshot paid. RecordEqualityTest checks them.
@@ -64,6 +64,7 @@ public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
   }
 
   /** The address as four network-order bytes. */
+  @Override
   public byte[] toBytes() {
     return new byte[] {
       (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
@@ -77,6 +78,11 @@ public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
     } catch (UnknownHostException e) {
       throw new AssertionError(e); // four bytes are always a valid address
     }
+  }
+
+  @Override
+  public int bits() {
+    return 32;
   }
 
   /** The address {@code n} positions further (wrapping is the caller's concern). */

@@ -6,7 +6,7 @@ package io.jflannel.net;
  * @param address the network's first address
  * @param prefixLength 0 to 32
  */
-public record Ipv4Net(Ipv4Address address, int prefixLength) implements Comparable<Ipv4Net> {
+public record Ipv4Net(Ipv4Address address, int prefixLength) implements IpNet, Comparable<Ipv4Net> {
   // equals and hashCode written out: see Ipv4Address
 
   @Override
@@ -86,6 +86,11 @@ public record Ipv4Net(Ipv4Address address, int prefixLength) implements Comparab
   /** True when {@code a} lies inside this network. */
   public boolean contains(Ipv4Address a) {
     return (a.value() & mask(prefixLength)) == address.value();
+  }
+
+  @Override
+  public boolean containsAddress(IpAddress a) {
+    return a instanceof Ipv4Address v4 && contains(v4);
   }
 
   /** True when {@code other} lies wholly inside this network. */

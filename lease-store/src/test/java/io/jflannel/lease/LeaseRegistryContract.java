@@ -222,6 +222,63 @@ public abstract class LeaseRegistryContract {
     assertThat(compacted.get()).isGreaterThanOrEqualTo(last);
   }
 
+  @Test
+  void dualStackLeasesLiveUnderFlanneldsKeyAndAreWatched() throws Exception {
+    long from = registry.listLeases().revision() + 1;
+    List<LeaseEvent> seen = new CopyOnWriteArrayList<>();
+    registry.watchLeases(from, listener(seen, null));
+    putRaw("subnets/10.244.7.0-24&fc00:0:0:7::-64", DualStackGoldenTest.FLANNELD_DUAL_VXLAN);
+    Lease l = registry.getLease(net("10.244.7.0/24")).orElseThrow();
+    assertThat(l.ipv6Subnet()).hasToString("fc00:0:0:7::/64");
+    assertThat(l.attrs().publicIpv6()).isEqualTo("fd00:198:18::11");
+    assertThat(registry.listLeases().leases())
+        .extracting(Lease::ipv6Subnet)
+        .contains(l.ipv6Subnet());
+    // a renewal-style rewrite keeps the key and the value byte for byte
+    registry.updateLease(l, l.attrs(), TTL).orElseThrow();
+    assertThat(getRaw("subnets/10.244.7.0-24&fc00:0:0:7::-64"))
+        .isEqualTo(DualStackGoldenTest.FLANNELD_DUAL_VXLAN);
+    assertThat(getRaw("subnets/10.244.7.0-24")).isNull();
+    assertThat(registry.deleteLease(net("10.244.7.0/24"))).isTrue();
+    assertThat(getRaw("subnets/10.244.7.0-24&fc00:0:0:7::-64")).isNull();
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
+    assertThat(seen).allSatisfy(e -> assertThat(e.lease().ipv6Subnet()).isEqualTo(l.ipv6Subnet()));
+    assertThat(seen.get(2).type()).isEqualTo(LeaseEvent.Type.REMOVED);
+    assertThat(malformed).isEmpty();
+  }
+
+  @Test
+  void dualStackAcquireTakesASubnetOfEachFamilyAndAddsIpv6ToAnOldLease() {
+    String dual =
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+            + "\"Backend\":{\"Type\":\"host-gw\"}}";
+    NetworkConfig c = NetworkConfig.parse(dual);
+    registry.putNetworkConfig(dual);
+    LeaseAttrs a = attrs("198.18.0.1").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::1"), null);
+    Lease first = store().acquire(c, a, Optional.empty());
+    assertThat(c.fits(first)).isTrue();
+    assertThat(getRaw("subnets/" + first.key().toKey())).isEqualTo(a.toJson());
+    Lease other =
+        store()
+            .acquire(
+                c,
+                attrs("198.18.0.2").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::2"), null),
+                Optional.empty());
+    assertThat(other.ipv6Subnet()).isNotEqualTo(first.ipv6Subnet());
+    // a node of an IPv4-only past keeps its IPv4 subnet and gains an IPv6 one
+    Lease old = registry.createLease(net("10.244.99.0/24"), attrs("198.18.0.3"), TTL).orElseThrow();
+    Lease now =
+        store()
+            .acquire(
+                c,
+                attrs("198.18.0.3").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::3"), null),
+                Optional.empty(),
+                false);
+    assertThat(now.subnet()).isEqualTo(old.subnet());
+    assertThat(now.ipv6Subnet()).isNotNull();
+    assertThat(getRaw("subnets/10.244.99.0-24")).isNull();
+  }
+
   // ---- policy (LeaseStore) on this registry ----
 
   @Test

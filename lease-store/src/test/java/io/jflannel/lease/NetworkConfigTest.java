@@ -103,7 +103,12 @@ class NetworkConfigTest {
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Offloads\":\"yes\"}}|Backend.Offloads: \"yes\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"udp\",\"Device\":\"a very long name\"}}|Backend.Device: \"a very long name\" is not an interface name",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":\"vxlan\"}|Backend: \"vxlan\" is not an object",
-        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true}|EnableIPv6: true (dual-stack) is not supported",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true}|IPv6Network: missing",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/125\"}|IPv6Network: fc00::/125 is too small",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetLen\":127}|IPv6SubnetLen: 127 is larger than 126",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetLen\":49}|IPv6SubnetLen: 49 must be at least IPv6Network prefix + 2 (50)",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetMin\":\"fc01::\"}|IPv6SubnetMin: fc01:: is outside IPv6Network fc00::/48",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetMax\":\"fc00:0:0:1::8\"}|IPv6SubnetMax: fc00:0:0:1::8 is not aligned to IPv6SubnetLen 64",
         "[1]|config must be a JSON object",
         "{nope|not valid JSON"
       })
@@ -122,6 +127,26 @@ class NetworkConfigTest {
                 NetworkConfig.parse(
                     "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"EnableNFTables\":1,\"Backend\":{\"Type\":\"vxlan\",\"Port\":-1}}"));
     assertThat(e.problems()).hasSize(3);
+  }
+
+  @Test
+  void dualStackIsDefaultedAsFlanneldDoes() {
+    NetworkConfig c =
+        NetworkConfig.parse(
+            "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\"}");
+    assertThat(c.dualStack()).isTrue();
+    assertThat(c.ipv6().subnetLen()).isEqualTo(64);
+    assertThat(c.ipv6().subnetMin().toString()).isEqualTo("fc00:0:0:1::/64");
+    assertThat(c.ipv6().subnetMax().toString()).isEqualTo("fc00:0:0:ffff::/64");
+    assertThat(c.ipv6().subnetCount()).isEqualTo(java.math.BigInteger.valueOf(65535));
+    NetworkConfig small =
+        NetworkConfig.parse(
+            "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fd00:1::/120\"}");
+    assertThat(small.ipv6().subnetLen()).isEqualTo(122);
+    assertThat(small.ipv6().subnetMin().toString()).isEqualTo("fd00:1::40/122");
+    NetworkConfig off =
+        NetworkConfig.parse("{\"Network\":\"10.244.0.0/16\",\"IPv6Network\":\"fc00::/48\"}");
+    assertThat(off.dualStack()).isFalse();
   }
 
   @Test

@@ -28,6 +28,14 @@ public interface Backend extends AutoCloseable {
   int deviceIndex();
 
   /**
+   * The ifindex of the backend's IPv6 device in a dual-stack network (vxlan: {@code
+   * flannel-v6.<vni>}), or 0 when it has none.
+   */
+  default int ipv6DeviceIndex() {
+    return 0;
+  }
+
+  /**
    * The kernel objects a peer needs. The peer has passed the lease checks every backend shares
    * ({@link io.jflannel.lease.LeaseValidator}).
    *

@@ -2,6 +2,7 @@ package io.jflannel.backend;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Link;
 
 /**
@@ -11,6 +12,36 @@ import io.jflannel.netlink.Link;
  * @param address its IPv4 address
  * @param network the on-link network of that address
  * @param publicIp the address advertised to peers (the address, unless overridden)
+ * @param address6 its first global IPv6 address, or null (what a dual-stack network's IPv6 VTEP and
+ *     host-gw routes use)
+ * @param publicIpv6 the IPv6 address advertised to peers (address6, unless {@code --public-ipv6}),
+ *     or null
  */
 public record ExternalInterface(
-    Link link, Ipv4Address address, Ipv4Net network, Ipv4Address publicIp) {}
+    Link link,
+    Ipv4Address address,
+    Ipv4Net network,
+    Ipv4Address publicIp,
+    Ipv6Address address6,
+    Ipv6Address publicIpv6) {
+
+  /** An interface without IPv6. */
+  public ExternalInterface(Link link, Ipv4Address address, Ipv4Net network, Ipv4Address publicIp) {
+    this(link, address, network, publicIp, null, null);
+  }
+
+  /**
+   * The IPv6 address a dual-stack network needs.
+   *
+   * @throws IllegalStateException naming the interface when it has none
+   */
+  public Ipv6Address requirePublicIpv6() {
+    if (publicIpv6 == null) {
+      throw new IllegalStateException(
+          "EnableIPv6 needs an IPv6 address: "
+              + link.name()
+              + " has no global IPv6 address (add one, or give --public-ipv6)");
+    }
+    return publicIpv6;
+  }
+}

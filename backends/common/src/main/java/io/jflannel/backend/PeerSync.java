@@ -4,6 +4,7 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.netlink.Batch;
 import io.jflannel.netlink.KernelObject;
 import io.jflannel.netlink.Link;
@@ -62,11 +63,33 @@ public final class PeerSync implements AutoCloseable {
       Ipv4Net network,
       int subnetLen,
       Ipv4Net own) {
+    this(netlink, backend, validator, network, subnetLen, own, null, 0, null);
+  }
+
+  /**
+   * A sync of a dual-stack network: {@code network6}, {@code subnetLen6} and {@code own6} (our IPv6
+   * subnet) name the IPv6 space the agent owns, as the first three the IPv4 one.
+   */
+  public PeerSync(
+      Netlink netlink,
+      Backend backend,
+      LeaseValidator validator,
+      Ipv4Net network,
+      int subnetLen,
+      Ipv4Net own,
+      Ipv6Net network6,
+      int subnetLen6,
+      Ipv6Net own6) {
     this.netlink = netlink;
     this.backend = backend;
     this.validator = validator;
     this.own = own;
-    this.ownership = new Ownership(network, subnetLen, own, backend::deviceIndex);
+    List<Ownership.Space> spaces = new ArrayList<>(2);
+    spaces.add(new Ownership.Space(network, subnetLen, own));
+    if (network6 != null) {
+      spaces.add(new Ownership.Space(network6, subnetLen6, own6));
+    }
+    this.ownership = new Ownership(spaces, backend::deviceIndex, backend::ipv6DeviceIndex);
     this.writer = new KernelWriter(netlink);
   }
 
@@ -277,11 +300,12 @@ public final class PeerSync implements AutoCloseable {
   /** What the kernel holds where our objects live: the device's and the main table's. */
   private List<KernelObject> kernelObjects() {
     List<KernelObject> have = new ArrayList<>(desired.size() + 16);
-    int dev = backend.deviceIndex();
-    if (dev != 0) {
-      have.addAll(netlink.addresses(dev));
-      have.addAll(netlink.neighbours(dev));
-      have.addAll(netlink.fdb(dev));
+    for (int dev : new int[] {backend.deviceIndex(), backend.ipv6DeviceIndex()}) {
+      if (dev != 0) {
+        have.addAll(netlink.addresses(dev));
+        have.addAll(netlink.neighbours(dev));
+        have.addAll(netlink.fdb(dev));
+      }
     }
     have.addAll(netlink.routes(io.jflannel.netlink.Route.TABLE_MAIN));
     return have;
@@ -338,7 +362,9 @@ public final class PeerSync implements AutoCloseable {
             : Reaction.NONE;
       }
     }
-    return removed && l.index() != 0 && l.index() == backend.deviceIndex()
+    return removed
+            && l.index() != 0
+            && (l.index() == backend.deviceIndex() || l.index() == backend.ipv6DeviceIndex())
         ? Reaction.RESYNC
         : Reaction.NONE;
   }

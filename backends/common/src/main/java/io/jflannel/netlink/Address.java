@@ -1,17 +1,17 @@
 package io.jflannel.netlink;
 
-import io.jflannel.net.Ipv4Address;
+import io.jflannel.net.IpAddress;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
- * An IPv4 address on a device.
+ * An address of either family on a device.
  *
  * @param ifindex the device
  * @param address the address
  * @param prefixLength its prefix length
  */
-public record Address(int ifindex, Ipv4Address address, int prefixLength) implements NetlinkObject {
+public record Address(int ifindex, IpAddress address, int prefixLength) implements NetlinkObject {
 
   // equals and hashCode written out: see Ipv4Address
 

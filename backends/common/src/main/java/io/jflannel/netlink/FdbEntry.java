@@ -1,6 +1,6 @@
 package io.jflannel.netlink;
 
-import io.jflannel.net.Ipv4Address;
+import io.jflannel.net.IpAddress;
 import io.jflannel.net.MacAddress;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -11,9 +11,9 @@ import java.util.function.IntFunction;
  *
  * @param ifindex the VXLAN device
  * @param mac the remote VTEP's MAC
- * @param destination the remote VTEP's underlay address
+ * @param destination the remote VTEP's underlay address (IPv6 on an IPv6 VXLAN device)
  */
-public record FdbEntry(int ifindex, MacAddress mac, Ipv4Address destination)
+public record FdbEntry(int ifindex, MacAddress mac, IpAddress destination)
     implements NetlinkObject {
 
   // equals and hashCode written out: see Ipv4Address

@@ -1,25 +1,25 @@
 package io.jflannel.netlink;
 
-import io.jflannel.net.Ipv4Address;
+import io.jflannel.net.IpAddress;
 import io.jflannel.net.MacAddress;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
- * An IPv4 neighbour (ARP) entry.
+ * A neighbour entry: ARP for an IPv4 address, NDP for an IPv6 one.
  *
  * @param ifindex the device
  * @param address the neighbour's IP
  * @param mac its link-layer address (null when incomplete)
  * @param state NUD_* state ({@link #NUD_PERMANENT} for ours)
  */
-public record Neighbour(int ifindex, Ipv4Address address, MacAddress mac, int state)
+public record Neighbour(int ifindex, IpAddress address, MacAddress mac, int state)
     implements NetlinkObject {
   /** NUD_PERMANENT. */
   public static final int NUD_PERMANENT = 0x80;
 
   /** The slot of a neighbour entry: one per device and address. */
-  public record Key(int ifindex, Ipv4Address address) {
+  public record Key(int ifindex, IpAddress address) {
     // equals and hashCode written out: see Ipv4Address
 
     @Override
@@ -50,7 +50,7 @@ public record Neighbour(int ifindex, Ipv4Address address, MacAddress mac, int st
   }
 
   /** A permanent entry. */
-  public static Neighbour permanent(int ifindex, Ipv4Address address, MacAddress mac) {
+  public static Neighbour permanent(int ifindex, IpAddress address, MacAddress mac) {
     return new Neighbour(ifindex, address, mac, NUD_PERMANENT);
   }
 

@@ -69,7 +69,7 @@ public interface Netlink extends AutoCloseable {
    * The route the kernel would use to reach {@code destination} (as {@code ip route get}), or empty
    * when it has none (or it is a local address).
    */
-  Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination);
+  Optional<Route> routeTo(io.jflannel.net.IpAddress destination);
 
   /** IPv4 neighbours of one device, or all with {@code ifindex} 0. */
   List<Neighbour> neighbours(int ifindex);

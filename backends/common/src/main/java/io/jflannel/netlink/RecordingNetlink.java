@@ -258,9 +258,9 @@ public final class RecordingNetlink implements Netlink {
   }
 
   @Override
-  public synchronized Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination) {
+  public synchronized Optional<Route> routeTo(io.jflannel.net.IpAddress destination) {
     return routes(Route.TABLE_MAIN).stream()
-        .filter(r -> r.destination().contains(destination))
+        .filter(r -> r.destination().containsAddress(destination))
         .max(java.util.Comparator.comparingInt(r -> r.destination().prefixLength()));
   }
 

@@ -1,12 +1,12 @@
 package io.jflannel.netlink;
 
-import io.jflannel.net.Ipv4Address;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.IpAddress;
+import io.jflannel.net.IpNet;
 import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
- * An IPv4 unicast route.
+ * A unicast route of either family (the destination's; the gateway is of the same).
  *
  * @param destination the destination network
  * @param gateway next hop, or null for a device route
@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
  * @param priority the route's metric (0 for ours, which is the kernel's default)
  */
 public record Route(
-    Ipv4Net destination,
-    Ipv4Address gateway,
+    IpNet destination,
+    IpAddress gateway,
     int ifindex,
     int table,
     int protocol,
@@ -29,6 +29,15 @@ public record Route(
     int routeType,
     int priority)
     implements NetlinkObject {
+
+  /** Refuses a gateway of the other family. */
+  public Route {
+    if (gateway != null && gateway.isIpv6() != destination.isIpv6()) {
+      throw new IllegalArgumentException(
+          "route to " + destination + " via " + gateway + ": families differ");
+    }
+  }
+
   /** The main table. */
   public static final int TABLE_MAIN = 254;
 
@@ -51,7 +60,7 @@ public record Route(
   public static final int RTN_BLACKHOLE = 6;
 
   /** The slot of a route: one per table, destination and metric. */
-  public record Key(int table, Ipv4Net destination, int priority) {
+  public record Key(int table, IpNet destination, int priority) {
     // equals and hashCode written out: see Ipv4Address
 
     @Override
@@ -94,8 +103,8 @@ public record Route(
 
   /** A unicast route of metric 0. */
   public Route(
-      Ipv4Net destination,
-      Ipv4Address gateway,
+      IpNet destination,
+      IpAddress gateway,
       int ifindex,
       int table,
       int protocol,
@@ -108,7 +117,7 @@ public record Route(
    * A blackhole route of ours for {@code destination} at metric {@code priority}: packets for
    * addresses no more specific (or better) route covers are dropped here.
    */
-  public static Route blackhole(Ipv4Net destination, int priority) {
+  public static Route blackhole(IpNet destination, int priority) {
     return new Route(
         destination,
         null,
@@ -122,13 +131,13 @@ public record Route(
   }
 
   /** A route of ours via a gateway in the main table. */
-  public static Route via(Ipv4Net destination, Ipv4Address gateway, int ifindex, boolean onlink) {
+  public static Route via(IpNet destination, IpAddress gateway, int ifindex, boolean onlink) {
     return new Route(
         destination, gateway, ifindex, TABLE_MAIN, PROTOCOL_JFLANNEL, SCOPE_UNIVERSE, onlink);
   }
 
   /** A device route of ours (no gateway) in the main table. */
-  public static Route dev(Ipv4Net destination, int ifindex) {
+  public static Route dev(IpNet destination, int ifindex) {
     return new Route(destination, null, ifindex, TABLE_MAIN, PROTOCOL_JFLANNEL, SCOPE_LINK, false);
   }
 

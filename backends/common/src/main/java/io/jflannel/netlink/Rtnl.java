@@ -28,6 +28,7 @@ final class Rtnl {
   static final int AF_UNSPEC = 0;
   static final int AF_INET = 2;
   static final int AF_BRIDGE = 7;
+  static final int AF_INET6 = 10;
 
   static final int IFLA_ADDRESS = 1;
   static final int IFLA_IFNAME = 3;
@@ -42,6 +43,7 @@ final class Rtnl {
   static final int IFLA_VXLAN_ID = 1;
   static final int IFLA_VXLAN_LINK = 3;
   static final int IFLA_VXLAN_LOCAL = 4;
+  static final int IFLA_VXLAN_LOCAL6 = 17;
   static final int IFLA_VXLAN_LEARNING = 7;
   static final int IFLA_VXLAN_PORT = 15;
   static final int IFLA_VXLAN_GBP = 23;
@@ -67,6 +69,18 @@ final class Rtnl {
   static final int RTMGRP_NEIGH = 0x4;
   static final int RTMGRP_IPV4_IFADDR = 0x10;
   static final int RTMGRP_IPV4_ROUTE = 0x40;
+  static final int RTMGRP_IPV6_IFADDR = 0x100;
+  static final int RTMGRP_IPV6_ROUTE = 0x400;
+
+  /** The address family of an address: AF_INET or AF_INET6. */
+  static int family(io.jflannel.net.IpAddress a) {
+    return a.isIpv6() ? AF_INET6 : AF_INET;
+  }
+
+  /** True for AF_INET and AF_INET6, the families of the objects the agent owns. */
+  static boolean ipFamily(int family) {
+    return family == AF_INET || family == AF_INET6;
+  }
 
   private Rtnl() {}
 

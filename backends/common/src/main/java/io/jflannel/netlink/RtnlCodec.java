@@ -2,13 +2,22 @@ package io.jflannel.netlink;
 
 import static io.jflannel.netlink.Rtnl.*;
 
+import io.jflannel.net.IpAddress;
+import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.net.MacAddress;
 import java.nio.ByteBuffer;
 
 /** Encodes requests and decodes replies for each kind of rtnetlink object. */
 final class RtnlCodec {
+  /** The metric the kernel gives an IPv6 route added without one. */
+  static final int IPV6_DEFAULT_METRIC = 1024;
+
+  private static final int SCOPE_UNIVERSE = 0;
+
   private RtnlCodec() {}
 
   // ---- links ----
@@ -32,7 +41,7 @@ final class RtnlCodec {
         w.attrU32(IFLA_VXLAN_LINK, v.underlayIndex());
       }
       if (v.local() != null) {
-        w.attr(IFLA_VXLAN_LOCAL, v.local().toBytes());
+        w.attr(v.local().isIpv6() ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, v.local().toBytes());
       }
       w.attrU8(IFLA_VXLAN_LEARNING, v.learning() ? 1 : 0);
       w.attrBe16(IFLA_VXLAN_PORT, v.port());
@@ -64,10 +73,13 @@ final class RtnlCodec {
       Attrs data = info.nested(IFLA_INFO_DATA);
       if ("vxlan".equals(kind) && data != null) {
         byte[] local = data.bytes(IFLA_VXLAN_LOCAL);
+        byte[] local6 = data.bytes(IFLA_VXLAN_LOCAL6);
         vx =
             new VxlanInfo(
                 data.u32(IFLA_VXLAN_ID, 0),
-                local == null || local.length != 4 ? null : Ipv4Address.of(local),
+                local != null && local.length == 4
+                    ? Ipv4Address.of(local)
+                    : local6 != null && local6.length == 16 ? Ipv6Address.of(local6) : null,
                 data.be16(IFLA_VXLAN_PORT, 0),
                 data.u32(IFLA_VXLAN_LINK, 0),
                 data.u8(IFLA_VXLAN_LEARNING, 1) != 0,
@@ -88,33 +100,36 @@ final class RtnlCodec {
   // ---- addresses ----
 
   static void address(MessageWriter w, Address a) {
-    w.u8(AF_INET).u8(a.prefixLength()).u8(0).u8(0).u32(a.ifindex());
+    // IFA_F_NODAD (0x02) for IPv6: ours is a /128 on a VXLAN device, no duplicate to detect
+    w.u8(family(a.address())).u8(a.prefixLength()).u8(a.address().isIpv6() ? 0x02 : 0).u8(0);
+    w.u32(a.ifindex());
     w.attr(IFA_LOCAL, a.address().toBytes());
     w.attr(IFA_ADDRESS, a.address().toBytes());
   }
 
   static Address address(ByteBuffer b, int p, int end) {
-    if ((b.get(p) & 0xff) != AF_INET) {
+    if (!ipFamily(b.get(p) & 0xff)) {
       return null;
     }
     Attrs a = new Attrs(b, p + 8, end);
     byte[] ip = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
-    return ip == null
+    return ip == null || (ip.length != 4 && ip.length != 16)
         ? null
-        : new Address(b.getInt(p + 4), Ipv4Address.of(ip), b.get(p + 1) & 0xff);
+        : new Address(b.getInt(p + 4), IpAddress.of(ip), b.get(p + 1) & 0xff);
   }
 
   // ---- routes ----
 
   static void route(MessageWriter w, Route r, boolean delete) {
     int table = r.table() < 256 ? r.table() : 0;
-    w.u8(AF_INET)
+    boolean v6 = r.destination().isIpv6();
+    w.u8(v6 ? AF_INET6 : AF_INET)
         .u8(r.destination().prefixLength())
         .u8(0)
         .u8(0)
         .u8(table)
         .u8(r.protocol())
-        .u8(delete ? 255 : r.scope())
+        .u8(delete ? 255 : v6 ? SCOPE_UNIVERSE : r.scope())
         .u8(r.routeType())
         .u32(r.onlink() ? RTNH_F_ONLINK : 0);
     w.attr(RTA_DST, r.destination().address().toBytes());
@@ -124,36 +139,48 @@ final class RtnlCodec {
     if (r.ifindex() != 0) {
       w.attrU32(RTA_OIF, r.ifindex());
     }
-    if (r.priority() != 0) {
-      w.attrU32(RTA_PRIORITY, r.priority());
+    if (r.priority() != 0 || (v6 && delete)) { // an IPv6 route of metric 0 is the kernel's 1024
+      w.attrU32(RTA_PRIORITY, v6 && r.priority() == 0 ? IPV6_DEFAULT_METRIC : r.priority());
     }
     w.attrU32(RTA_TABLE, r.table());
   }
 
   static Route route(ByteBuffer b, int p, int end) {
-    if ((b.get(p) & 0xff) != AF_INET || (b.get(p + 7) & 0xff) != RTN_UNICAST) {
+    int family = b.get(p) & 0xff;
+    if (!ipFamily(family) || (b.get(p + 7) & 0xff) != RTN_UNICAST) {
       return null;
     }
     Attrs a = new Attrs(b, p + 12, end);
     byte[] dst = a.bytes(RTA_DST);
     byte[] gw = a.bytes(RTA_GATEWAY);
     int len = b.get(p + 1) & 0xff;
+    boolean v6 = family == AF_INET6;
+    int metric = a.u32(RTA_PRIORITY, 0);
+    IpNet destination;
+    try {
+      destination =
+          v6
+              ? new Ipv6Net(dst == null ? new Ipv6Address(0, 0) : Ipv6Address.of(dst), len)
+              : new Ipv4Net(dst == null ? new Ipv4Address(0) : Ipv4Address.of(dst), len);
+    } catch (IllegalArgumentException e) {
+      return null; // not a route of ours (e.g. a multipath or malformed entry)
+    }
     return new Route(
-        new Ipv4Net(dst == null ? new Ipv4Address(0) : Ipv4Address.of(dst), len),
-        gw == null ? null : Ipv4Address.of(gw),
+        destination,
+        gw == null || gw.length != (v6 ? 16 : 4) ? null : IpAddress.of(gw),
         a.u32(RTA_OIF, 0),
         a.u32(RTA_TABLE, b.get(p + 4) & 0xff),
         b.get(p + 5) & 0xff,
         b.get(p + 6) & 0xff,
         (b.getInt(p + 8) & RTNH_F_ONLINK) != 0,
         RTN_UNICAST,
-        a.u32(RTA_PRIORITY, 0));
+        v6 && metric == IPV6_DEFAULT_METRIC ? 0 : metric);
   }
 
   // ---- neighbours and FDB ----
 
   static void neighbour(MessageWriter w, Neighbour n) {
-    w.u8(AF_INET).u8(0).u16(0).u32(n.ifindex()).u16(n.state()).u8(0).u8(0);
+    w.u8(family(n.address())).u8(0).u16(0).u32(n.ifindex()).u16(n.state()).u8(0).u8(0);
     w.attr(NDA_DST, n.address().toBytes());
     if (n.mac() != null) {
       w.attr(NDA_LLADDR, n.mac().bytes());
@@ -161,17 +188,17 @@ final class RtnlCodec {
   }
 
   static Neighbour neighbour(ByteBuffer b, int p, int end) {
-    if ((b.get(p) & 0xff) != AF_INET) {
+    if (!ipFamily(b.get(p) & 0xff)) {
       return null;
     }
     Attrs a = new Attrs(b, p + 12, end);
     byte[] dst = a.bytes(NDA_DST);
     byte[] ll = a.bytes(NDA_LLADDR);
-    return dst == null || dst.length != 4
+    return dst == null || (dst.length != 4 && dst.length != 16)
         ? null
         : new Neighbour(
             b.getInt(p + 4),
-            Ipv4Address.of(dst),
+            IpAddress.of(dst),
             ll == null || ll.length != 6 ? null : new MacAddress(ll),
             b.getShort(p + 8) & 0xffff);
   }
@@ -189,8 +216,8 @@ final class RtnlCodec {
     Attrs a = new Attrs(b, p + 12, end);
     byte[] dst = a.bytes(NDA_DST);
     byte[] ll = a.bytes(NDA_LLADDR);
-    return dst == null || dst.length != 4 || ll == null || ll.length != 6
+    return dst == null || (dst.length != 4 && dst.length != 16) || ll == null || ll.length != 6
         ? null
-        : new FdbEntry(b.getInt(p + 4), new MacAddress(ll), Ipv4Address.of(dst));
+        : new FdbEntry(b.getInt(p + 4), new MacAddress(ll), IpAddress.of(dst));
   }
 }

@@ -26,7 +26,13 @@ final class RtnlMonitor implements NetlinkMonitor {
     this.listener = listener;
     this.socket =
         new NetlinkSocket(
-            RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE, 4 * 1024 * 1024);
+            RTMGRP_LINK
+                | RTMGRP_NEIGH
+                | RTMGRP_IPV4_IFADDR
+                | RTMGRP_IPV4_ROUTE
+                | RTMGRP_IPV6_IFADDR
+                | RTMGRP_IPV6_ROUTE,
+            4 * 1024 * 1024);
     socket.receiveTimeout(200);
     this.thread = new Thread(this::run, "jflannel-netlink-monitor");
     thread.setDaemon(true);

@@ -289,7 +289,7 @@ public final class RtnlNetlink implements Netlink {
         dump(
             RTM_GETADDR,
             NLM_F_DUMP,
-            w -> w.u8(AF_INET).u8(0).u8(0).u8(0).u32(0),
+            w -> w.u8(AF_UNSPEC).u8(0).u8(0).u8(0).u32(0),
             "RTM_GETADDR dump",
             RtnlCodec::address);
     return ifindex == 0 ? all : all.stream().filter(a -> a.ifindex() == ifindex).toList();
@@ -301,20 +301,21 @@ public final class RtnlNetlink implements Netlink {
         dump(
             RTM_GETROUTE,
             NLM_F_DUMP,
-            w -> w.u8(AF_INET).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0),
+            w -> w.u8(AF_UNSPEC).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0),
             "RTM_GETROUTE dump",
             RtnlCodec::route);
     return all.stream().filter(r -> r.table() == table).toList();
   }
 
   @Override
-  public Optional<Route> routeTo(io.jflannel.net.Ipv4Address destination) {
+  public Optional<Route> routeTo(io.jflannel.net.IpAddress destination) {
     try {
       return dump(
               RTM_GETROUTE,
               0,
               w -> {
-                w.u8(AF_INET).u8(32).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+                w.u8(family(destination)).u8(destination.bits()).u8(0).u8(0);
+                w.u8(0).u8(0).u8(0).u8(0).u32(0);
                 w.attr(RTA_DST, destination.toBytes());
               },
               "RTM_GETROUTE " + destination,
@@ -332,7 +333,7 @@ public final class RtnlNetlink implements Netlink {
   @Override
   public List<Neighbour> neighbours(int ifindex) {
     return neighbourTable(
-        AF_INET, "RTM_GETNEIGH dump", RtnlCodec::neighbour, Neighbour::ifindex, ifindex);
+        AF_UNSPEC, "RTM_GETNEIGH dump", RtnlCodec::neighbour, Neighbour::ifindex, ifindex);
   }
 
   @Override
@@ -342,8 +343,8 @@ public final class RtnlNetlink implements Netlink {
   }
 
   /**
-   * Dumps the neighbour table of one family (AF_INET: ARP, AF_BRIDGE: FDB), of one device or all
-   * (0).
+   * Dumps the neighbour table of one family (AF_UNSPEC: ARP and NDP, AF_BRIDGE: FDB), of one device
+   * or all (0).
    */
   private <T> List<T> neighbourTable(
       int family,

@@ -2,8 +2,12 @@ package io.jflannel.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jflannel.net.IpAddress;
+import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.net.MacAddress;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -21,6 +25,8 @@ class RecordEqualityTest {
   static final Ipv4Address IP = Ipv4Address.parse("198.18.0.5");
   static final Ipv4Net NET = Ipv4Net.parse("10.244.5.0/24");
   static final MacAddress MAC = MacAddress.parse("0a:58:0a:f4:05:00");
+  static final Ipv6Address IP6 = Ipv6Address.parse("fd00:198:18::5");
+  static final Ipv6Net NET6 = Ipv6Net.parse("fc00:0:0:5::/64");
 
   static Stream<Record> samples() {
     return Stream.of(
@@ -33,7 +39,14 @@ class RecordEqualityTest {
         new Neighbour(4, IP, null, 2),
         new Neighbour.Key(4, IP),
         new FdbEntry(4, MAC, IP),
-        new Address(4, IP, 24));
+        new Address(4, IP, 24),
+        IP6,
+        NET6,
+        Route.via(NET6, NET6.address(), 5, true),
+        new Route.Key(254, NET6, 0),
+        Neighbour.permanent(5, NET6.address(), MAC),
+        new FdbEntry(5, MAC, IP6),
+        new Address(5, IP6, 128));
   }
 
   @ParameterizedTest
@@ -82,10 +95,19 @@ class RecordEqualityTest {
     if (type == boolean.class) {
       return List.of(!(Boolean) v);
     }
+    if (type == long.class) {
+      return List.of((Long) v + 1);
+    }
     Object other;
-    if (type == Ipv4Address.class) {
+    if (v instanceof Ipv6Address a) {
+      other = new Ipv6Address(a.hi() + 1, a.lo()); // a /64 still
+    } else if (v instanceof Ipv6Net) {
+      other = Ipv6Net.parse("fc00:0:0:6::/64");
+    } else if (type == IpAddress.class && v == null) {
+      other = IP;
+    } else if (type == Ipv4Address.class || type == IpAddress.class) {
       other = v == null ? IP : new Ipv4Address(((Ipv4Address) v).value() + 256); // a /24 still
-    } else if (type == Ipv4Net.class) {
+    } else if (type == Ipv4Net.class || type == IpNet.class) {
       other = Ipv4Net.parse("10.244.6.0/24");
     } else if (type == MacAddress.class) {
       other = MacAddress.parse("0a:58:0a:f4:06:00");

@@ -23,6 +23,7 @@ import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.RegistryObserver;
 import io.jflannel.lease.RegistryWatch;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -162,13 +163,21 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   @Override
   public Optional<Lease> getLease(Ipv4Net subnet) {
-    String key = keys.subnetKey(subnet);
-    GetResponse r = calls.run("get " + key, () -> kv.get(bytes(key)));
-    return r.getKvs().stream().findFirst().flatMap(this::decode);
+    String key = keys.subnetKey(subnet); // a prefix of its dual-stack form too
+    GetResponse r =
+        calls.run(
+            "get " + key, () -> kv.get(bytes(key), GetOption.builder().isPrefix(true).build()));
+    return r.getKvs().stream()
+        .filter(
+            k ->
+                keys.subnetOf(k.getKey().toString(StandardCharsets.UTF_8))
+                    .equals(Optional.of(subnet)))
+        .findFirst()
+        .flatMap(this::decode);
   }
 
   @Override
-  public Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+  public Optional<Lease> createLease(SubnetKey subnet, LeaseAttrs attrs, Duration ttl) {
     return write(
         subnet,
         attrs,
@@ -181,14 +190,14 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   public Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl) {
     Cmp unchanged =
         new Cmp(
-            bytes(keys.subnetKey(current.subnet())),
+            bytes(keys.subnetKey(current.key())),
             Cmp.Op.EQUAL,
             CmpTarget.modRevision(current.modRevision()));
     if (ttl != null && current.storeLeaseId() != 0) {
       Optional<Lease> alive = renewLease(current); // keep the store lease: nothing to revoke
       if (alive.isPresent()) {
         return write(
-            current.subnet(),
+            current.key(),
             attrs,
             current.storeLeaseId(),
             alive.get().expiration(),
@@ -196,7 +205,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
             "update");
       }
     }
-    Optional<Lease> l = write(current.subnet(), attrs, ttl, unchanged, "update");
+    Optional<Lease> l = write(current.key(), attrs, ttl, unchanged, "update");
     if (l.isPresent() && current.storeLeaseId() != 0) {
       revokeQuietly(current.storeLeaseId());
     }
@@ -230,7 +239,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   }
 
   private Optional<Lease> write(
-      Ipv4Net subnet, LeaseAttrs attrs, Duration ttl, Cmp cmp, String verb) {
+      SubnetKey subnet, LeaseAttrs attrs, Duration ttl, Cmp cmp, String verb) {
     String key = keys.subnetKey(subnet);
     long leaseId = 0;
     Instant expires = null;
@@ -259,7 +268,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   /** The conditional put under an existing store lease (0: none); empty when {@code cmp} failed. */
   private Optional<Lease> write(
-      Ipv4Net subnet, LeaseAttrs attrs, long leaseId, Instant expires, Cmp cmp, String verb) {
+      SubnetKey subnet, LeaseAttrs attrs, long leaseId, Instant expires, Cmp cmp, String verb) {
     String key = keys.subnetKey(subnet);
     PutOption put =
         leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
@@ -269,14 +278,16 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
             verb + " " + key,
             () -> kv.txn().If(cmp).Then(Op.put(bytes(key), bytes(value), put)).commit());
     return r.isSucceeded()
-        ? Optional.of(new Lease(subnet, attrs, leaseId, expires, r.getHeader().getRevision()))
+        ? Optional.of(
+            new Lease(
+                subnet.ipv4(), attrs, leaseId, expires, r.getHeader().getRevision(), subnet.ipv6()))
         : Optional.empty();
   }
 
   @Override
   public boolean deleteLease(Ipv4Net subnet) {
-    String key = keys.subnetKey(subnet);
     Optional<Lease> l = getLease(subnet);
+    String key = keys.subnetKey(l.map(Lease::key).orElse(new SubnetKey(subnet, null)));
     long deleted = calls.run("delete " + key, () -> kv.delete(bytes(key))).getDeleted();
     l.filter(x -> x.storeLeaseId() != 0).ifPresent(x -> revokeQuietly(x.storeLeaseId()));
     return deleted > 0;
@@ -405,14 +416,15 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   Optional<Lease> decode(KeyValue k) {
     String key = k.getKey().toString(StandardCharsets.UTF_8);
-    Optional<Ipv4Net> subnet = keys.subnetOf(key);
+    Optional<SubnetKey> subnet = keys.subnetsOf(key);
     if (subnet.isEmpty()) {
-      malformed(key, "key is not a subnet (want a.b.c.d-len)");
+      malformed(key, "key is not a subnet (want a.b.c.d-len or a.b.c.d-len&ipv6-len)");
       return Optional.empty();
     }
     try {
       LeaseAttrs a = LeaseAttrs.fromJson(k.getValue().toString(StandardCharsets.UTF_8));
-      return Optional.of(new Lease(subnet.get(), a, k.getLease(), null, k.getModRevision()));
+      SubnetKey s = subnet.get();
+      return Optional.of(new Lease(s.ipv4(), a, k.getLease(), null, k.getModRevision(), s.ipv6()));
     } catch (IllegalArgumentException | UncheckedIOException e) {
       malformed(key, e.getMessage());
       return Optional.empty();

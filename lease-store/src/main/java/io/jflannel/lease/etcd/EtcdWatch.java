@@ -10,7 +10,7 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseKeys;
 import io.jflannel.lease.RegistryWatch;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.lease.SubnetKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +99,7 @@ final class EtcdWatch implements RegistryWatch {
       if (e.getEventType() == WatchEvent.EventType.PUT) {
         decode.apply(kv).ifPresent(l -> out.add(LeaseEvent.added(l)));
       } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
-        Optional<Ipv4Net> subnet = keys.subnetOf(kv.getKey().toString(StandardCharsets.UTF_8));
+        Optional<SubnetKey> subnet = keys.subnetsOf(kv.getKey().toString(StandardCharsets.UTF_8));
         if (subnet.isPresent()) {
           KeyValue prev = e.getPrevKV();
           Optional<Lease> last =
@@ -107,11 +107,12 @@ final class EtcdWatch implements RegistryWatch {
           out.add(
               LeaseEvent.removed(
                   new Lease(
-                      subnet.get(),
+                      subnet.get().ipv4(),
                       last.map(Lease::attrs).orElse(null),
                       prev == null ? 0 : prev.getLease(),
                       null,
-                      kv.getModRevision())));
+                      kv.getModRevision(),
+                      subnet.get().ipv6())));
         }
       }
     }

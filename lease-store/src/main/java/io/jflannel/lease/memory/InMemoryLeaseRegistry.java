@@ -9,6 +9,7 @@ import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.RegistryObserver;
 import io.jflannel.lease.RegistryWatch;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,16 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     }
   }
 
+  /**
+   * The value of exactly this key under the prefix, or null (as etcdctl get reads it): for tests.
+   */
+  public String getRaw(String relativeKey) {
+    synchronized (lock) {
+      Entry e = kv.get(keys.prefix() + "/" + relativeKey);
+      return e == null ? null : e.value();
+    }
+  }
+
   /** Writes any value under the prefix, unchecked (as another etcd client could): for tests. */
   public void putRaw(String relativeKey, String value) {
     synchronized (lock) {
@@ -148,14 +159,14 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   public Optional<Lease> getLease(Ipv4Net subnet) {
     synchronized (lock) {
       ensureOpen();
-      String key = keys.subnetKey(subnet);
+      String key = keyOf(subnet);
       Entry e = kv.get(key);
       return e == null ? Optional.empty() : decode(key, e);
     }
   }
 
   @Override
-  public Optional<Lease> createLease(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+  public Optional<Lease> createLease(SubnetKey subnet, LeaseAttrs attrs, Duration ttl) {
     synchronized (lock) {
       ensureOpen();
       if (kv.containsKey(keys.subnetKey(subnet))) {
@@ -169,7 +180,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   public Optional<Lease> updateLease(Lease current, LeaseAttrs attrs, Duration ttl) {
     synchronized (lock) {
       ensureOpen();
-      Entry e = kv.get(keys.subnetKey(current.subnet()));
+      Entry e = kv.get(keys.subnetKey(current.key()));
       if (e == null || e.modRevision() != current.modRevision()) {
         return Optional.empty();
       }
@@ -177,14 +188,19 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       if (alive != null) { // keep the store lease: refresh it, put under it
         refresh(alive);
         long rev = ++revision;
-        kv.put(keys.subnetKey(current.subnet()), new Entry(attrs.toJson(), alive.id(), rev));
+        kv.put(keys.subnetKey(current.key()), new Entry(attrs.toJson(), alive.id(), rev));
         Lease l =
             new Lease(
-                current.subnet(), attrs, alive.id(), storeLeases.get(alive.id()).expires(), rev);
+                current.subnet(),
+                attrs,
+                alive.id(),
+                storeLeases.get(alive.id()).expires(),
+                rev,
+                current.ipv6Subnet());
         publish(rev, List.of(LeaseEvent.added(l)));
         return Optional.of(l);
       }
-      Lease l = write(current.subnet(), attrs, ttl);
+      Lease l = write(current.key(), attrs, ttl);
       release(e.leaseId());
       return Optional.of(l);
     }
@@ -234,7 +250,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   public boolean deleteLease(Ipv4Net subnet) {
     synchronized (lock) {
       ensureOpen();
-      String key = keys.subnetKey(subnet);
+      String key = keyOf(subnet);
       Entry e = kv.get(key);
       if (e == null) {
         return false;
@@ -294,7 +310,17 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     watches.remove(w);
   }
 
-  private Lease write(Ipv4Net subnet, LeaseAttrs attrs, Duration ttl) {
+  /** The key of {@code subnet}'s lease in either form (its IPv4-only form when there is none). */
+  private String keyOf(Ipv4Net subnet) {
+    String v4 = keys.subnetKey(subnet);
+    if (kv.containsKey(v4)) {
+      return v4;
+    }
+    String dual = kv.ceilingKey(v4 + "&");
+    return dual != null && dual.startsWith(v4 + "&") ? dual : v4;
+  }
+
+  private Lease write(SubnetKey subnet, LeaseAttrs attrs, Duration ttl) {
     long leaseId = 0;
     Instant expires = null;
     if (ttl != null) {
@@ -307,7 +333,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     }
     long rev = ++revision;
     kv.put(keys.subnetKey(subnet), new Entry(attrs.toJson(), leaseId, rev));
-    Lease l = new Lease(subnet, attrs, leaseId, expires, rev);
+    Lease l = new Lease(subnet.ipv4(), attrs, leaseId, expires, rev, subnet.ipv6());
     publish(rev, List.of(LeaseEvent.added(l)));
     return l;
   }
@@ -343,11 +369,19 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     List<LeaseEvent> events = new ArrayList<>();
     for (String k : toRemove) {
       Entry e = kv.remove(k);
-      Optional<Ipv4Net> subnet = keys.subnetOf(k);
+      Optional<SubnetKey> subnet = keys.subnetsOf(k);
       if (subnet.isPresent()) {
-        Lease last = decode(k, e).orElse(new Lease(subnet.get(), null, e.leaseId(), null, rev));
+        SubnetKey s = subnet.get();
+        Lease last = decode(k, e).orElse(null);
         events.add(
-            LeaseEvent.removed(new Lease(subnet.get(), last.attrs(), e.leaseId(), null, rev)));
+            LeaseEvent.removed(
+                new Lease(
+                    s.ipv4(),
+                    last == null ? null : last.attrs(),
+                    e.leaseId(),
+                    null,
+                    rev,
+                    s.ipv6())));
       }
     }
     if (!events.isEmpty()) {
@@ -366,9 +400,10 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   }
 
   private Optional<Lease> decode(String key, Entry e) {
-    Optional<Ipv4Net> subnet = keys.subnetOf(key);
+    Optional<SubnetKey> subnet = keys.subnetsOf(key);
     if (subnet.isEmpty()) {
-      observer.malformedLease(key, "key is not a subnet (want a.b.c.d-len)");
+      observer.malformedLease(
+          key, "key is not a subnet (want a.b.c.d-len or a.b.c.d-len&ipv6-len)");
       return Optional.empty();
     }
     try {
@@ -376,7 +411,12 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
           Optional.ofNullable(storeLeases.get(e.leaseId())).map(StoreLease::expires).orElse(null);
       return Optional.of(
           new Lease(
-              subnet.get(), LeaseAttrs.fromJson(e.value()), e.leaseId(), exp, e.modRevision()));
+              subnet.get().ipv4(),
+              LeaseAttrs.fromJson(e.value()),
+              e.leaseId(),
+              exp,
+              e.modRevision(),
+              subnet.get().ipv6()));
     } catch (IllegalArgumentException ex) {
       observer.malformedLease(key, ex.getMessage());
       return Optional.empty();

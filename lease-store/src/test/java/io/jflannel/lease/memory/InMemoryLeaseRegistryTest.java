@@ -36,10 +36,7 @@ class InMemoryLeaseRegistryTest extends LeaseRegistryContract {
     if (relativeKey.equals("config")) {
       return memory.getNetworkConfig().orElse(null);
     }
-    return memory
-        .getLease(Ipv4Net.parseKey(relativeKey.substring("subnets/".length())))
-        .map(l -> l.attrs().toJson())
-        .orElse(null);
+    return memory.getRaw(relativeKey);
   }
 
   @Override

@@ -5,9 +5,14 @@ import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Route;
+import java.util.List;
 
-/** Routes to each peer's subnet via the peer's PublicIP on the external interface. */
+/**
+ * Routes to each peer's subnet via the peer's PublicIP on the external interface; in a dual-stack
+ * network also to its IPv6 subnet via its PublicIPv6.
+ */
 final class HostGwBackend implements Backend {
   private final BackendContext ctx;
 
@@ -32,7 +37,22 @@ final class HostGwBackend implements Backend {
               + ctx.ext().address()
               + "): NAT between nodes is not supported");
     }
-    return LeaseAttrs.of(ctx.ext().publicIp(), "host-gw", null);
+    LeaseAttrs attrs = LeaseAttrs.of(ctx.ext().publicIp(), "host-gw", null);
+    if (!ctx.config().dualStack()) {
+      return attrs;
+    }
+    Ipv6Address v6 = ctx.ext().requirePublicIpv6();
+    if (!v6.equals(ctx.ext().address6())) {
+      throw new IllegalStateException(
+          "host-gw needs PublicIPv6 "
+              + v6
+              + " to be an address of "
+              + ctx.ext().link().name()
+              + " ("
+              + ctx.ext().address6()
+              + ")");
+    }
+    return attrs.withIpv6(v6, null);
   }
 
   @Override
@@ -58,7 +78,12 @@ final class HostGwBackend implements Backend {
               + ctx.ext().network()
               + " (host-gw needs every node on one L2 network)");
     }
-    return PeerObjects.route(
-        Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));
+    int dev = ctx.ext().link().index();
+    Route v4 = Route.via(peer.subnet(), peer.attrs().publicIp(), dev, false);
+    if (!ctx.config().dualStack() || peer.ipv6Subnet() == null) {
+      return PeerObjects.route(v4);
+    }
+    Route v6 = Route.via(peer.ipv6Subnet(), peer.attrs().publicIpv6Address(), dev, false);
+    return new PeerObjects(List.of(), List.of(), List.of(v4, v6));
   }
 }

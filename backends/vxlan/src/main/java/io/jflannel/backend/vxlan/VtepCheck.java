@@ -15,15 +15,19 @@ final class VtepCheck {
    *     unicast address, it is ours, or the VNI is not this network's
    */
   static MacAddress peerMac(Lease peer, int vni, MacAddress ours) {
-    JsonNode data = peer.attrs().backendData();
+    return peerMac(peer.attrs().backendData(), "BackendData", vni, ours);
+  }
+
+  /** The VTEP MAC of {@code data}, the lease's field {@code field} (BackendV6Data for IPv6). */
+  static MacAddress peerMac(JsonNode data, String field, int vni, MacAddress ours) {
     if (data == null || !data.hasNonNull("VtepMAC")) {
-      throw new IllegalArgumentException("vxlan lease without BackendData.VtepMAC");
+      throw new IllegalArgumentException("vxlan lease without " + field + ".VtepMAC");
     }
     MacAddress m;
     try {
       m = MacAddress.parse(data.get("VtepMAC").asText());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("BackendData.VtepMAC: " + e.getMessage(), e);
+      throw new IllegalArgumentException(field + ".VtepMAC: " + e.getMessage(), e);
     }
     if ((m.bytes()[0] & 1) != 0 || m.equals(new MacAddress(new byte[6]))) {
       throw new IllegalArgumentException("VtepMAC " + m + " is not a unicast MAC");

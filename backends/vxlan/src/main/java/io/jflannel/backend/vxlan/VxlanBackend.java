@@ -5,56 +5,69 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.Device;
-import io.jflannel.backend.DeviceAddress;
 import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
-import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.MacAddress;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
-import io.jflannel.netlink.Link;
-import io.jflannel.netlink.LinkSpec;
 import io.jflannel.netlink.Neighbour;
-import io.jflannel.netlink.Netlink;
+import io.jflannel.netlink.NetlinkObject;
 import io.jflannel.netlink.Route;
 import io.jflannel.netlink.VxlanInfo;
+import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The vxlan backend (design notes in package-info). */
 final class VxlanBackend implements Backend {
-  private static final Logger LOG = LoggerFactory.getLogger(VxlanBackend.class);
   static final int OVERHEAD = 50;
 
+  /** What VXLAN over IPv6 adds: 40 bytes of IPv6 header instead of IPv4's 20. */
+  static final int OVERHEAD_V6 = 70;
+
   private final BackendContext ctx;
-  private final Netlink nl;
   private final int vni;
-  private final int port;
   private final boolean directRouting;
-  private final boolean learning;
-  private final boolean gbp;
-  private final String name;
-  private volatile Link device;
-  private MacAddress mac;
-  private volatile Ipv4Net ownSubnet;
+  private final VtepDevice v4;
+  private final VtepDevice v6; // null unless the network is dual-stack
 
   VxlanBackend(BackendContext ctx) {
     this.ctx = ctx;
-    this.nl = ctx.netlink();
     this.vni = ctx.config().backend().vni();
-    this.port = ctx.config().backend().port();
     this.directRouting = ctx.config().backend().boolOption("DirectRouting", false);
-    this.learning = ctx.config().backend().boolOption("Learning", false);
-    this.gbp = ctx.config().backend().boolOption("GBP", false);
-    this.name = "flannel." + vni;
+    int port = ctx.config().backend().port();
+    boolean learning = ctx.config().backend().boolOption("Learning", false);
+    boolean gbp = ctx.config().backend().boolOption("GBP", false);
+    int under = ctx.ext().link().index();
+    String dev = ctx.ext().link().name();
+    this.v4 =
+        new VtepDevice(
+            ctx.netlink(),
+            "flannel." + vni,
+            new VxlanInfo(vni, ctx.ext().address(), port, under, learning, gbp),
+            mtu(),
+            dev);
+    this.v6 =
+        ctx.config().dualStack()
+            ? new VtepDevice(
+                ctx.netlink(),
+                "flannel-v6." + vni,
+                new VxlanInfo(vni, ctx.ext().address6(), port, under, learning, gbp),
+                outerMtu() - OVERHEAD_V6,
+                dev)
+            : null;
   }
 
   @Override
   public String type() {
     return "vxlan";
+  }
+
+  /** flanneld's {@code MTU} option: the MTU of the packets leaving the node. */
+  private int outerMtu() {
+    int outer = ctx.config().backend().intOption("MTU", 0);
+    return outer == 0 ? ctx.ext().link().mtu() : outer;
   }
 
   /**
@@ -63,115 +76,110 @@ final class VxlanBackend implements Backend {
    */
   @Override
   public int mtu() {
-    int outer = ctx.config().backend().intOption("MTU", 0);
-    return (outer == 0 ? ctx.ext().link().mtu() : outer) - OVERHEAD;
-  }
-
-  private VxlanInfo wantInfo() {
-    return new VxlanInfo(vni, ctx.ext().address(), port, ctx.ext().link().index(), learning, gbp);
+    return outerMtu() - OVERHEAD;
   }
 
   @Override
   public LeaseAttrs prepare() {
-    VxlanInfo want = wantInfo();
-    Link existing = nl.link(name).orElse(null);
-    mac = VtepMacStore.load(ctx.stateDir(), name, existing);
-    if (existing != null && !want.equals(existing.vxlan())) {
-      LOG.warn(
-          "{} exists but differs (have {}, want {}): recreating it", name, existing.vxlan(), want);
-      nl.deleteLink(existing.index());
-      existing = null;
-    }
-    if (existing == null) {
-      existing = create();
-    } else {
-      if (!mac.equals(existing.mac())) {
-        nl.setMac(existing.index(), mac);
+    if (v6 != null) {
+      ctx.ext().requirePublicIpv6();
+      if (ctx.ext().address6() == null) {
+        throw new IllegalStateException(
+            ctx.ext().link().name() + " has no global IPv6 address for flannel-v6." + vni);
       }
-      if (existing.mtu() != mtu()) {
-        nl.setMtu(existing.index(), mtu());
-      }
-      LOG.info("adopted existing {} (mac {})", name, mac);
     }
-    VtepMacStore.save(ctx.stateDir(), name, mac);
-    device = existing;
-    JsonNode data =
-        JsonNodeFactory.instance.objectNode().put("VNI", vni).put("VtepMAC", mac.toString());
-    return LeaseAttrs.of(ctx.ext().publicIp(), "vxlan", data);
+    v4.prepare(ctx.stateDir());
+    LeaseAttrs attrs = LeaseAttrs.of(ctx.ext().publicIp(), "vxlan", data(v4.mac()));
+    if (v6 == null) {
+      return attrs;
+    }
+    v6.prepare(ctx.stateDir());
+    return attrs.withIpv6(ctx.ext().publicIpv6(), data(v6.mac()));
   }
 
-  private Link create() {
-    VxlanInfo want = wantInfo();
-    Link l = nl.createLink(LinkSpec.vxlan(name, want, mtu(), mac));
-    LOG.info(
-        "created {} (vni {}, port {}, local {}, dev {}, mac {})",
-        name,
-        vni,
-        port,
-        want.local(),
-        ctx.ext().link().name(),
-        mac);
-    return l;
+  private JsonNode data(MacAddress mac) {
+    return JsonNodeFactory.instance.objectNode().put("VNI", vni).put("VtepMAC", mac.toString());
   }
 
   @Override
   public List<Device> devices() {
-    return device == null
-        ? List.of()
-        : List.of(new Device(name, "vxlan", mtu(), true, mac, wantInfo()));
+    List<Device> out = new ArrayList<>(v4.devices());
+    if (v6 != null) {
+      out.addAll(v6.devices());
+    }
+    return out;
   }
 
   @Override
   public void repairDevice(Drift d) {
-    Device want = (Device) d.want();
-    Device have = (Device) d.have();
-    Link now = nl.link(name).orElse(null);
-    if (now == null || have == null || !have.adjustableTo(want)) {
-      if (now != null) {
-        nl.deleteLink(now.index());
-      }
-      now = create();
-    } else {
-      if (now.mtu() != want.mtu()) {
-        nl.setMtu(now.index(), want.mtu());
-      }
-      if (!mac.equals(now.mac())) {
-        nl.setMac(now.index(), mac);
-      }
-    }
-    if (want.up() && !now.isUp()) {
-      nl.setUp(now.index(), true);
-    }
-    device = nl.link(name).orElse(now);
+    String name = ((Device) d.want()).name();
+    (v6 != null && name.equals(v6.name()) ? v6 : v4).repair(d);
   }
 
   @Override
   public void start(Lease own) {
-    DeviceAddress.assign(nl, device.index(), own.subnet());
-    ownSubnet = own.subnet();
+    v4.start(own.subnet());
+    if (v6 != null) {
+      v6.start(own.ipv6Subnet());
+    }
   }
 
   @Override
   public List<Address> deviceAddresses() {
-    return DeviceAddress.of(device == null ? 0 : device.index(), ownSubnet);
+    List<Address> out = new ArrayList<>(v4.addresses());
+    if (v6 != null) {
+      out.addAll(v6.addresses());
+    }
+    return out;
   }
 
   @Override
   public int deviceIndex() {
-    return device == null ? 0 : device.index();
+    return v4.index();
+  }
+
+  @Override
+  public int ipv6DeviceIndex() {
+    return v6 == null ? 0 : v6.index();
   }
 
   @Override
   public PeerObjects objectsFor(Lease peer) {
+    PeerObjects four;
     if (directRouting && ctx.ext().network().contains(peer.attrs().publicIp())) {
-      return PeerObjects.route(
-          Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));
+      four =
+          PeerObjects.route(
+              Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));
+    } else {
+      four = overlay(v4, peer, VtepCheck.peerMac(peer, vni, v4.mac()), peer.attrs().publicIp());
     }
-    MacAddress peerMac = VtepCheck.peerMac(peer, vni, mac);
-    var gw = peer.subnet().address();
+    if (v6 == null || peer.ipv6Subnet() == null) {
+      return four;
+    }
+    MacAddress mac6 =
+        VtepCheck.peerMac(peer.attrs().backendV6Data(), "BackendV6Data", vni, v6.mac());
+    PeerObjects six = overlay(v6, peer, mac6, peer.attrs().publicIpv6Address());
     return new PeerObjects(
-        List.of(Neighbour.permanent(device.index(), gw, peerMac)),
-        List.of(new FdbEntry(device.index(), peerMac, peer.attrs().publicIp())),
-        List.of(Route.via(peer.subnet(), gw, device.index(), true)));
+        concat(four.neighbours(), six.neighbours()),
+        concat(four.fdb(), six.fdb()),
+        concat(four.routes(), six.routes()));
+  }
+
+  /** Neighbour, FDB entry and route of one family's device toward one peer. */
+  private static PeerObjects overlay(
+      VtepDevice dev, Lease peer, MacAddress mac, io.jflannel.net.IpAddress vtep) {
+    int index = dev.index();
+    io.jflannel.net.IpNet subnet = vtep.isIpv6() ? peer.ipv6Subnet() : peer.subnet();
+    return new PeerObjects(
+        List.of(Neighbour.permanent(index, subnet.address(), mac)),
+        List.of(new FdbEntry(index, mac, vtep)),
+        List.of(Route.via(subnet, subnet.address(), index, true)));
+  }
+
+  private static <T extends NetlinkObject> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return out;
   }
 }

@@ -11,5 +11,11 @@
  * nolearning, MTU ext−50, our VtepMAC kept stable in the state dir), address {@code <own
  * subnet>.0/32}; per peer a neighbour, an FDB entry and a route, removed in reverse. With
  * DirectRouting, peers on the same L2 network get a host-gw route instead.
+ *
+ * <p>Dual-stack ({@code EnableIPv6}): a second device {@code flannel-v6.<VNI>} (local: the external
+ * interface's IPv6 address, its own VtepMAC advertised in BackendV6Data, MTU ext−70: VXLAN over
+ * IPv6 adds 20 bytes more than over IPv4, where flanneld gives it ext−50 and leaves the rest to
+ * path MTU discovery), address {@code <own IPv6 subnet>/128}, and per dual-stack peer the same
+ * three objects toward its IPv6 subnet and PublicIPv6. DirectRouting applies to IPv4 only.
  */
 package io.jflannel.backend.vxlan;

@@ -1,0 +1,113 @@
+package io.jflannel.lease;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
+import java.util.List;
+
+/**
+ * The IPv6 fields of a network config with flanneld's rules ({@code CheckNetworkConfig}): parsed
+ * (and refused when malformed) even when IPv6 is off, as flanneld parses them; checked and
+ * defaulted only with {@code EnableIPv6}.
+ */
+final class Ipv6ConfigParser {
+  private Ipv6ConfigParser() {}
+
+  /** The IPv6 config when {@code enabled}, else null; problems are added, never thrown. */
+  static Ipv6Config parse(JsonFields f, boolean enabled, List<String> problems) {
+    Ipv6Net network = network(f.get("IPv6Network"), problems);
+    Ipv6Address min = address(f, "IPv6SubnetMin", problems);
+    Ipv6Address max = address(f, "IPv6SubnetMax", problems);
+    JsonNode lenNode = f.get("IPv6SubnetLen");
+    if (lenNode != null && (!lenNode.isInt() || lenNode.asInt() < 0 || lenNode.asInt() > 128)) {
+      problems.add("IPv6SubnetLen: " + lenNode + " is not an integer in [0, 128]");
+      return null;
+    }
+    if (!enabled) {
+      return null;
+    }
+    if (network == null) {
+      if (f.get("IPv6Network") == null) {
+        problems.add("IPv6Network: missing (EnableIPv6 needs a CIDR such as fc00::/48)");
+      }
+      return null;
+    }
+    int p = network.prefixLength();
+    int len = lenNode == null ? 0 : lenNode.asInt();
+    if (len == 0) {
+      if (p > 124) {
+        problems.add("IPv6Network: " + network + " is too small (prefix above /124)");
+        return null;
+      }
+      len = p <= 62 ? 64 : p + 2;
+    } else if (len > 126) {
+      problems.add("IPv6SubnetLen: " + len + " is larger than 126");
+      return null;
+    } else if (len < p + 2) {
+      problems.add(
+          "IPv6SubnetLen: " + len + " must be at least IPv6Network prefix + 2 (" + (p + 2) + ")");
+      return null;
+    }
+    Ipv6Net first = new Ipv6Net(network.address(), len);
+    Ipv6Net lo = bound("IPv6SubnetMin", min, network, len, problems);
+    Ipv6Net hi = bound("IPv6SubnetMax", max, network, len, problems);
+    if (lo == null && min == null) {
+      lo = first.next(); // the first subnet is skipped, as with IPv4
+    }
+    if (hi == null && max == null) {
+      hi =
+          new Ipv6Net(
+              Ipv6Net.masked(network.next().addressAt(java.math.BigInteger.ONE.negate()), len),
+              len);
+    }
+    return lo == null || hi == null ? null : new Ipv6Config(network, len, lo, hi);
+  }
+
+  private static Ipv6Net network(JsonNode n, List<String> problems) {
+    if (n == null) {
+      return null;
+    }
+    String s = n.asText();
+    try {
+      int slash = s.indexOf('/');
+      Ipv6Address a = Ipv6Address.parse(slash < 0 ? s : s.substring(0, slash));
+      int len = Integer.parseInt(s.substring(slash + 1));
+      if (slash < 0 || len < 0 || len > 128) {
+        throw new IllegalArgumentException("no prefix length");
+      }
+      return new Ipv6Net(Ipv6Net.masked(a, len), len); // host bits cleared, as Go's ParseCIDR
+    } catch (RuntimeException e) {
+      problems.add("IPv6Network: " + n + " is not an IPv6 CIDR");
+      return null;
+    }
+  }
+
+  private static Ipv6Address address(JsonFields f, String field, List<String> problems) {
+    JsonNode v = f.get(field);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Ipv6Address.parse(v.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + v + " is not an IPv6 address");
+      return null;
+    }
+  }
+
+  private static Ipv6Net bound(
+      String field, Ipv6Address a, Ipv6Net network, int len, List<String> problems) {
+    if (a == null) {
+      return null;
+    }
+    if (!network.contains(a)) {
+      problems.add(field + ": " + a + " is outside IPv6Network " + network);
+      return null;
+    }
+    if (!Ipv6Net.masked(a, len).equals(a)) {
+      problems.add(field + ": " + a + " is not aligned to IPv6SubnetLen " + len);
+      return null;
+    }
+    return new Ipv6Net(a, len);
+  }
+}
