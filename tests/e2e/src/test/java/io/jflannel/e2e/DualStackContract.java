@@ -116,18 +116,13 @@ abstract class DualStackContract {
     }
   }
 
-  static boolean ping(String fromNs, String ip) {
-    return Cmd.run(List.of("ip", "netns", "exec", fromNs, "ping", "-c", "1", "-W", "1", ip), 10)
-            .exit()
-        == 0;
-  }
-
   /** Pairs of containers on different nodes that cannot ping over {@code family}'s addresses. */
   static List<String> unreachable(Map<String, String> family) {
     List<String> bad = new ArrayList<>();
     for (var a : family.entrySet()) {
       for (var b : family.entrySet()) {
-        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey()) && !ping(a.getKey(), b.getValue())) {
+        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey())
+            && !ClusterConnectivityContract.ping(a.getKey(), b.getValue())) {
           bad.add(a.getValue() + " -> " + b.getValue());
         }
       }
