@@ -69,7 +69,11 @@ final class LocalState {
     ArrayNode a = JSON.createArrayNode();
     for (Lease l : peers) {
       if (l.attrs() != null) {
-        a.addObject().put("subnet", l.subnet().toString()).put("lease", l.attrs().toJson());
+        var o = a.addObject().put("subnet", l.subnet().toString());
+        if (l.ipv6Subnet() != null) {
+          o.put("ipv6Subnet", l.ipv6Subnet().toString());
+        }
+        o.put("lease", l.attrs().toJson());
       }
     }
     try {
@@ -92,7 +96,10 @@ final class LocalState {
                 LeaseAttrs.fromJson(n.get("lease").asText()),
                 0,
                 null,
-                0));
+                0,
+                n.hasNonNull("ipv6Subnet")
+                    ? io.jflannel.net.Ipv6Net.parse(n.get("ipv6Subnet").asText())
+                    : null));
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("ignoring unreadable peer snapshot {}: {}", peersFile, e.getMessage());

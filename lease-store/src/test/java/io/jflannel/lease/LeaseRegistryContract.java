@@ -265,8 +265,10 @@ public abstract class LeaseRegistryContract {
                 attrs("198.18.0.2").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::2"), null),
                 Optional.empty());
     assertThat(other.ipv6Subnet()).isNotEqualTo(first.ipv6Subnet());
-    // a node of an IPv4-only past keeps its IPv4 subnet and gains an IPv6 one
-    Lease old = registry.createLease(net("10.244.99.0/24"), attrs("198.18.0.3"), TTL).orElseThrow();
+    // a node of an IPv4-only past keeps its IPv4 subnet and gains an IPv6 one (its subnet lies
+    // beyond the first 100 free ones the two leases above were picked from)
+    Lease old =
+        registry.createLease(net("10.244.200.0/24"), attrs("198.18.0.3"), TTL).orElseThrow();
     Lease now =
         store()
             .acquire(
@@ -276,7 +278,7 @@ public abstract class LeaseRegistryContract {
                 false);
     assertThat(now.subnet()).isEqualTo(old.subnet());
     assertThat(now.ipv6Subnet()).isNotNull();
-    assertThat(getRaw("subnets/10.244.99.0-24")).isNull();
+    assertThat(getRaw("subnets/10.244.200.0-24")).isNull();
   }
 
   // ---- policy (LeaseStore) on this registry ----
