@@ -332,14 +332,10 @@ final class Node implements AutoCloseable {
           "EnableIPv6: this node's lease " + subnet + " has no IPv6 subnet");
     }
     b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
-    Firewall fw = firewall(config, config.network(), subnet);
-    if (subnet6 != null) {
-      fw = new DualStackFirewall(fw, firewall(config, config.ipv6().network(), subnet6));
-    }
-    Firewall rules = fw;
+    Firewall fw = firewall(config, subnet, subnet6);
     Agent.open(
         () -> {
-          rules.apply();
+          fw.apply();
           return null;
         },
         config.nftables() ? "nftables" : "iptables");
@@ -375,6 +371,14 @@ final class Node implements AutoCloseable {
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnet, b.mtu())));
     return new Running(config, b, attrs, subnets, sync, fw);
+  }
+
+  /** The node's rules: IPv4's, and with {@code subnet6} (dual-stack) IPv6's beside them. */
+  private Firewall firewall(NetworkConfig config, Ipv4Net subnet, Ipv6Net subnet6) {
+    Firewall v4 = firewall(config, config.network(), subnet);
+    return subnet6 == null
+        ? v4
+        : new DualStackFirewall(v4, firewall(config, config.ipv6().network(), subnet6));
   }
 
   private Firewall firewall(NetworkConfig config, IpNet network, IpNet pod) {

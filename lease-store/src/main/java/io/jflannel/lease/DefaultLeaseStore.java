@@ -18,7 +18,6 @@ final class DefaultLeaseStore implements LeaseStore {
 
   private final LeaseRegistry registry;
   private final LeaseStoreOptions options;
-  private Ipv4Net ownIpv4; // this node's IPv4 subnet of a lease just deleted for want of IPv6
 
   DefaultLeaseStore(LeaseRegistry registry, LeaseStoreOptions options) {
     this.registry = registry;
@@ -85,7 +84,7 @@ final class DefaultLeaseStore implements LeaseStore {
       }
       Ipv4Net candidate =
           previous
-              .or(() -> Optional.ofNullable(ownIpv4))
+              .or(() -> ownIpv4(config, attrs, snap))
               .filter(config::fits)
               .filter(p -> SubnetAllocator.isFree(p, taken))
               .orElseGet(
@@ -134,6 +133,19 @@ final class DefaultLeaseStore implements LeaseStore {
                         + ")"));
   }
 
+  /**
+   * The IPv4 subnet of a lease of ours that {@link #reuseOwn} deleted although its IPv4 subnet fits
+   * (IPv6 turned on: it had no IPv6 subnet): the node takes the same IPv4 subnet with an IPv6 one.
+   */
+  private static Optional<Ipv4Net> ownIpv4(
+      NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
+    return snap.leases().stream()
+        .filter(l -> l.attrs().publicIp().equals(attrs.publicIp()) && !l.isReservation())
+        .map(Lease::subnet)
+        .filter(config::fits)
+        .findFirst();
+  }
+
   private static void refuseToMove(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
     boolean fits = false;
     Lease misfit = null;
@@ -167,7 +179,6 @@ final class DefaultLeaseStore implements LeaseStore {
    */
   private Optional<Lease> reuseOwn(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
     Lease reuse = null;
-    ownIpv4 = null;
     for (Lease l : snap.leases()) {
       if (!l.attrs().publicIp().equals(attrs.publicIp())) {
         continue;
@@ -175,9 +186,6 @@ final class DefaultLeaseStore implements LeaseStore {
       if (reuse == null && config.fits(l)) {
         reuse = l;
       } else if (!l.isReservation()) {
-        if (config.fits(l.subnet())) {
-          ownIpv4 = l.subnet(); // e.g. IPv6 turned on: the same IPv4 subnet, with an IPv6 one
-        }
         LOG.info(
             "deleting lease {} of {}: {}",
             l.subnet(),

@@ -67,16 +67,9 @@ final class Ipv6ConfigParser {
     if (n == null) {
       return null;
     }
-    String s = n.asText();
     try {
-      int slash = s.indexOf('/');
-      Ipv6Address a = Ipv6Address.parse(slash < 0 ? s : s.substring(0, slash));
-      int len = Integer.parseInt(s.substring(slash + 1));
-      if (slash < 0 || len < 0 || len > 128) {
-        throw new IllegalArgumentException("no prefix length");
-      }
-      return new Ipv6Net(Ipv6Net.masked(a, len), len); // host bits cleared, as Go's ParseCIDR
-    } catch (RuntimeException e) {
+      return Ipv6Net.parseClearingHostBits(n.asText());
+    } catch (IllegalArgumentException e) {
       problems.add("IPv6Network: " + n + " is not an IPv6 CIDR");
       return null;
     }

@@ -2,7 +2,6 @@ package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
-import io.jflannel.net.Ipv6Address;
 import io.jflannel.net.Ipv6Net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,13 +92,11 @@ public record SubnetEnv(
     String v6 = vars.get("FLANNEL_IPV6_SUBNET");
     Ipv6Net v6Subnet = null;
     if (v6 != null && !v6.isEmpty()) {
-      int at = v6.indexOf('/');
-      if (at < 0) {
-        throw new IllegalArgumentException(
-            "FLANNEL_IPV6_SUBNET is not address/prefix: \"" + v6 + "\"");
+      try {
+        v6Subnet = Ipv6Net.parseClearingHostBits(v6);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("FLANNEL_IPV6_SUBNET: " + e.getMessage(), e);
       }
-      int l6 = Integer.parseInt(v6.substring(at + 1));
-      v6Subnet = new Ipv6Net(Ipv6Net.masked(Ipv6Address.parse(v6.substring(0, at)), l6), l6);
     }
     return new SubnetEnv(
         network,
@@ -124,14 +121,7 @@ public record SubnetEnv(
 
   /** The subnet a previous run wrote to {@code file}, if the file exists and is readable. */
   public static Optional<Ipv4Net> previousSubnet(Path file) {
-    if (file == null || !Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8)).subnet());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    return previous(file).map(SubnetEnv::subnet);
   }
 
   /** Writes the file atomically (temp file, then rename), mode 0644. */

@@ -46,6 +46,20 @@ public record Ipv6Net(Ipv6Address address, int prefixLength) implements IpNet, C
    * @throws IllegalArgumentException naming the text when it is not a CIDR with clear host bits
    */
   public static Ipv6Net parse(String cidr) {
+    return parse(cidr, false);
+  }
+
+  /**
+   * Parses an address with its prefix length ({@code fc00:0:0:1::1/64}, as subnet.env holds it, or
+   * a CIDR written with host bits) into its network, as Go's {@code net.ParseCIDR} does.
+   *
+   * @throws IllegalArgumentException naming the text when it is not address/prefix
+   */
+  public static Ipv6Net parseClearingHostBits(String cidr) {
+    return parse(cidr, true);
+  }
+
+  private static Ipv6Net parse(String cidr, boolean clearHostBits) {
     if (cidr == null) {
       throw new IllegalArgumentException("CIDR missing");
     }
@@ -55,7 +69,9 @@ public record Ipv6Net(Ipv6Address address, int prefixLength) implements IpNet, C
       throw new IllegalArgumentException("not an IPv6 CIDR: \"" + cidr + "\"");
     }
     try {
-      return new Ipv6Net(Ipv6Address.parse(cidr.substring(0, slash)), Integer.parseInt(len));
+      Ipv6Address a = Ipv6Address.parse(cidr.substring(0, slash));
+      int l = Integer.parseInt(len);
+      return new Ipv6Net(clearHostBits && l <= 128 ? masked(a, l) : a, l);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid CIDR \"" + cidr + "\": " + e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.Ipv6Address;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -254,7 +255,7 @@ public abstract class LeaseRegistryContract {
             + "\"Backend\":{\"Type\":\"host-gw\"}}";
     NetworkConfig c = NetworkConfig.parse(dual);
     registry.putNetworkConfig(dual);
-    LeaseAttrs a = attrs("198.18.0.1").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::1"), null);
+    LeaseAttrs a = attrs("198.18.0.1").withIpv6(Ipv6Address.parse("fd00::1"), null);
     Lease first = store().acquire(c, a, Optional.empty());
     assertThat(c.fits(first)).isTrue();
     assertThat(getRaw("subnets/" + first.key().toKey())).isEqualTo(a.toJson());
@@ -262,7 +263,7 @@ public abstract class LeaseRegistryContract {
         store()
             .acquire(
                 c,
-                attrs("198.18.0.2").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::2"), null),
+                attrs("198.18.0.2").withIpv6(Ipv6Address.parse("fd00::2"), null),
                 Optional.empty());
     assertThat(other.ipv6Subnet()).isNotEqualTo(first.ipv6Subnet());
     // a node of an IPv4-only past keeps its IPv4 subnet and gains an IPv6 one (its subnet lies
@@ -273,7 +274,7 @@ public abstract class LeaseRegistryContract {
         store()
             .acquire(
                 c,
-                attrs("198.18.0.3").withIpv6(io.jflannel.net.Ipv6Address.parse("fd00::3"), null),
+                attrs("198.18.0.3").withIpv6(Ipv6Address.parse("fd00::3"), null),
                 Optional.empty(),
                 false);
     assertThat(now.subnet()).isEqualTo(old.subnet());

@@ -1,7 +1,6 @@
 package io.jflannel.backend;
 
 import io.jflannel.net.IpNet;
-import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Netlink;
 import java.util.List;
@@ -26,8 +25,7 @@ public final class DeviceAddress {
     Address a = new Address(device, own.address(), own.address().bits());
     for (Address old : nl.addresses(device)) {
       boolean sameFamily = old.address().isIpv6() == a.address().isIpv6();
-      boolean linkLocal = old.address() instanceof Ipv6Address v6 && v6.isLinkLocal();
-      if (sameFamily && !linkLocal && !old.equals(a)) {
+      if (sameFamily && !old.isLinkLocal() && !old.equals(a)) {
         nl.delete(old);
       }
     }

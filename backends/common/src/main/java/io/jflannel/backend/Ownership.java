@@ -1,7 +1,6 @@
 package io.jflannel.backend;
 
 import io.jflannel.net.IpNet;
-import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.KernelObject;
@@ -52,9 +51,7 @@ final class Ownership {
     if (o instanceof FdbEntry f) {
       return onDevice(f.ifindex());
     }
-    return o instanceof Address a
-        && onDevice(a.ifindex())
-        && !(a.address() instanceof Ipv6Address v6 && v6.isLinkLocal());
+    return o instanceof Address a && onDevice(a.ifindex()) && !a.isLinkLocal();
   }
 
   private boolean inSpace(IpNet d) {

@@ -24,6 +24,19 @@ public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<R
     return new PeerObjects(List.of(), List.of(), List.of(r));
   }
 
+  /** These objects and {@code more}'s, each kind in this order then {@code more}'s. */
+  public PeerObjects plus(PeerObjects more) {
+    return new PeerObjects(
+        concat(neighbours, more.neighbours), concat(fdb, more.fdb), concat(routes, more.routes));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a.size() + b.size());
+    out.addAll(a);
+    out.addAll(b);
+    return out;
+  }
+
   /** How many objects. */
   public int size() {
     return neighbours.size() + fdb.size() + routes.size();

@@ -28,6 +28,14 @@ public record Address(int ifindex, IpAddress address, int prefixLength) implemen
     return (ifindex * 31 + Objects.hashCode(address)) * 31 + prefixLength;
   }
 
+  /**
+   * True for an IPv6 link-local address (fe80::/10): the kernel's own on every IPv6-enabled device,
+   * never the agent's to add or remove.
+   */
+  public boolean isLinkLocal() {
+    return address instanceof io.jflannel.net.Ipv6Address v6 && v6.isLinkLocal();
+  }
+
   /** An address is its own slot. */
   @Override
   public Address key() {

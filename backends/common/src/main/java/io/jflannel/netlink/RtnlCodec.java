@@ -16,8 +16,6 @@ final class RtnlCodec {
   /** The metric the kernel gives an IPv6 route added without one. */
   static final int IPV6_DEFAULT_METRIC = 1024;
 
-  private static final int SCOPE_UNIVERSE = 0;
-
   private RtnlCodec() {}
 
   // ---- links ----
@@ -129,7 +127,7 @@ final class RtnlCodec {
         .u8(0)
         .u8(table)
         .u8(r.protocol())
-        .u8(delete ? 255 : v6 ? SCOPE_UNIVERSE : r.scope())
+        .u8(delete ? 255 : v6 ? Route.SCOPE_UNIVERSE : r.scope())
         .u8(r.routeType())
         .u32(r.onlink() ? RTNH_F_ONLINK : 0);
     w.attr(RTA_DST, r.destination().address().toBytes());

@@ -7,7 +7,6 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.net.Ipv6Address;
 import io.jflannel.netlink.Route;
-import java.util.List;
 
 /**
  * Routes to each peer's subnet via the peer's PublicIP on the external interface; in a dual-stack
@@ -83,7 +82,9 @@ final class HostGwBackend implements Backend {
     if (!ctx.config().dualStack() || peer.ipv6Subnet() == null) {
       return PeerObjects.route(v4);
     }
-    Route v6 = Route.via(peer.ipv6Subnet(), peer.attrs().publicIpv6Address(), dev, false);
-    return new PeerObjects(List.of(), List.of(), List.of(v4, v6));
+    return PeerObjects.route(v4)
+        .plus(
+            PeerObjects.route(
+                Route.via(peer.ipv6Subnet(), peer.attrs().publicIpv6Address(), dev, false)));
   }
 }

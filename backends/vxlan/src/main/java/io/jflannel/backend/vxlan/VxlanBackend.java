@@ -9,11 +9,12 @@ import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.net.IpAddress;
+import io.jflannel.net.IpNet;
 import io.jflannel.net.MacAddress;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
 import io.jflannel.netlink.Neighbour;
-import io.jflannel.netlink.NetlinkObject;
 import io.jflannel.netlink.Route;
 import io.jflannel.netlink.VxlanInfo;
 import java.util.ArrayList;
@@ -158,28 +159,16 @@ final class VxlanBackend implements Backend {
     }
     MacAddress mac6 =
         VtepCheck.peerMac(peer.attrs().backendV6Data(), "BackendV6Data", vni, v6.mac());
-    PeerObjects six = overlay(v6, peer, mac6, peer.attrs().publicIpv6Address());
-    return new PeerObjects(
-        concat(four.neighbours(), six.neighbours()),
-        concat(four.fdb(), six.fdb()),
-        concat(four.routes(), six.routes()));
+    return four.plus(overlay(v6, peer, mac6, peer.attrs().publicIpv6Address()));
   }
 
   /** Neighbour, FDB entry and route of one family's device toward one peer. */
-  private static PeerObjects overlay(
-      VtepDevice dev, Lease peer, MacAddress mac, io.jflannel.net.IpAddress vtep) {
+  private static PeerObjects overlay(VtepDevice dev, Lease peer, MacAddress mac, IpAddress vtep) {
     int index = dev.index();
-    io.jflannel.net.IpNet subnet = vtep.isIpv6() ? peer.ipv6Subnet() : peer.subnet();
+    IpNet subnet = vtep.isIpv6() ? peer.ipv6Subnet() : peer.subnet();
     return new PeerObjects(
         List.of(Neighbour.permanent(index, subnet.address(), mac)),
         List.of(new FdbEntry(index, mac, vtep)),
         List.of(Route.via(subnet, subnet.address(), index, true)));
-  }
-
-  private static <T extends NetlinkObject> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a.size() + b.size());
-    out.addAll(a);
-    out.addAll(b);
-    return out;
   }
 }
