@@ -58,14 +58,20 @@ public final class SubnetAllocator {
       Ipv6Config config, Collection<Ipv6Net> taken, RandomGenerator random) {
     List<Ipv6Net> free = new ArrayList<>(CANDIDATES);
     BigInteger count = config.subnetCount();
+    BigInteger base = config.subnetMin().address().toBigInteger();
+    int shift = 128 - config.subnetLen();
     BigInteger i = BigInteger.ZERO;
-    for (; i.compareTo(count) < 0 && free.size() < CANDIDATES; i = i.add(BigInteger.ONE)) {
+    // each step takes a free subnet or steps past one taken network as a whole (a range holds 2^64
+    // subnets and more: never walked one by one), so the loop ends within CANDIDATES + |taken|
+    while (i.compareTo(count) < 0 && free.size() < CANDIDATES) {
       Ipv6Net s = config.subnetAt(i);
-      if (taken.stream().noneMatch(t -> t.overlaps(s))) {
+      Ipv6Net t = taken.stream().filter(x -> x.overlaps(s)).findFirst().orElse(null);
+      if (t == null) {
         free.add(s);
-      }
-      if (i.intValue() > CANDIDATES + taken.size()) {
-        break; // every taken subnet has been stepped over: the range holds no more in reach
+        i = i.add(BigInteger.ONE);
+      } else { // the first subnet after t (t is s itself, or a larger network around it)
+        BigInteger end = t.address().toBigInteger().add(t.size());
+        i = i.add(BigInteger.ONE).max(end.subtract(base).shiftRight(shift));
       }
     }
     return free.isEmpty() ? Optional.empty() : Optional.of(free.get(random.nextInt(free.size())));
