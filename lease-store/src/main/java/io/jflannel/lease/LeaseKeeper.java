@@ -187,9 +187,9 @@ public final class LeaseKeeper implements AutoCloseable {
 
   private void recreate(String why) {
     Duration ttl = current.isReservation() ? null : options.leaseTtl();
-    Optional<Lease> r = registry.createLease(current.subnet(), current.attrs(), ttl);
+    Optional<Lease> r = registry.createLease(current.key(), current.attrs(), ttl);
     if (r.isPresent()) {
-      LOG.warn("lease {} was lost ({}): took the same subnet again", current.subnet(), why);
+      LOG.warn("lease {} was lost ({}): took the same subnets again", current.key(), why);
       written(r.get());
       listener.reacquired(current);
     } else {

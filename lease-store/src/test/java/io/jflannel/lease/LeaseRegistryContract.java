@@ -416,6 +416,53 @@ public abstract class LeaseRegistryContract {
   }
 
   @Test
+  void keeperRetakesBothSubnetsOfADualStackLease() {
+    String dual =
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+            + "\"Backend\":{\"Type\":\"host-gw\"}}";
+    LeaseStore s = store();
+    Lease l =
+        s.acquire(
+            NetworkConfig.parse(dual),
+            attrs("198.18.0.1").withIpv6(Ipv6Address.parse("fd00::1"), null),
+            Optional.empty());
+    AtomicInteger renewed = new AtomicInteger();
+    AtomicInteger reacquired = new AtomicInteger();
+    LeaseKeeper k =
+        s.keep(
+            l,
+            new LeaseKeeper.Listener() {
+              @Override
+              public void renewed(Lease x) {
+                renewed.incrementAndGet();
+              }
+
+              @Override
+              public void reacquired(Lease x) {
+                reacquired.incrementAndGet();
+              }
+            });
+    LeaseWatcher w =
+        s.watch(
+            l.subnet(),
+            watcherListener(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()),
+            k);
+    try {
+      k.renewNow(); // as above: the watch is running once a renewal has gone through
+      await().atMost(Duration.ofSeconds(10)).until(() -> renewed.get() == 1);
+      registry.deleteLease(l.subnet());
+      await().atMost(Duration.ofSeconds(10)).until(() -> reacquired.get() == 1);
+      assertThat(registry.getLease(l.subnet()).orElseThrow().ipv6Subnet())
+          .isEqualTo(l.ipv6Subnet());
+      assertThat(getRaw("subnets/" + l.key().toKey())).isEqualTo(l.attrs().toJson());
+      assertThat(getRaw("subnets/" + l.subnet().toKey())).isNull();
+    } finally {
+      w.close();
+      k.close();
+    }
+  }
+
+  @Test
   void watcherGivesSnapshotThenEventsWithoutOwnLease() {
     registry.createLease(net("10.244.1.0/24"), attrs("198.18.0.1"), TTL).orElseThrow();
     registry.createLease(net("10.244.2.0/24"), attrs("198.18.0.2"), TTL).orElseThrow();
