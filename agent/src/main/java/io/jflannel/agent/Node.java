@@ -307,7 +307,7 @@ final class Node implements AutoCloseable {
       throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return store.acquire(config, attrs, SubnetEnv.previousSubnet(o.subnetFile()), mayMove);
+        return store.acquire(config, attrs, local.subnet().orElse(null), mayMove);
       } catch (LeaseStoreException e) {
         if (e.reason() == LeaseStoreException.Reason.WOULD_MOVE) {
           throw e;

@@ -59,7 +59,7 @@ final class DefaultLeaseStore implements LeaseStore {
 
   @Override
   public Lease acquire(
-      NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous, boolean mayMove) {
+      NetworkConfig config, LeaseAttrs attrs, SubnetKey previous, boolean mayMove) {
     for (int race = 0; race < MAX_RACES; race++) {
       LeaseSnapshot snap = registry.listLeases();
       if (!mayMove) {
@@ -83,7 +83,8 @@ final class DefaultLeaseStore implements LeaseStore {
         }
       }
       Ipv4Net candidate =
-          previous
+          Optional.ofNullable(previous)
+              .map(SubnetKey::ipv4)
               .or(() -> ownIpv4(config, attrs, snap))
               .filter(config::fits)
               .filter(p -> SubnetAllocator.isFree(p, taken))
@@ -103,7 +104,12 @@ final class DefaultLeaseStore implements LeaseStore {
                                           + " and "
                                           + config.subnetMax()
                                           + ")")));
-      SubnetKey key = new SubnetKey(candidate, config.dualStack() ? pick6(config, taken6) : null);
+      SubnetKey key =
+          new SubnetKey(
+              candidate,
+              config.dualStack()
+                  ? pick6(config, taken6, previous == null ? null : previous.ipv6())
+                  : null);
       Optional<Lease> created = registry.createLease(key, attrs, options.leaseTtl());
       if (created.isPresent()) {
         LOG.info("acquired subnet {} for {} (ttl {})", key, attrs.publicIp(), options.leaseTtl());
@@ -115,8 +121,11 @@ final class DefaultLeaseStore implements LeaseStore {
         Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
   }
 
-  private Ipv6Net pick6(NetworkConfig config, List<Ipv6Net> taken) {
+  private Ipv6Net pick6(NetworkConfig config, List<Ipv6Net> taken, Ipv6Net previous) {
     Ipv6Config c = config.ipv6();
+    if (previous != null && c.fits(previous) && taken.stream().noneMatch(previous::overlaps)) {
+      return previous;
+    }
     return SubnetAllocator.pick(c, taken, options.random())
         .orElseThrow(
             () ->

@@ -28,15 +28,22 @@ public interface LeaseStore {
 
   /**
    * Acquires a subnet for a node: its own existing lease (by PublicIP) if it still fits the config,
-   * else {@code previous} if free, else a random one of the first 100 free subnets. A lost race is
-   * retried in-process. An own lease that no longer fits is deleted (the node moves) only when
-   * {@code mayMove}.
+   * else {@code previous} if free, else a random one of the first 100 free subnets; in a dual-stack
+   * network the IPv6 subnet the same way, {@code previous}'s IPv6 subnet first (as flanneld reads
+   * FLANNEL_IPV6_SUBNET back). A lost race is retried in-process. An own lease that no longer fits
+   * is deleted (the node moves) only when {@code mayMove}.
    *
+   * @param previous the subnets of subnet.env a previous run wrote, or null
    * @throws LeaseStoreException with reason OUT_OF_SUBNETS when the range is full, WOULD_MOVE when
    *     the node's lease does not fit the config and {@code mayMove} is false
    */
-  Lease acquire(
-      NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous, boolean mayMove);
+  Lease acquire(NetworkConfig config, LeaseAttrs attrs, SubnetKey previous, boolean mayMove);
+
+  /** {@link #acquire(NetworkConfig, LeaseAttrs, SubnetKey, boolean)} with an IPv4 previous. */
+  default Lease acquire(
+      NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous, boolean mayMove) {
+    return acquire(config, attrs, previous.map(p -> new SubnetKey(p, null)).orElse(null), mayMove);
+  }
 
   /** {@link #acquire(NetworkConfig, LeaseAttrs, Optional, boolean)} that may move the node. */
   default Lease acquire(NetworkConfig config, LeaseAttrs attrs, Optional<Ipv4Net> previous) {

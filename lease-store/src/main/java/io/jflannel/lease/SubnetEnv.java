@@ -119,11 +119,6 @@ public record SubnetEnv(
     }
   }
 
-  /** The subnet a previous run wrote to {@code file}, if the file exists and is readable. */
-  public static Optional<Ipv4Net> previousSubnet(Path file) {
-    return previous(file).map(SubnetEnv::subnet);
-  }
-
   /** Writes the file atomically (temp file, then rename), mode 0644. */
   public void writeTo(Path file) throws IOException {
     AtomicFile.write(file, format(), "rw-r--r--");

@@ -266,6 +266,14 @@ public abstract class LeaseRegistryContract {
                 attrs("198.18.0.2").withIpv6(Ipv6Address.parse("fd00::2"), null),
                 Optional.empty());
     assertThat(other.ipv6Subnet()).isNotEqualTo(first.ipv6Subnet());
+    // subnet.env's subnets of a previous run are taken again when free, both families (flanneld)
+    SubnetKey prev =
+        new SubnetKey(net("10.244.150.0/24"), io.jflannel.net.Ipv6Net.parse("fc00:0:0:77::/64"));
+    Lease back =
+        store()
+            .acquire(
+                c, attrs("198.18.0.4").withIpv6(Ipv6Address.parse("fd00::4"), null), prev, true);
+    assertThat(back.key()).isEqualTo(prev);
     // a node of an IPv4-only past keeps its IPv4 subnet and gains an IPv6 one (its subnet lies
     // beyond the first 100 free ones the two leases above were picked from)
     Lease old =

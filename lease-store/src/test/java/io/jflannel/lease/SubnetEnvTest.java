@@ -21,7 +21,8 @@ class SubnetEnvTest {
             "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rw-r--r--");
-    assertThat(SubnetEnv.previousSubnet(f)).contains(Ipv4Net.parse("10.244.1.0/24"));
+    assertThat(SubnetEnv.previous(f).map(SubnetEnv::subnet))
+        .contains(Ipv4Net.parse("10.244.1.0/24"));
     assertThat(SubnetEnv.parse(Files.readString(f))).isEqualTo(env);
     try (var s = Files.list(f.getParent())) {
       assertThat(s).containsExactly(f); // no temp file left behind
@@ -30,8 +31,8 @@ class SubnetEnvTest {
 
   @Test
   void missingOrGarbledFileGivesNoPreviousSubnet(@TempDir Path dir) throws Exception {
-    assertThat(SubnetEnv.previousSubnet(dir.resolve("absent"))).isEmpty();
+    assertThat(SubnetEnv.previous(dir.resolve("absent"))).isEmpty();
     Files.writeString(dir.resolve("bad"), "FLANNEL_SUBNET=nonsense\n");
-    assertThat(SubnetEnv.previousSubnet(dir.resolve("bad"))).isEmpty();
+    assertThat(SubnetEnv.previous(dir.resolve("bad"))).isEmpty();
   }
 }
