@@ -27,9 +27,9 @@ final class InterfacePicker {
   }
 
   /**
-   * As flanneld picks it; the interface's IPv6 side is its first global IPv6 address, advertised
-   * unless {@code publicIpv6} is given (both null when it has none: only a dual-stack network needs
-   * them, and says so).
+   * As flanneld picks it; the interface's IPv6 side is the IPv6 address {@code --iface} named, else
+   * its first global IPv6 address, advertised unless {@code publicIpv6} is given (both null when it
+   * has none: only a dual-stack network needs them, and says so).
    */
   static ExternalInterface pick(
       Netlink nl,
@@ -40,6 +40,7 @@ final class InterfacePicker {
       String publicIpv6) {
     Link link = null;
     Address addr = null;
+    Ipv6Address named6 = null; // --iface given as an IPv6 address: that one is the IPv6 side
     List<Address> every = nl.addresses(0);
     List<Address> all = every.stream().filter(a -> !a.address().isIpv6()).toList();
     for (String want : ifaces) {
@@ -48,8 +49,13 @@ final class InterfacePicker {
               ? every.stream().filter(a -> a.address().equals(IpAddress.parse(want))).findFirst()
               : Optional.empty();
       if (byAddr.isPresent()) {
-        addr = byAddr.get().address().isIpv6() ? null : byAddr.get(); // the link's IPv4 below
-        link = nl.link(addr.ifindex()).orElse(null);
+        Address found = byAddr.get();
+        if (found.address() instanceof Ipv6Address v6) {
+          named6 = v6; // the link's IPv4 address is picked below
+        } else {
+          addr = found;
+        }
+        link = nl.link(found.ifindex()).orElse(null);
       } else {
         link = nl.link(want).orElse(null);
       }
@@ -132,12 +138,13 @@ final class InterfacePicker {
     Ipv4Address pub = publicIp == null ? v4(addr) : Ipv4Address.parse(publicIp);
     int index = link.index();
     Ipv6Address v6 =
-        every.stream()
-            .filter(a -> a.ifindex() == index && a.address() instanceof Ipv6Address)
-            .map(a -> (Ipv6Address) a.address())
-            .filter(a -> !a.isLinkLocal())
-            .findFirst()
-            .orElse(null);
+        named6 != null
+            ? named6
+            : every.stream()
+                .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
+                .map(a -> (Ipv6Address) a.address())
+                .findFirst()
+                .orElse(null);
     Ipv6Address pub6 =
         publicIpv6 == null || publicIpv6.isEmpty() ? v6 : Ipv6Address.parse(publicIpv6);
     return new ExternalInterface(link, v4(addr), net, pub, v6, pub6);
