@@ -383,26 +383,30 @@ public abstract class LeaseRegistryContract {
     assertThat(registry.listLeases().leases()).hasSize(64);
   }
 
+  /** Keeps {@code l}, counting renewals and re-acquisitions. */
+  static LeaseKeeper keep(LeaseStore s, Lease l, AtomicInteger renewed, AtomicInteger reacquired) {
+    return s.keep(
+        l,
+        new LeaseKeeper.Listener() {
+          @Override
+          public void renewed(Lease x) {
+            renewed.incrementAndGet();
+          }
+
+          @Override
+          public void reacquired(Lease x) {
+            reacquired.incrementAndGet();
+          }
+        });
+  }
+
   @Test
   void keeperRenewsAndRetakesItsSubnetWhenTheKeyIsDeleted() {
     LeaseStore s = store();
     Lease l = s.acquire(NetworkConfig.parse(CONFIG), attrs("198.18.0.1"), Optional.empty());
     AtomicInteger renewed = new AtomicInteger();
     AtomicInteger reacquired = new AtomicInteger();
-    LeaseKeeper k =
-        s.keep(
-            l,
-            new LeaseKeeper.Listener() {
-              @Override
-              public void renewed(Lease x) {
-                renewed.incrementAndGet();
-              }
-
-              @Override
-              public void reacquired(Lease x) {
-                reacquired.incrementAndGet();
-              }
-            });
+    LeaseKeeper k = keep(s, l, renewed, reacquired);
     List<LeaseEvent> peers = new CopyOnWriteArrayList<>();
     LeaseWatcher w = s.watch(l.subnet(), watcherListener(peers, new CopyOnWriteArrayList<>()), k);
     try {
@@ -436,20 +440,7 @@ public abstract class LeaseRegistryContract {
             Optional.empty());
     AtomicInteger renewed = new AtomicInteger();
     AtomicInteger reacquired = new AtomicInteger();
-    LeaseKeeper k =
-        s.keep(
-            l,
-            new LeaseKeeper.Listener() {
-              @Override
-              public void renewed(Lease x) {
-                renewed.incrementAndGet();
-              }
-
-              @Override
-              public void reacquired(Lease x) {
-                reacquired.incrementAndGet();
-              }
-            });
+    LeaseKeeper k = keep(s, l, renewed, reacquired);
     LeaseWatcher w =
         s.watch(
             l.subnet(),
