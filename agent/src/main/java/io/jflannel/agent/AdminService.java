@@ -17,6 +17,7 @@ import io.jflannel.backend.Drift;
 import io.jflannel.backend.Rejection;
 import io.jflannel.backend.Repair;
 import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
 import java.util.ArrayList;
@@ -81,27 +82,37 @@ final class AdminService extends AdminGrpc.AdminImplBase {
     Running r = node.running();
     PeersReply.Builder b = PeersReply.newBuilder();
     if (r != null) {
-      List<Peer> peers = new ArrayList<>();
+      List<PeerRow> all = new ArrayList<>();
       for (Lease l : r.sync().peers()) {
-        peers.add(peer(l, "").setProgrammed(true).build());
+        all.add(new PeerRow(l, null));
       }
       for (Rejection x : r.sync().rejected()) {
-        peers.add(peer(x.lease(), x.reason()).setProgrammed(false).build());
+        all.add(new PeerRow(x.lease(), x.reason()));
       }
-      peers.sort(Comparator.comparing(p -> io.jflannel.net.Ipv4Net.parse(p.getSubnet())));
-      b.addAllPeers(peers);
+      all.sort(Comparator.comparing(x -> x.lease().key()));
+      for (PeerRow x : all) {
+        b.addPeers(peer(x.lease(), x.rejected()).setProgrammed(x.rejected() == null).build());
+      }
     }
     reply(out, b.build());
   }
 
+  /** A peer lease and why it is rejected (null: programmed). */
+  private record PeerRow(Lease lease, String rejected) {}
+
   private static Peer.Builder peer(Lease l, String rejected) {
-    var data = l.attrs() == null ? null : l.attrs().backendData();
+    LeaseAttrs a = l.attrs();
+    var data = a == null ? null : a.backendData();
+    var data6 = a == null ? null : a.backendV6Data();
     return Peer.newBuilder()
-        .setSubnet(l.subnet().toString())
-        .setPublicIp(l.attrs() == null ? "" : l.attrs().publicIp().toString())
-        .setBackend(l.attrs() == null ? "" : l.attrs().effectiveBackendType())
+        .setSubnet(l.subnet() == null ? "" : l.subnet().toString())
+        .setPublicIp(a == null || l.subnet() == null ? "" : a.publicIp().toString())
+        .setIpv6Subnet(l.ipv6Subnet() == null ? "" : l.ipv6Subnet().toString())
+        .setPublicIpv6(a == null || a.publicIpv6() == null ? "" : a.publicIpv6())
+        .setBackend(a == null ? "" : a.effectiveBackendType())
         .setVtepMac(data == null ? "" : data.path("VtepMAC").asText(""))
-        .setRejected(rejected);
+        .setVtepMacV6(data6 == null ? "" : data6.path("VtepMAC").asText(""))
+        .setRejected(rejected == null ? "" : rejected);
   }
 
   @Override

@@ -115,7 +115,12 @@ final class Agent {
                     o.publicIpv6()),
             "interface");
     LOG.info(
-        "using interface {} ({}), public IP {}", ext.link().name(), ext.address(), ext.publicIp());
+        "using interface {} ({}{}), public IP {}{}",
+        ext.link().name(),
+        ext.address() == null ? "no IPv4 address" : ext.address(),
+        ext.address6() == null ? "" : ", " + ext.address6(),
+        ext.publicIp(),
+        ext.publicIpv6() == null ? "" : ", " + ext.publicIpv6());
     checkIpForward();
     EtcdLeaseRegistry registry =
         keep(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jflannel.lease.AtomicFile;
 import io.jflannel.lease.SubnetEnv;
+import io.jflannel.net.IpNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,6 @@ final class CniConfig {
   String render(SubnetEnv env) {
     ObjectNode root = JSON.createObjectNode().put("name", network).put("cniVersion", "0.4.0");
     ArrayNode plugins = root.putArray("plugins");
-    String gateway = env.subnet().addressAt(1).toString();
     if (mode == Mode.FLANNEL) {
       ObjectNode f = plugins.addObject().put("type", "flannel");
       f.putObject("delegate").put("hairpinMode", true).put("isDefaultGateway", true);
@@ -71,20 +71,13 @@ final class CniConfig {
               .put("mtu", env.mtu());
       ObjectNode ipam = b.putObject("ipam").put("type", "host-local");
       ArrayNode ranges = ipam.putArray("ranges");
-      ranges.addArray().addObject().put("subnet", env.subnet().toString()).put("gateway", gateway);
       ArrayNode routes = ipam.putArray("routes");
-      routes
-          .addObject()
-          .put("dst", env.network().toString())
-          .put("gw", gateway); // with its gateway, so that CHECK finds it
-      if (env.ipv6Subnet() != null) { // dual-stack: a second range, pods get an address of each
-        String gw6 = env.ipv6Subnet().addressAt(java.math.BigInteger.ONE).toString();
-        ranges
-            .addArray()
-            .addObject()
-            .put("subnet", env.ipv6Subnet().toString())
-            .put("gateway", gw6);
-        routes.addObject().put("dst", env.ipv6Network().toString()).put("gw", gw6);
+      // a range per family: in a dual-stack network pods get an address of each
+      if (env.subnet() != null) {
+        range(ranges, routes, env.subnet(), env.network());
+      }
+      if (env.ipv6Subnet() != null) {
+        range(ranges, routes, env.ipv6Subnet(), env.ipv6Network());
       }
       if (ipamDir != null) {
         ipam.put("dataDir", ipamDir.toString());
@@ -93,13 +86,28 @@ final class CniConfig {
     plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
     root.putObject(MARK)
         .put("writtenBy", "jflanneld")
-        .put("subnet", env.subnet() + (env.ipv6Subnet() == null ? "" : "," + env.ipv6Subnet()))
+        .put("subnet", subnets(env))
         .put("note", "rewritten by jflanneld when this node's subnet changes");
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** One family's host-local range and its route to the cluster network, via the bridge. */
+  private static void range(ArrayNode ranges, ArrayNode routes, IpNet subnet, IpNet network) {
+    String gateway = subnet.firstHost().toString();
+    ranges.addArray().addObject().put("subnet", subnet.toString()).put("gateway", gateway);
+    // with its gateway, so that CHECK finds it
+    routes.addObject().put("dst", network.toString()).put("gw", gateway);
+  }
+
+  /** The node's subnets, comma-separated: {@code 10.244.1.0/24,fc00:0:0:1::/64}. */
+  private static String subnets(SubnetEnv env) {
+    return env.subnet() == null
+        ? env.ipv6Subnet().toString()
+        : env.subnet() + (env.ipv6Subnet() == null ? "" : "," + env.ipv6Subnet());
   }
 
   /** Writes the config for {@code env} unless it is there already or the file is not ours. */
@@ -124,7 +132,7 @@ final class CniConfig {
           "wrote CNI config {} ({} mode, subnet {})",
           file,
           mode.name().toLowerCase(),
-          env.subnet());
+          subnets(env));
     } catch (IOException e) {
       LOG.warn("cannot write CNI config {}: {}", file, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.jflannel.agent;
 
+import io.jflannel.lease.Ipv6Config;
 import io.jflannel.lease.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Objects;
  *
  * @param differences "Network 10.244.0.0/16 -> 10.50.0.0/16", one per field
  * @param live true when every difference can be taken while running
- * @param movesNode true when the node's subnet would no longer fit (Network or SubnetLen)
+ * @param movesNode true when the node's subnet would no longer fit (Network or SubnetLen, of either
+ *     family, or a family turned on or off)
  */
 record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
 
@@ -21,7 +23,7 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
     List<String> d = new ArrayList<>();
     boolean live = true;
     boolean moves = false;
-    if (!running.network().equals(fresh.network())) {
+    if (!Objects.equals(running.network(), fresh.network())) {
       d.add("Network " + running.network() + " -> " + fresh.network());
       live = false;
       moves = true;
@@ -37,6 +39,17 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
     if (!Objects.equals(running.subnetMax(), fresh.subnetMax())) {
       d.add("SubnetMax " + running.subnetMax() + " -> " + fresh.subnetMax());
     }
+    Ipv6Config was6 = running.ipv6();
+    Ipv6Config now6 = fresh.ipv6();
+    if (!Objects.equals(was6, now6)) {
+      d.add("IPv6 " + describe(was6) + " -> " + describe(now6));
+      live = false;
+      moves |=
+          was6 == null
+              || now6 == null
+              || !was6.network().equals(now6.network())
+              || was6.subnetLen() != now6.subnetLen();
+    }
     if (running.nftables() != fresh.nftables()) {
       d.add("EnableNFTables " + running.nftables() + " -> " + fresh.nftables());
       live = false; // the other mode's rules are removed at the next start
@@ -46,6 +59,12 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
       live = false;
     }
     return new ConfigChange(List.copyOf(d), live, moves);
+  }
+
+  private static String describe(Ipv6Config c) {
+    return c == null
+        ? "off"
+        : c.network() + " /" + c.subnetLen() + " [" + c.subnetMin() + ", " + c.subnetMax() + "]";
   }
 
   boolean none() {

@@ -69,7 +69,8 @@ final class InterfacePicker {
         link =
             nl.links().stream()
                 .filter(l -> p.matcher(l.name()).matches())
-                .filter(l -> firstAddress(all, l.index()) != null)
+                .filter(
+                    l -> firstAddress(all, l.index()) != null || global6(every, l.index()) != null)
                 .findFirst()
                 .orElse(null);
         if (link != null) {
@@ -128,26 +129,33 @@ final class InterfacePicker {
     if (addr == null) {
       addr = firstAddress(all, link.index());
     }
-    if (addr == null) {
-      throw new IllegalArgumentException("interface " + link.name() + " has no IPv4 address");
+    Ipv6Address v6 = named6 != null ? named6 : global6(every, link.index());
+    if (addr == null && v6 == null) {
+      throw new IllegalArgumentException(
+          "interface " + link.name() + " has neither an IPv4 nor a global IPv6 address");
     }
     Ipv4Net net =
-        new Ipv4Net(
-            new Ipv4Address(v4(addr).value() & Ipv4Net.mask(addr.prefixLength())),
-            addr.prefixLength());
-    Ipv4Address pub = publicIp == null ? v4(addr) : Ipv4Address.parse(publicIp);
-    int index = link.index();
-    Ipv6Address v6 =
-        named6 != null
-            ? named6
-            : every.stream()
-                .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
-                .map(a -> (Ipv6Address) a.address())
-                .findFirst()
-                .orElse(null);
+        addr == null
+            ? null
+            : new Ipv4Net(
+                new Ipv4Address(v4(addr).value() & Ipv4Net.mask(addr.prefixLength())),
+                addr.prefixLength());
+    Ipv4Address pub =
+        publicIp != null
+            ? Ipv4Address.parse(publicIp)
+            : addr == null ? new Ipv4Address(0) : v4(addr); // IPv6-only: flanneld's 0.0.0.0
     Ipv6Address pub6 =
         publicIpv6 == null || publicIpv6.isEmpty() ? v6 : Ipv6Address.parse(publicIpv6);
-    return new ExternalInterface(link, v4(addr), net, pub, v6, pub6);
+    return new ExternalInterface(link, addr == null ? null : v4(addr), net, pub, v6, pub6);
+  }
+
+  /** The first global IPv6 address of a link, or null. */
+  private static Ipv6Address global6(List<Address> every, int index) {
+    return every.stream()
+        .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
+        .map(a -> (Ipv6Address) a.address())
+        .findFirst()
+        .orElse(null);
   }
 
   private static Ipv4Address v4(Address a) {

@@ -62,14 +62,17 @@ final class LocalState {
 
   /** The subnets the previous run wrote to subnet.env. */
   Optional<SubnetKey> subnet() {
-    return SubnetEnv.previous(subnetFile).map(e -> new SubnetKey(e.subnet(), e.ipv6Subnet()));
+    return SubnetEnv.previous(subnetFile).map(SubnetEnv::subnets);
   }
 
   void savePeers(List<Lease> peers) {
     ArrayNode a = JSON.createArrayNode();
     for (Lease l : peers) {
       if (l.attrs() != null) {
-        var o = a.addObject().put("subnet", l.subnet().toString());
+        var o = a.addObject();
+        if (l.subnet() != null) {
+          o.put("subnet", l.subnet().toString());
+        }
         if (l.ipv6Subnet() != null) {
           o.put("ipv6Subnet", l.ipv6Subnet().toString());
         }
@@ -92,7 +95,7 @@ final class LocalState {
       for (JsonNode n : JSON.readTree(peersFile.toFile())) {
         out.add(
             new Lease(
-                Ipv4Net.parse(n.get("subnet").asText()),
+                n.hasNonNull("subnet") ? Ipv4Net.parse(n.get("subnet").asText()) : null,
                 LeaseAttrs.fromJson(n.get("lease").asText()),
                 0,
                 null,

@@ -160,10 +160,17 @@ final class Node implements AutoCloseable {
   }
 
   private Backend newBackend(NetworkConfig config) {
+    if (config.ipv4()) {
+      try {
+        c.ext().requireIpv4();
+      } catch (IllegalStateException e) {
+        throw new Agent.StartupException(e.getMessage());
+      }
+    }
     if (config.dualStack() && "udp".equals(config.backend().type())) {
       throw new Agent.StartupException(
           "EnableIPv6: the udp backend carries IPv4 only (as flanneld's): use vxlan or host-gw for"
-              + " a dual-stack network");
+              + " a dual-stack or IPv6-only network");
     }
     BackendFactory f =
         BackendFactory.find(config.backend().type())
@@ -293,7 +300,7 @@ final class Node implements AutoCloseable {
         "the network config in etcd would move this node ("
             + e.getMessage()
             + "): running on the previous config ("
-            + previous.network()
+            + previous.networks()
             + "); restart with --allow-network-change to move it (its pods lose connectivity)");
     return previous;
   }
@@ -325,11 +332,15 @@ final class Node implements AutoCloseable {
 
   /** Backend started on our subnet, firewall, subnet.env, peer sync: the node, before its peers. */
   private Running bringUp(NetworkConfig config, Backend b, LeaseAttrs attrs, SubnetKey subnets) {
-    Ipv4Net subnet = subnets.ipv4();
+    Ipv4Net subnet = config.ipv4() ? subnets.ipv4() : null;
     Ipv6Net subnet6 = config.dualStack() ? subnets.ipv6() : null;
-    if (config.dualStack() && subnet6 == null) {
+    if ((config.dualStack() && subnet6 == null) || (config.ipv4() && subnet == null)) {
       throw new Agent.StartupException(
-          "EnableIPv6: this node's lease " + subnet + " has no IPv6 subnet");
+          "this node's lease "
+              + subnets
+              + " lacks a subnet of a family the network enables ("
+              + config.networks()
+              + ")");
     }
     b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
     Firewall fw = firewall(config, subnet, subnet6);
@@ -360,7 +371,7 @@ final class Node implements AutoCloseable {
         new PeerSync(
             c.netlink(),
             b,
-            new LeaseValidator(config, subnet, c.ext().publicIp(), subnet6),
+            new LeaseValidator(config, subnets, c.ext().publicIp(), c.ext().publicIpv6()),
             config.network(),
             config.subnetLen(),
             subnet,
@@ -369,16 +380,21 @@ final class Node implements AutoCloseable {
             subnet6);
     sync.onRejected(r -> metrics.rejectedLeases.inc());
     BackendMetrics.register(metrics.registry, b.metrics());
-    lc.update(s -> s.with(info(config, subnet, b.mtu())));
+    lc.update(s -> s.with(info(config, subnets, b.mtu())));
     return new Running(config, b, attrs, subnets, sync, fw);
   }
 
-  /** The node's rules: IPv4's, and with {@code subnet6} (dual-stack) IPv6's beside them. */
+  /**
+   * The node's rules: IPv4's, and with {@code subnet6} (dual-stack) IPv6's beside them; IPv6's only
+   * in an IPv6-only network ({@code subnet} null).
+   */
   private Firewall firewall(NetworkConfig config, Ipv4Net subnet, Ipv6Net subnet6) {
+    Firewall v6 = subnet6 == null ? null : firewall(config, config.ipv6().network(), subnet6);
+    if (subnet == null) {
+      return v6;
+    }
     Firewall v4 = firewall(config, config.network(), subnet);
-    return subnet6 == null
-        ? v4
-        : new DualStackFirewall(v4, firewall(config, config.ipv6().network(), subnet6));
+    return v6 == null ? v4 : new DualStackFirewall(v4, v6);
   }
 
   private Firewall firewall(NetworkConfig config, IpNet network, IpNet pod) {
@@ -389,14 +405,16 @@ final class Node implements AutoCloseable {
             config.nftables());
   }
 
-  private StatusSnapshot.NodeInfo info(NetworkConfig config, Ipv4Net subnet, int mtu) {
+  private StatusSnapshot.NodeInfo info(NetworkConfig config, SubnetKey subnets, int mtu) {
     return new StatusSnapshot.NodeInfo(
         c.ext().link().name(),
-        c.ext().publicIp().toString(),
-        config == null ? "" : config.network().toString(),
+        config != null && !config.ipv4()
+            ? String.valueOf(c.ext().publicIpv6())
+            : c.ext().publicIp().toString(),
+        config == null ? "" : config.networks(),
         config == null ? "" : config.backend().type(),
         mtu,
-        subnet == null ? "" : subnet.toString());
+        subnets == null ? "" : subnets.toString());
   }
 
   /** The node as brought up, or null before. */

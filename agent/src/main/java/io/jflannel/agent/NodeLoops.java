@@ -76,7 +76,7 @@ final class NodeLoops implements AutoCloseable {
     }
     LeaseKeeper keeper = store.keep(own, keeperListener());
     closeables.add(keeper);
-    LeaseWatcher watcher = store.watch(own.subnet(), watchListener(), keeper);
+    LeaseWatcher watcher = store.watch(own.key(), watchListener(), keeper);
     closeables.add(watcher);
     EtcdWatchdog watchdog =
         new EtcdWatchdog(
@@ -216,7 +216,7 @@ final class NodeLoops implements AutoCloseable {
       Repair rep = r.sync().repair();
       List<String> problems = r.sync().problems();
       lc.condition("kernel", problems.isEmpty() ? null : String.join("; ", problems));
-      if (o.dockerBridge() != null) {
+      if (o.dockerBridge() != null && r.subnet() != null) {
         lc.condition("docker", DockerBridge.mismatch(c.netlink(), o.dockerBridge(), r.subnet()));
       }
       long now = c.clockMs().getAsLong();
@@ -296,13 +296,15 @@ final class NodeLoops implements AutoCloseable {
   private void blackhole() {
     if (!closed) {
       try {
-        c.netlink().replace(io.jflannel.netlink.Route.blackhole(r.subnet(), BLACKHOLE_METRIC));
+        if (r.subnet() != null) {
+          c.netlink().replace(io.jflannel.netlink.Route.blackhole(r.subnet(), BLACKHOLE_METRIC));
+        }
         if (r.subnets().ipv6() != null) {
           c.netlink()
               .replace(io.jflannel.netlink.Route.blackhole(r.subnets().ipv6(), BLACKHOLE_METRIC));
         }
       } catch (RuntimeException e) {
-        LOG.warn("blackhole route for {}: {}", r.subnet(), e.getMessage());
+        LOG.warn("blackhole route for {}: {}", r.subnets(), e.getMessage());
       }
     }
   }

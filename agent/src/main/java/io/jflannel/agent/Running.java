@@ -27,7 +27,7 @@ record Running(
     Firewall firewall)
     implements AutoCloseable {
 
-  /** Our IPv4 subnet. */
+  /** Our IPv4 subnet, or null in an IPv6-only network. */
   Ipv4Net subnet() {
     return subnets.ipv4();
   }

@@ -77,10 +77,9 @@ final class ConfigCommand {
                 "network config written to "
                     + r.prefix()
                     + "/config: "
-                    + c.network()
-                    + ", /"
-                    + c.subnetLen()
-                    + " subnets, backend "
+                    + c.networks()
+                    + (c.ipv4() ? ", /" + c.subnetLen() + " subnets" : "")
+                    + ", backend "
                     + c.backend().type());
         return ExitCodes.OK;
       }
@@ -107,15 +106,29 @@ final class ConfigCommand {
             .getOut()
             .println(
                 "valid: "
-                    + c.network()
-                    + ", "
-                    + c.subnetCount()
-                    + " subnets of /"
-                    + c.subnetLen()
-                    + " from "
-                    + c.subnetMin()
-                    + " to "
-                    + c.subnetMax()
+                    + (c.ipv4()
+                        ? c.network()
+                            + ", "
+                            + c.subnetCount()
+                            + " subnets of /"
+                            + c.subnetLen()
+                            + " from "
+                            + c.subnetMin()
+                            + " to "
+                            + c.subnetMax()
+                        : "IPv6-only")
+                    + (c.dualStack()
+                        ? (c.ipv4() ? "; " : ", ")
+                            + c.ipv6().network()
+                            + ", "
+                            + c.ipv6().subnetCount()
+                            + " subnets of /"
+                            + c.ipv6().subnetLen()
+                            + " from "
+                            + c.ipv6().subnetMin()
+                            + " to "
+                            + c.ipv6().subnetMax()
+                        : "")
                     + ", backend "
                     + c.backend().type());
         return ExitCodes.OK;

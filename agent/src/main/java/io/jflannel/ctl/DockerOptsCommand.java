@@ -60,6 +60,18 @@ final class DockerOptsCommand implements Callable<Integer> {
               + ": is jflanneld running on this node? dockerd must start after it");
     }
     SubnetEnv e = SubnetEnv.parse(Files.readString(subnetFile));
+    if (e.subnet() == null) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "jflanctl: "
+                  + subnetFile
+                  + " has no IPv4 subnet (an IPv6-only network): dockerd's --bip needs one; give"
+                  + " dockerd --ipv6 --fixed-cidr-v6="
+                  + e.ipv6Subnet()
+                  + " and a bridge of its own instead");
+      return ExitCodes.FAILED;
+    }
     // flannel masquerades itself when FLANNEL_IPMASQ=true, so docker must not
     String opts =
         "--bip="

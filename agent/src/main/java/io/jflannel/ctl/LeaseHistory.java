@@ -4,7 +4,7 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.RegistryWatch;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.IpNet;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ final class LeaseHistory {
   /** A replay result: where history starts and the subnet's events in order. */
   record Replay(long startRevision, boolean compacted, List<LeaseEvent> events) {}
 
-  static Replay replay(LeaseRegistry r, Ipv4Net subnet) throws InterruptedException {
+  static Replay replay(LeaseRegistry r, IpNet subnet) throws InterruptedException {
     long now = r.listLeases().revision();
     long from = 1;
     boolean compacted = false;
@@ -66,7 +66,7 @@ final class LeaseHistory {
           Object[] b = (Object[]) o;
           @SuppressWarnings("unchecked")
           List<LeaseEvent> batch = (List<LeaseEvent>) b[0];
-          batch.stream().filter(e -> e.lease().subnet().equals(subnet)).forEach(events::add);
+          batch.stream().filter(e -> LeaseCells.holds(e.lease(), subnet)).forEach(events::add);
           seen = (Long) b[1];
         }
         if (seen != -1) {
@@ -76,7 +76,7 @@ final class LeaseHistory {
     }
   }
 
-  static void print(PrintWriter out, Ipv4Net subnet, Replay replay) {
+  static void print(PrintWriter out, IpNet subnet, Replay replay) {
     out.println(
         replay.compacted()
             ? "history of "
@@ -85,12 +85,13 @@ final class LeaseHistory {
                 + replay.startRevision()
                 + " (older revisions were compacted away)"
             : "history of " + subnet + " (complete: etcd kept every revision)");
-    String fmt = "%-9s %-10s %-15s %-8s %-17s %s%n";
-    out.printf(fmt, "REVISION", "EVENT", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "ETCD-LEASE");
+    String fmt = "%-9s %-10s %-18s %-15s %-8s %-17s %s%n";
+    out.printf(
+        fmt, "REVISION", "EVENT", "SUBNET", "PUBLIC-IP", "BACKEND", "VTEP-MAC", "ETCD-LEASE");
     String holder = null;
     for (LeaseEvent e : replay.events()) {
       Lease l = e.lease();
-      String ip = l.attrs() == null ? "-" : l.attrs().publicIp().toString();
+      String ip = l.attrs() == null ? "-" : l.attrs().nodeAddress();
       String event;
       if (e.type() == LeaseEvent.Type.REMOVED) {
         event = "released"; // deleted, or its etcd lease expired
@@ -99,14 +100,14 @@ final class LeaseHistory {
         event = holder == null ? "acquired" : holder.equals(ip) ? "updated" : "taken over";
         holder = ip;
       }
-      var data = l.attrs() == null ? null : l.attrs().backendData();
       out.printf(
           fmt,
           l.modRevision() == 0 ? "-" : Long.toString(l.modRevision()),
           event,
-          ip,
+          LeaseCells.subnets(l),
+          LeaseCells.publicIps(l),
           l.attrs() == null ? "-" : l.attrs().effectiveBackendType(),
-          data == null ? "-" : data.path("VtepMAC").asText("-"),
+          LeaseCells.vtepMacs(l),
           l.isReservation() ? "none (reserved)" : Long.toHexString(l.storeLeaseId()));
     }
     if (replay.events().isEmpty()) {

@@ -57,22 +57,23 @@ final class LeaseWatchStream {
         LeaseEvent e = (LeaseEvent) o;
         Lease l = e.lease();
         String type = e.type() == LeaseEvent.Type.ADDED ? "ADDED" : "REMOVED";
-        String ip = l.attrs() == null ? "-" : l.attrs().publicIp().toString();
+        String ip = LeaseCells.publicIps(l);
         String backend = l.attrs() == null ? "-" : l.attrs().effectiveBackendType();
-        var data = l.attrs() == null ? null : l.attrs().backendData();
-        String mac = data == null ? "-" : data.path("VtepMAC").asText("-");
+        String mac = LeaseCells.vtepMacs(l);
         if (json) {
           ObjectNode n =
               JSON.createObjectNode()
                   .put("revision", l.modRevision())
                   .put("event", type)
-                  .put("subnet", l.subnet().toString())
-                  .put("publicIP", ip)
+                  .put("subnet", l.subnet() == null ? null : l.subnet().toString())
+                  .put("ipv6Subnet", l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString())
+                  .put("publicIP", l.attrs() == null ? null : l.attrs().publicIp().toString())
+                  .put("publicIPv6", l.attrs() == null ? null : l.attrs().publicIpv6())
                   .put("backend", backend)
                   .put("vtepMAC", mac);
           out.println(n.toString());
         } else {
-          out.printf(fmt, l.modRevision(), type, l.subnet(), ip, backend, mac);
+          out.printf(fmt, l.modRevision(), type, LeaseCells.subnets(l), ip, backend, mac);
         }
         out.flush();
       }

@@ -11,7 +11,7 @@ import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.net.IpNet;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ final class LeasesCommand implements Callable<Integer> {
       names = "--history",
       paramLabel = "SUBNET",
       description =
-          "who held SUBNET (e.g. 10.244.7.0/24) and in which etcd revision, as far back as etcd"
-              + " compaction allows")
+          "who held SUBNET (e.g. 10.244.7.0/24, or an IPv6 subnet) and in which etcd revision,"
+              + " as far back as etcd compaction allows")
   String history;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,7 +64,7 @@ final class LeasesCommand implements Callable<Integer> {
       throw new IllegalArgumentException("-o " + output + ": choose table, wide, json or yaml");
     }
     if (history != null) {
-      Ipv4Net subnet = Ipv4Net.parse(history);
+      IpNet subnet = IpNet.parse(history);
       try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         LeaseHistory.print(spec.commandLine().getOut(), subnet, LeaseHistory.replay(r, subnet));
         return ExitCodes.OK;
@@ -80,11 +80,11 @@ final class LeasesCommand implements Callable<Integer> {
       snap.leases()
           .forEach(
               l ->
-                  byIp.computeIfAbsent(l.attrs().publicIp().toString(), k -> new ArrayList<>())
-                      .add(l.subnet().toString()));
+                  byIp.computeIfAbsent(l.attrs().nodeAddress(), k -> new ArrayList<>())
+                      .add(LeaseCells.subnets(l)));
       for (Lease l : snap.leases()) {
         ObjectNode row = rows.addObject();
-        row.put("subnet", l.subnet().toString());
+        row.put("subnet", l.subnet() == null ? null : l.subnet().toString());
         row.put("publicIP", l.attrs().publicIp().toString());
         if (l.ipv6Subnet() == null) {
           row.putNull("ipv6Subnet");
@@ -111,12 +111,12 @@ final class LeasesCommand implements Callable<Integer> {
         } else {
           row.put("rejected", rejected);
         }
-        List<String> same = byIp.get(l.attrs().publicIp().toString());
+        List<String> same = byIp.get(l.attrs().nodeAddress());
         if (same.size() > 1) {
           row.put(
               "duplicatePublicIP",
               same.stream()
-                  .filter(x -> !x.equals(l.subnet().toString()))
+                  .filter(x -> !x.equals(LeaseCells.subnets(l)))
                   .collect(java.util.stream.Collectors.joining(",")));
         }
         row.set("lease", JSON.readTree(l.attrs().toJson()));
@@ -181,9 +181,11 @@ final class LeasesCommand implements Callable<Integer> {
         : "ok";
   }
 
-  /** ",<IPv6 side>" of a dual-stack lease's cell, else nothing. */
-  private static String both(com.fasterxml.jackson.databind.JsonNode r, String field) {
-    return r.path(field).isTextual() ? "," + r.path(field).asText() : "";
+  /** A cell of both families' fields ({@code v4}, {@code v6} or {@code v4,v6}; null: none). */
+  private static String both(com.fasterxml.jackson.databind.JsonNode r, String v4, String v6) {
+    String a = v4 != null && r.path(v4).isTextual() ? r.path(v4).asText() : null;
+    String b = r.path(v6).isTextual() ? r.path(v6).asText() : null;
+    return a == null ? (b == null ? "-" : b) : b == null ? a : a + "," + b;
   }
 
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
@@ -208,8 +210,8 @@ final class LeasesCommand implements Callable<Integer> {
       List<Object> cols =
           new ArrayList<>(
               List.of(
-                  r.path("subnet").asText() + both(r, "ipv6Subnet"),
-                  r.path("publicIP").asText() + both(r, "publicIPv6"),
+                  both(r, "subnet", "ipv6Subnet"),
+                  both(r, r.path("subnet").isNull() ? null : "publicIP", "publicIPv6"),
                   r.path("backend").asText(),
                   mac,
                   expires,

@@ -48,4 +48,28 @@ class InterfacePickerTest {
     assertThat(e.address6()).isEqualTo(Ipv6Address.parse("fd00:198:18::11"));
     assertThat(e.publicIpv6()).isEqualTo(Ipv6Address.parse("fd00::7"));
   }
+
+  @Test
+  void anIpv6OnlyInterfaceIsPickedWithoutAnIpv4SideAndAdvertises0000() {
+    Link eth1 = nl.addExisting("eth1", 1500, MacAddress.parse("02:00:00:00:00:02"));
+    nl.replace(new Address(eth1.index(), IpAddress.parse("fd00:1::5"), 64));
+    ExternalInterface e =
+        InterfacePicker.pick(nl, List.of(), List.of("eth[1-9]"), null, null, null);
+    assertThat(e.link().name()).isEqualTo("eth1");
+    assertThat(e.address()).isNull();
+    assertThat(e.publicIp()).hasToString("0.0.0.0");
+    assertThat(e.address6()).isEqualTo(Ipv6Address.parse("fd00:1::5"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(e::requireIpv4)
+        .hasMessage(
+            "interface eth1 has no IPv4 address (the network enables IPv4; an IPv6-only network"
+                + " sets \"EnableIPv4\": false)");
+  }
+
+  @Test
+  void anInterfaceWithNoAddressOfEitherFamilyIsRefused() {
+    nl.addExisting("eth2", 1500, MacAddress.parse("02:00:00:00:00:03"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> InterfacePicker.pick(nl, List.of("eth2"), List.of(), null, null, null))
+        .hasMessage("interface eth2 has neither an IPv4 nor a global IPv6 address");
+  }
 }

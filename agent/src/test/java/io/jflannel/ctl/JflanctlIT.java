@@ -321,11 +321,11 @@ class JflanctlIT {
             .toList();
     assertThat(rows)
         .containsExactly(
-            "acquired 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
-            "released 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
-            "acquired 198.18.0.8 vxlan 0a:00:00:00:00:08 none (reserved)",
-            "updated 198.18.0.8 vxlan 0a:00:00:00:00:88 none (reserved)",
-            "taken over 198.18.0.9 vxlan 0a:00:00:00:00:09 none (reserved)");
+            "acquired 10.244.7.0/24 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
+            "released 10.244.7.0/24 198.18.0.7 vxlan 0a:00:00:00:00:07 none (reserved)",
+            "acquired 10.244.7.0/24 198.18.0.8 vxlan 0a:00:00:00:00:08 none (reserved)",
+            "updated 10.244.7.0/24 198.18.0.8 vxlan 0a:00:00:00:00:88 none (reserved)",
+            "taken over 10.244.7.0/24 198.18.0.9 vxlan 0a:00:00:00:00:09 none (reserved)");
     assertThat(h.out()).startsWith("history of 10.244.7.0/24 (complete");
     String put = etcdctl("put", prefix + "/other", "x", "-w", "json");
     String rev = put.replaceAll("(?s).*\"revision\":(\\d+).*", "$1");
@@ -335,6 +335,29 @@ class JflanctlIT {
         .startsWith(
             "history of 10.244.7.0/24 from revision " + rev + " (older revisions were compacted");
     assertThat(after.out()).contains("(no lease for 10.244.7.0/24 in the history kept)");
+  }
+
+  @Test
+  void historyOfAnIpv6SubnetFollowsItThroughBothKeyForms() throws Exception {
+    String v6only = prefix + "/subnets/0.0.0.0-0&fc00:0:0:7::-64";
+    etcdctl(
+        "put",
+        v6only,
+        "{\"PublicIP\":\"0.0.0.0\",\"PublicIPv6\":\"fd00::7\",\"BackendType\":\"host-gw\"}");
+    etcdctl("del", v6only);
+    etcdctl(
+        "put",
+        prefix + "/subnets/10.244.8.0-24&fc00:0:0:7::-64",
+        "{\"PublicIP\":\"198.18.0.8\",\"PublicIPv6\":\"fd00::8\",\"BackendType\":\"host-gw\"}");
+    Run h = ctl("leases", "--history", "fc00:0:0:7::/64");
+    assertThat(h.exit()).as(h.err()).isZero();
+    assertThat(h.out().lines().skip(2).map(l -> l.replaceAll("^\\d+ +", "").replaceAll(" +", " ")))
+        .containsExactly(
+            "acquired fc00:0:0:7::/64 fd00::7 host-gw - none (reserved)",
+            "released fc00:0:0:7::/64 fd00::7 host-gw - none (reserved)",
+            "acquired 10.244.8.0/24,fc00:0:0:7::/64 198.18.0.8,fd00::8 host-gw - none (reserved)");
+    Run all = ctl("leases", "-o", "json");
+    assertThat(all.out()).contains("\"ipv6Subnet\" : \"fc00:0:0:7::/64\"");
   }
 
   @Test

@@ -75,50 +75,60 @@ final class DefaultLeaseStore implements LeaseStore {
       List<Ipv4Net> taken = new ArrayList<>();
       List<Ipv6Net> taken6 = new ArrayList<>();
       for (Lease l : snap.leases()) {
-        if (!l.attrs().publicIp().equals(attrs.publicIp())) {
-          taken.add(l.subnet());
+        if (!l.attrs().sameNode(attrs)) {
+          if (l.subnet() != null) {
+            taken.add(l.subnet());
+          }
           if (l.ipv6Subnet() != null) {
             taken6.add(l.ipv6Subnet());
           }
         }
       }
-      Ipv4Net candidate =
-          Optional.ofNullable(previous)
-              .map(SubnetKey::ipv4)
-              .or(() -> ownIpv4(config, attrs, snap))
-              .filter(config::fits)
-              .filter(p -> SubnetAllocator.isFree(p, taken))
-              .orElseGet(
-                  () ->
-                      SubnetAllocator.pick(config, taken, options.random())
-                          .orElseThrow(
-                              () ->
-                                  new LeaseStoreException(
-                                      Reason.OUT_OF_SUBNETS,
-                                      "out of subnets in "
-                                          + config.network()
-                                          + " ("
-                                          + taken.size()
-                                          + " leased between "
-                                          + config.subnetMin()
-                                          + " and "
-                                          + config.subnetMax()
-                                          + ")")));
       SubnetKey key =
           new SubnetKey(
-              candidate,
+              config.ipv4() ? pick4(config, attrs, snap, taken, previous) : null,
               config.dualStack()
                   ? pick6(config, taken6, previous == null ? null : previous.ipv6())
                   : null);
       Optional<Lease> created = registry.createLease(key, attrs, options.leaseTtl());
       if (created.isPresent()) {
-        LOG.info("acquired subnet {} for {} (ttl {})", key, attrs.publicIp(), options.leaseTtl());
+        LOG.info(
+            "acquired subnet {} for {} (ttl {})", key, attrs.nodeAddress(), options.leaseTtl());
         return created.get();
       }
       LOG.info("subnet {} was taken by another node meanwhile; trying again", key);
     }
     throw new LeaseStoreException(
         Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
+  }
+
+  private Ipv4Net pick4(
+      NetworkConfig config,
+      LeaseAttrs attrs,
+      LeaseSnapshot snap,
+      List<Ipv4Net> taken,
+      SubnetKey previous) {
+    return Optional.ofNullable(previous)
+        .map(SubnetKey::ipv4)
+        .or(() -> ownIpv4(config, attrs, snap))
+        .filter(config::fits)
+        .filter(p -> SubnetAllocator.isFree(p, taken))
+        .orElseGet(
+            () ->
+                SubnetAllocator.pick(config, taken, options.random())
+                    .orElseThrow(
+                        () ->
+                            new LeaseStoreException(
+                                Reason.OUT_OF_SUBNETS,
+                                "out of subnets in "
+                                    + config.network()
+                                    + " ("
+                                    + taken.size()
+                                    + " leased between "
+                                    + config.subnetMin()
+                                    + " and "
+                                    + config.subnetMax()
+                                    + ")")));
   }
 
   private Ipv6Net pick6(NetworkConfig config, List<Ipv6Net> taken, Ipv6Net previous) {
@@ -149,7 +159,7 @@ final class DefaultLeaseStore implements LeaseStore {
   private static Optional<Ipv4Net> ownIpv4(
       NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
     return snap.leases().stream()
-        .filter(l -> l.attrs().publicIp().equals(attrs.publicIp()) && !l.isReservation())
+        .filter(l -> l.attrs().sameNode(attrs) && !l.isReservation())
         .map(Lease::subnet)
         .filter(config::fits)
         .findFirst();
@@ -159,8 +169,8 @@ final class DefaultLeaseStore implements LeaseStore {
     boolean fits = false;
     Lease misfit = null;
     for (Lease l : snap.leases()) {
-      if (l.attrs().publicIp().equals(attrs.publicIp())) {
-        if (config.fits(l.subnet())) {
+      if (l.attrs().sameNode(attrs)) {
+        if (config.ipv4() ? config.fits(l.subnet()) : config.fits(l)) {
           fits = true;
         } else if (!l.isReservation()) {
           misfit = l;
@@ -171,14 +181,13 @@ final class DefaultLeaseStore implements LeaseStore {
       throw new LeaseStoreException(
           Reason.WOULD_MOVE,
           "this node ("
-              + attrs.publicIp()
+              + attrs.nodeAddress()
               + ") holds "
-              + misfit.subnet()
+              + misfit.key()
               + ", which the network config ("
-              + config.network()
-              + ", /"
-              + config.subnetLen()
-              + " subnets) no longer allows; taking another subnet would cut this node's pods off");
+              + config.networks()
+              + (config.ipv4() ? ", /" + config.subnetLen() + " subnets" : "")
+              + ") no longer allows; taking another subnet would cut this node's pods off");
     }
   }
 
@@ -189,7 +198,7 @@ final class DefaultLeaseStore implements LeaseStore {
   private Optional<Lease> reuseOwn(NetworkConfig config, LeaseAttrs attrs, LeaseSnapshot snap) {
     Lease reuse = null;
     for (Lease l : snap.leases()) {
-      if (!l.attrs().publicIp().equals(attrs.publicIp())) {
+      if (!l.attrs().sameNode(attrs)) {
         continue;
       }
       if (reuse == null && config.fits(l)) {
@@ -197,15 +206,15 @@ final class DefaultLeaseStore implements LeaseStore {
       } else if (!l.isReservation()) {
         LOG.info(
             "deleting lease {} of {}: {}",
-            l.subnet(),
-            attrs.publicIp(),
+            l.key(),
+            attrs.nodeAddress(),
             reuse == null
                 ? "it no longer fits the network config"
-                    + (config.fits(l.subnet())
+                    + (config.dualStack() && config.fits(l.subnet())
                         ? " (no IPv6 subnet in " + config.ipv6().network() + ")"
                         : "")
-                : "a duplicate of " + reuse.subnet());
-        registry.deleteLease(l.subnet());
+                : "a duplicate of " + reuse.key());
+        registry.deleteLease(l.key());
       }
     }
     if (reuse == null) {
@@ -213,14 +222,14 @@ final class DefaultLeaseStore implements LeaseStore {
     }
     LeaseAttrs merged = attrs.keepingUnknownFieldsOf(reuse.attrs());
     if (reuse.isReservation()) {
-      LOG.info("taking reserved subnet {} for {}", reuse.subnet(), attrs.publicIp());
+      LOG.info("taking reserved subnet {} for {}", reuse.key(), attrs.nodeAddress());
       if (merged.toJson().equals(reuse.attrs().toJson())) {
         return Optional.of(reuse);
       }
       Optional<Lease> u = registry.updateLease(reuse, merged, null);
       return u.isPresent() ? u : null;
     }
-    LOG.info("reusing subnet {} already leased to {}", reuse.subnet(), attrs.publicIp());
+    LOG.info("reusing subnet {} already leased to {}", reuse.key(), attrs.nodeAddress());
     Optional<Lease> u = registry.updateLease(reuse, merged, options.leaseTtl());
     return u.isPresent() ? u : null;
   }
@@ -233,7 +242,7 @@ final class DefaultLeaseStore implements LeaseStore {
   }
 
   @Override
-  public LeaseWatcher watch(Ipv4Net own, LeaseWatcher.Listener listener, LeaseKeeper keeper) {
+  public LeaseWatcher watch(SubnetKey own, LeaseWatcher.Listener listener, LeaseKeeper keeper) {
     LeaseWatcher w = new LeaseWatcher(registry, options, own, listener, keeper);
     w.start();
     return w;

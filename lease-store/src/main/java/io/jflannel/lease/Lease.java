@@ -8,13 +8,14 @@ import java.time.Instant;
  * A subnet lease as stored: the subnet (from the key), the attributes (from the value) and what the
  * store knows of its lifetime.
  *
- * @param subnet the leased subnet
+ * @param subnet the leased IPv4 subnet, or null for an IPv6-only lease (flanneld's key {@code
+ *     0.0.0.0-0&fc00:0:0:1::-64})
  * @param attrs the holder's attributes
  * @param storeLeaseId the etcd lease the key is attached to; 0 for a reservation
  * @param expiration when the lease runs out, if known (null for reservations or when not asked)
  * @param modRevision the store revision of the key's last change
- * @param ipv6Subnet the leased IPv6 subnet of a dual-stack lease (flanneld's key {@code
- *     10.244.1.0-24&fc00:0:0:1::-64}), or null
+ * @param ipv6Subnet the leased IPv6 subnet of a dual-stack or IPv6-only lease (flanneld's key
+ *     {@code 10.244.1.0-24&fc00:0:0:1::-64}), or null
  */
 public record Lease(
     Ipv4Net subnet,

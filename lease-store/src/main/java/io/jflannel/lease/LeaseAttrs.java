@@ -12,7 +12,8 @@ import java.util.Map;
  * wire are flannel's ({@link LeaseJson}); fields we do not know are kept in {@link #extra} and
  * written back unchanged.
  *
- * @param publicIp the node's underlay address
+ * @param publicIp the node's underlay address; 0.0.0.0 in an IPv6-only network (what flanneld
+ *     writes for a node without one)
  * @param publicIpv6 flannel's PublicIPv6, kept as text (null when absent or null)
  * @param backendType {@code vxlan}, {@code host-gw}, {@code udp}, or null (flannel's udp writes
  *     none)
@@ -73,6 +74,27 @@ public record LeaseAttrs(
       throw new IllegalArgumentException("lease has no PublicIPv6");
     }
     return Ipv6Address.parse(publicIpv6);
+  }
+
+  /**
+   * The address that names the node holding a lease: PublicIP, or PublicIPv6 when PublicIP is
+   * 0.0.0.0 (an IPv6-only node); null when neither is set.
+   */
+  public String nodeAddress() {
+    if (publicIp.value() != 0 || publicIpv6 == null) {
+      return publicIp.value() != 0 ? publicIp.toString() : null;
+    }
+    try {
+      return Ipv6Address.parse(publicIpv6).toString(); // one text per address
+    } catch (IllegalArgumentException e) {
+      return publicIpv6;
+    }
+  }
+
+  /** True when both attributes name the same node ({@link #nodeAddress}). */
+  public boolean sameNode(LeaseAttrs other) {
+    String a = nodeAddress();
+    return a != null && other != null && a.equals(other.nodeAddress());
   }
 
   /** The backend type, reading a missing one as flannel's udp backend (which writes none). */

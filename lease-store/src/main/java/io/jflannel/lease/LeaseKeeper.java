@@ -147,14 +147,14 @@ public final class LeaseKeeper implements AutoCloseable {
   /** Looks at our key: re-creates it if gone, gives up if someone else holds it. */
   private void check() {
     try {
-      Optional<Lease> now = registry.getLease(current.subnet());
+      Optional<Lease> now = registry.getLease(current.key());
       if (now.isEmpty()) {
         recreate("its key was deleted or expired");
         return;
       }
       Lease l = now.get();
-      if (!l.attrs().publicIp().equals(current.attrs().publicIp())) {
-        lose("subnet " + l.subnet() + " is now held by " + l.attrs().publicIp());
+      if (!l.attrs().sameNode(current.attrs())) {
+        lose("subnet " + l.key() + " is now held by " + l.attrs().nodeAddress());
         return;
       }
       current = l.withExpiration(current.expiration());
@@ -178,7 +178,7 @@ public final class LeaseKeeper implements AutoCloseable {
       current = r.get();
       renewDue = Instant.now().plus(options.renewAfter());
       scheduleNormal();
-      LOG.info("renewed lease {} (expires {})", current.subnet(), current.expiration());
+      LOG.info("renewed lease {} (expires {})", current.key(), current.expiration());
       listener.renewed(current);
     } catch (LeaseStoreException e) {
       retryLater(e);
@@ -204,15 +204,14 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   private void lose(String why) {
-    LOG.error("lease {} lost: {}", current.subnet(), why);
+    LOG.error("lease {} lost: {}", current.key(), why);
     listener.lost(current, why);
     close();
   }
 
   private void retryLater(LeaseStoreException e) {
     failing = true;
-    LOG.warn(
-        "lease {}: {} (retrying in {} ms)", current.subnet(), e.getMessage(), backoff.toMillis());
+    LOG.warn("lease {}: {} (retrying in {} ms)", current.key(), e.getMessage(), backoff.toMillis());
     listener.renewFailed(current, e);
     scheduleTick(backoff);
     Duration doubled = backoff.multipliedBy(2);

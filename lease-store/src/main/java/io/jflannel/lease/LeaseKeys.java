@@ -50,7 +50,10 @@ public final class LeaseKeys {
     return subnetsPrefix() + subnets.toKey();
   }
 
-  /** The IPv4 subnet named by a lease key of either form, or empty when the key is neither. */
+  /**
+   * The IPv4 subnet named by a lease key of either form, or empty when the key is neither or names
+   * no IPv4 subnet (an IPv6-only key).
+   */
   public Optional<Ipv4Net> subnetOf(String key) {
     return subnetsOf(key).map(SubnetKey::ipv4);
   }

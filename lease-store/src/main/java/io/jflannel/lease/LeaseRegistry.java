@@ -30,8 +30,16 @@ public interface LeaseRegistry extends AutoCloseable {
   /** Every lease under the prefix at one revision. */
   LeaseSnapshot listLeases();
 
-  /** One lease, or empty. */
-  Optional<Lease> getLease(Ipv4Net subnet);
+  /**
+   * The lease of {@code subnets}, or empty: the lease whose key names the same IPv4 subnet, in
+   * either key form; for an IPv6-only key, the lease of exactly that key.
+   */
+  Optional<Lease> getLease(SubnetKey subnets);
+
+  /** The lease of an IPv4 subnet, in either key form, or empty. */
+  default Optional<Lease> getLease(Ipv4Net subnet) {
+    return getLease(new SubnetKey(subnet, null));
+  }
 
   /**
    * Creates a lease only if the key does not exist (one transaction).
@@ -63,8 +71,16 @@ public interface LeaseRegistry extends AutoCloseable {
    */
   Optional<Lease> renewLease(Lease current);
 
-  /** Deletes a lease key (and releases its store lease). Deleting a missing key returns false. */
-  boolean deleteLease(Ipv4Net subnet);
+  /**
+   * Deletes the key of {@link #getLease(SubnetKey)} (and releases its store lease). Deleting a
+   * missing key returns false.
+   */
+  boolean deleteLease(SubnetKey subnets);
+
+  /** Deletes the lease of an IPv4 subnet, in either key form. */
+  default boolean deleteLease(Ipv4Net subnet) {
+    return deleteLease(new SubnetKey(subnet, null));
+  }
 
   /** Time left on a store lease, or empty when it has expired or is unknown. */
   Optional<Duration> timeToLive(long storeLeaseId);

@@ -55,7 +55,15 @@ public interface LeaseStore {
 
   /**
    * Starts watching the other nodes' leases: a snapshot, then changes; {@code keeper} (may be null)
-   * is told about events on its own key.
+   * is told about events on its own key. A lease sharing a subnet with {@code own} (the same node's
+   * lease in another key form) is ours, not a peer.
    */
-  LeaseWatcher watch(Ipv4Net own, LeaseWatcher.Listener listener, LeaseKeeper keeper);
+  LeaseWatcher watch(SubnetKey own, LeaseWatcher.Listener listener, LeaseKeeper keeper);
+
+  /**
+   * {@link #watch(SubnetKey, LeaseWatcher.Listener, LeaseKeeper)} of a node with an IPv4 subnet.
+   */
+  default LeaseWatcher watch(Ipv4Net own, LeaseWatcher.Listener listener, LeaseKeeper keeper) {
+    return watch(new SubnetKey(own, null), listener, keeper);
+  }
 }

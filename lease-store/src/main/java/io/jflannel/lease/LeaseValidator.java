@@ -25,23 +25,29 @@ public final class LeaseValidator {
   private final Ipv4Net own;
   private final Ipv4Address ownPublicIp;
   private final Ipv6Net own6;
+  private final Ipv6Address ownPublicIpv6;
 
   /** Checks against {@code config}, for the node holding {@code own} at {@code ownPublicIp}. */
   public LeaseValidator(NetworkConfig config, Ipv4Net own, Ipv4Address ownPublicIp) {
-    this(config, own, ownPublicIp, null);
+    this(config, own == null ? null : new SubnetKey(own, null), ownPublicIp, null);
   }
 
-  /** As above, for a node of a dual-stack network that also holds {@code own6}. */
-  public LeaseValidator(NetworkConfig config, Ipv4Net own, Ipv4Address ownPublicIp, Ipv6Net own6) {
+  /**
+   * As above, for a node of any network: {@code own} holds its subnets, {@code ownPublicIpv6} (with
+   * IPv6) its PublicIPv6; either address may be null.
+   */
+  public LeaseValidator(
+      NetworkConfig config, SubnetKey own, Ipv4Address ownPublicIp, Ipv6Address ownPublicIpv6) {
     this.config = config;
-    this.own = own;
+    this.own = own == null ? null : own.ipv4();
     this.ownPublicIp = ownPublicIp;
-    this.own6 = own6;
+    this.own6 = own == null ? null : own.ipv6();
+    this.ownPublicIpv6 = ownPublicIpv6;
   }
 
   /** Checks of cluster-wide rules only (no node): what {@code jflanctl leases} applies. */
   public static LeaseValidator forCluster(NetworkConfig config) {
-    return new LeaseValidator(config, null, null);
+    return new LeaseValidator(config, null, null, null);
   }
 
   /**
@@ -49,9 +55,35 @@ public final class LeaseValidator {
    * peer and is reported as such.
    */
   public String reject(Lease lease) {
-    Ipv4Net s = lease.subnet();
     if (lease.attrs() == null) {
       return "the lease has no value";
+    }
+    String why = config.ipv4() ? rejectIpv4(lease) : null;
+    if (why == null && config.dualStack()) {
+      if (lease.ipv6Subnet() != null) {
+        why = rejectIpv6(lease.ipv6Subnet(), lease.attrs().publicIpv6());
+      } else if (!config.ipv4()) {
+        why = "the lease has no IPv6 subnet (the network is IPv6-only)";
+      }
+    }
+    if (why != null) {
+      return why;
+    }
+    String type = lease.attrs().effectiveBackendType();
+    String ours = config.backend().type();
+    if (!type.equals(ours) && !"alloc".equals(ours)) {
+      return "backend " + type + " does not match the network's " + ours;
+    }
+    return null;
+  }
+
+  /** The IPv4 half: subnet and PublicIP (the network enables IPv4). */
+  private String rejectIpv4(Lease lease) {
+    Ipv4Net s = lease.subnet();
+    if (s == null) {
+      return "the lease has no IPv4 subnet (an IPv6-only lease; the network has IPv4: "
+          + config.network()
+          + ")";
     }
     if (!config.network().contains(s)) {
       return "subnet " + s + " is outside the network " + config.network();
@@ -74,17 +106,6 @@ public final class LeaseValidator {
     if (ownPublicIp != null && ownPublicIp.equals(ip)) {
       return "PublicIP " + ip + " is this node's own (a stale lease of this node, or a clash)";
     }
-    if (config.dualStack() && lease.ipv6Subnet() != null) {
-      String why = rejectIpv6(lease.ipv6Subnet(), lease.attrs().publicIpv6());
-      if (why != null) {
-        return why;
-      }
-    }
-    String type = lease.attrs().effectiveBackendType();
-    String ours = config.backend().type();
-    if (!type.equals(ours) && !"alloc".equals(ours)) {
-      return "backend " + type + " does not match the network's " + ours;
-    }
     return null;
   }
 
@@ -101,7 +122,9 @@ public final class LeaseValidator {
       return "IPv6 subnet " + s + " is not a /" + c.subnetLen() + " (the network's IPv6SubnetLen)";
     }
     if (own6 != null && s.overlaps(own6)) {
-      return "IPv6 subnet " + s + " overlaps this node's IPv6 subnet " + own6;
+      return s.equals(own6)
+          ? "IPv6 subnet " + s + " is this node's own"
+          : "IPv6 subnet " + s + " overlaps this node's IPv6 subnet " + own6;
     }
     if (publicIpv6 == null) {
       return "IPv6 subnet " + s + " comes without a PublicIPv6";
@@ -113,6 +136,9 @@ public final class LeaseValidator {
           || ip.hi() == 0
           || (ip.hi() >>> 56) == 0xff) {
         return "PublicIPv6 " + ip + " is not a unicast address another node can be reached at";
+      }
+      if (!config.ipv4() && ip.equals(ownPublicIpv6)) {
+        return "PublicIPv6 " + ip + " is this node's own (a stale lease of this node, or a clash)";
       }
     } catch (IllegalArgumentException e) {
       return "PublicIPv6 \"" + publicIpv6 + "\" is not an IPv6 address";

@@ -1,6 +1,5 @@
 package io.jflannel.lease;
 
-import io.jflannel.net.Ipv4Net;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,11 +40,11 @@ public final class LeaseWatcher implements AutoCloseable {
 
   private final LeaseRegistry registry;
   private final LeaseStoreOptions options;
-  private final Ipv4Net own;
+  private final SubnetKey own;
   private final Listener listener;
   private final LeaseKeeper keeper;
   private final ScheduledExecutorService executor;
-  private final Map<Ipv4Net, Lease> known = new HashMap<>();
+  private final Map<SubnetKey, Lease> known = new HashMap<>();
   private final AtomicReference<LeaseKeeper.State> state =
       new AtomicReference<>(LeaseKeeper.State.LATENT);
   private RegistryWatch watch;
@@ -64,7 +63,7 @@ public final class LeaseWatcher implements AutoCloseable {
   LeaseWatcher(
       LeaseRegistry registry,
       LeaseStoreOptions options,
-      Ipv4Net own,
+      SubnetKey own,
       Listener listener,
       LeaseKeeper keeper) {
     this.registry = registry;
@@ -105,27 +104,27 @@ public final class LeaseWatcher implements AutoCloseable {
       retry(this::listAndWatch);
       return;
     }
-    Map<Ipv4Net, Lease> fresh = new HashMap<>();
+    Map<SubnetKey, Lease> fresh = new HashMap<>();
     for (Lease l : snap.leases()) {
-      if (!l.subnet().equals(own)) {
-        fresh.put(l.subnet(), l);
+      if (!own.shares(l.key())) {
+        fresh.put(l.key(), l);
       }
     }
     if (!snapshotDelivered) {
       known.putAll(fresh);
       snapshotDelivered = true;
       List<Lease> peers = new ArrayList<>(fresh.values());
-      peers.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+      peers.sort((a, b) -> a.key().compareTo(b.key()));
       listener.onSnapshot(peers);
     } else {
       List<LeaseEvent> diff = new ArrayList<>();
       for (Lease old : known.values()) {
-        if (!fresh.containsKey(old.subnet())) {
+        if (!fresh.containsKey(old.key())) {
           diff.add(LeaseEvent.removed(old));
         }
       }
       for (Lease l : fresh.values()) {
-        Lease old = known.get(l.subnet());
+        Lease old = known.get(l.key());
         if (old == null || !old.attrs().toJson().equals(l.attrs().toJson())) {
           diff.add(LeaseEvent.added(l));
         }
@@ -224,8 +223,8 @@ public final class LeaseWatcher implements AutoCloseable {
     revision = Math.max(revision, rev);
     List<LeaseEvent> peers = new ArrayList<>(events.size());
     for (LeaseEvent e : events) {
-      Ipv4Net s = e.lease().subnet();
-      if (s.equals(own)) {
+      SubnetKey s = e.lease().key();
+      if (own.shares(s)) {
         if (keeper != null) {
           keeper.ownKeyEvent(e);
         }

@@ -6,7 +6,8 @@ import io.jflannel.net.Ipv4Net;
  * The cluster network config stored at {@code <prefix>/config}, validated and defaulted as flannel
  * does (docs/architecture.md; flannel's etcd schema).
  *
- * @param network the cluster network, e.g. 10.244.0.0/16
+ * @param network the cluster network, e.g. 10.244.0.0/16; null in an IPv6-only network ({@code
+ *     EnableIPv4: false}), as are the two bounds (and subnetLen is 0)
  * @param subnetLen prefix length of each node's subnet
  * @param subnetMin first subnet that may be leased
  * @param subnetMax last subnet that may be leased
@@ -16,7 +17,7 @@ import io.jflannel.net.Ipv4Net;
  *     bits cleared, Backend missing (udp), Windows-only options
  * @param nftables {@code EnableNFTables}: masquerade and forward rules in nftables (flanneld's
  *     tables) instead of iptables
- * @param ipv6 the IPv6 network of a dual-stack config ({@code EnableIPv6}), or null
+ * @param ipv6 the IPv6 network of a dual-stack or IPv6-only config ({@code EnableIPv6}), or null
  */
 public record NetworkConfig(
     Ipv4Net network,
@@ -45,28 +46,49 @@ public record NetworkConfig(
 
   /** True when {@code subnet} is a subnet this config can lease: right size, within [min, max]. */
   public boolean fits(Ipv4Net subnet) {
-    return subnet.prefixLength() == subnetLen
+    return network != null
+        && subnet != null
+        && subnet.prefixLength() == subnetLen
         && network.contains(subnet)
         && subnet.compareTo(subnetMin) >= 0
         && subnet.compareTo(subnetMax) <= 0;
   }
 
-  /** True with {@code EnableIPv6}: every lease carries an IPv6 subnet as well. */
+  /**
+   * True with {@code EnableIPv6}: every lease carries an IPv6 subnet (as well as an IPv4 one,
+   * unless the network is IPv6-only).
+   */
   public boolean dualStack() {
     return ipv6 != null;
   }
 
+  /** True unless {@code EnableIPv4} is false: every lease carries an IPv4 subnet. */
+  public boolean ipv4() {
+    return network != null;
+  }
+
   /**
-   * True when this node may keep {@code lease}: its IPv4 subnet fits and, in a dual-stack network,
-   * it has an IPv6 subnet that fits too (an IPv4-only network ignores a lease's IPv6 part).
+   * True when this node may keep {@code lease}: it has a fitting subnet of each enabled family (a
+   * network ignores a lease's part of a family it does not enable).
    */
   public boolean fits(Lease lease) {
-    return fits(lease.subnet())
+    return (network == null || fits(lease.subnet()))
         && (ipv6 == null || (lease.ipv6Subnet() != null && ipv6.fits(lease.ipv6Subnet())));
   }
 
-  /** Number of subnets in [SubnetMin, SubnetMax]. */
+  /** The enabled families' networks, for messages: {@code 10.244.0.0/16 + fc00::/48}. */
+  public String networks() {
+    if (ipv6 == null) {
+      return String.valueOf(network);
+    }
+    return network == null ? ipv6.network().toString() : network + " + " + ipv6.network();
+  }
+
+  /** Number of subnets in [SubnetMin, SubnetMax] (0 in an IPv6-only network). */
   public long subnetCount() {
+    if (network == null) {
+      return 0;
+    }
     long span =
         Integer.toUnsignedLong(subnetMax.address().value())
             - Integer.toUnsignedLong(subnetMin.address().value());

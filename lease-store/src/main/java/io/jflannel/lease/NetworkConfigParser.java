@@ -52,12 +52,24 @@ final class NetworkConfigParser {
       warnings.add(
           u + " is not a field of flannel's network config: ignored, as flanneld ignores it");
     }
-    if (!bool(f, "EnableIPv4", true, problems)) {
-      problems.add(
-          "EnableIPv4: false (an IPv6-only network) is not supported by this jflannel yet");
-    }
+    boolean enable4 = bool(f, "EnableIPv4", true, problems);
     boolean nftables = bool(f, "EnableNFTables", false, problems);
     Ipv6Config ipv6 = Ipv6ConfigParser.parse(f, bool(f, "EnableIPv6", false, problems), problems);
+    if (!enable4) {
+      BackendConfig backend = BackendConfigParser.parse(f.get("Backend"), problems, warnings);
+      if (ipv6 == null && problems.isEmpty()) {
+        problems.add("EnableIPv4 and EnableIPv6 are both false: no address family is enabled");
+      }
+      for (String v4 : List.of("Network", "SubnetLen", "SubnetMin", "SubnetMax")) {
+        if (f.get(v4) != null) {
+          warnings.add(v4 + " ignored: EnableIPv4 is false (an IPv6-only network)");
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      return new NetworkConfig(null, 0, null, null, backend, json, warnings, nftables, ipv6);
+    }
     Ipv4Net network = cidr(f, problems, warnings);
     if (network == null) {
       throw new ConfigException(problems);

@@ -15,8 +15,9 @@ import java.util.Optional;
  * flannel's {@code subnet.env} (flannel's four variables), read by Docker ({@code --bip}) and
  * flannel's CNI plugin.
  *
- * @param network FLANNEL_NETWORK
- * @param subnet the leased subnet; FLANNEL_SUBNET is its first address with the prefix
+ * @param network FLANNEL_NETWORK, or null in an IPv6-only network (flanneld then writes neither
+ *     FLANNEL_NETWORK nor FLANNEL_SUBNET)
+ * @param subnet the leased subnet (FLANNEL_SUBNET is its first address with the prefix), or null
  * @param mtu FLANNEL_MTU
  * @param ipMasq FLANNEL_IPMASQ
  * @param ipv6Network FLANNEL_IPV6_NETWORK of a dual-stack network, or null
@@ -36,19 +37,20 @@ public record SubnetEnv(
   }
 
   /**
-   * The file's text, exactly flanneld's lines: FLANNEL_NETWORK and FLANNEL_SUBNET, then for a
-   * dual-stack network FLANNEL_IPV6_NETWORK and FLANNEL_IPV6_SUBNET, then FLANNEL_MTU and
-   * FLANNEL_IPMASQ.
+   * The file's text, exactly flanneld's lines: FLANNEL_NETWORK and FLANNEL_SUBNET unless IPv6-only,
+   * FLANNEL_IPV6_NETWORK and FLANNEL_IPV6_SUBNET with IPv6, then FLANNEL_MTU and FLANNEL_IPMASQ.
    */
   public String format() {
-    return "FLANNEL_NETWORK="
-        + network
-        + "\n"
-        + "FLANNEL_SUBNET="
-        + subnet.addressAt(1)
-        + "/"
-        + subnet.prefixLength()
-        + "\n"
+    return (subnet == null
+            ? ""
+            : "FLANNEL_NETWORK="
+                + network
+                + "\n"
+                + "FLANNEL_SUBNET="
+                + subnet.addressAt(1)
+                + "/"
+                + subnet.prefixLength()
+                + "\n")
         + (ipv6Subnet == null
             ? ""
             : "FLANNEL_IPV6_NETWORK="
@@ -79,17 +81,11 @@ public record SubnetEnv(
         vars.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
       }
     }
-    Ipv4Net network = Ipv4Net.parse(require(vars, "FLANNEL_NETWORK"));
-    String s = require(vars, "FLANNEL_SUBNET");
-    int slash = s.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("FLANNEL_SUBNET is not address/prefix: \"" + s + "\"");
-    }
-    int len = Integer.parseInt(s.substring(slash + 1));
-    Ipv4Address a = Ipv4Address.parse(s.substring(0, slash));
-    Ipv4Net subnet = new Ipv4Net(new Ipv4Address(a.value() & Ipv4Net.mask(len)), len);
-    int mtu = Integer.parseInt(vars.getOrDefault("FLANNEL_MTU", "0"));
     String v6 = vars.get("FLANNEL_IPV6_SUBNET");
+    boolean ipv6Only = (v6 != null && !v6.isEmpty()) && !vars.containsKey("FLANNEL_SUBNET");
+    Ipv4Net network = ipv6Only ? null : Ipv4Net.parse(require(vars, "FLANNEL_NETWORK"));
+    Ipv4Net subnet = ipv6Only ? null : subnet(require(vars, "FLANNEL_SUBNET"));
+    int mtu = Integer.parseInt(vars.getOrDefault("FLANNEL_MTU", "0"));
     Ipv6Net v6Subnet = null;
     if (v6 != null && !v6.isEmpty()) {
       try {
@@ -105,6 +101,21 @@ public record SubnetEnv(
         Boolean.parseBoolean(vars.getOrDefault("FLANNEL_IPMASQ", "false")),
         v6Subnet == null ? null : Ipv6Net.parse(require(vars, "FLANNEL_IPV6_NETWORK")),
         v6Subnet);
+  }
+
+  private static Ipv4Net subnet(String s) {
+    int slash = s.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("FLANNEL_SUBNET is not address/prefix: \"" + s + "\"");
+    }
+    int len = Integer.parseInt(s.substring(slash + 1));
+    Ipv4Address a = Ipv4Address.parse(s.substring(0, slash));
+    return new Ipv4Net(new Ipv4Address(a.value() & Ipv4Net.mask(len)), len);
+  }
+
+  /** The leased subnets, as a lease key names them. */
+  public SubnetKey subnets() {
+    return new SubnetKey(subnet, ipv6Subnet);
   }
 
   /** The file a previous run wrote, if it exists and is readable. */

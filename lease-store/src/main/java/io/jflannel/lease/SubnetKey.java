@@ -2,49 +2,93 @@ package io.jflannel.lease;
 
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Net;
+import java.util.Comparator;
 
 /**
  * The subnets a lease key names, in flanneld's form: {@code 10.244.1.0-24} for an IPv4 lease,
  * {@code 10.244.1.0-24&fc00:0:0:1::-64} for a dual-stack one (the IPv6 subnet in Go's shortest
- * text).
+ * text), {@code 0.0.0.0-0&fc00:0:0:1::-64} for an IPv6-only one (flanneld's key of an empty IPv4
+ * subnet).
  *
- * @param ipv4 the IPv4 subnet
+ * @param ipv4 the IPv4 subnet, or null for an IPv6-only lease
  * @param ipv6 the IPv6 subnet, or null
  */
-public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) {
+public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) implements Comparable<SubnetKey> {
+  /** flanneld's text for the absent IPv4 subnet of an IPv6-only lease. */
+  public static final String NO_IPV4 = "0.0.0.0-0";
 
-  /** Requires the IPv4 subnet. */
+  private static final Comparator<SubnetKey> ORDER =
+      Comparator.comparing(SubnetKey::ipv4, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(SubnetKey::ipv6, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  /** Requires a subnet of one family at least. */
   public SubnetKey {
-    if (ipv4 == null) {
-      throw new IllegalArgumentException("a lease key needs an IPv4 subnet");
+    if (ipv4 == null && ipv6 == null) {
+      throw new IllegalArgumentException("a lease key needs an IPv4 or an IPv6 subnet");
     }
   }
 
   /**
    * Parses the part of a lease key after {@code subnets/}.
    *
-   * @throws IllegalArgumentException naming the text when it is neither form
+   * @throws IllegalArgumentException naming the text when it is none of the forms
    */
   public static SubnetKey parse(String text) {
     int amp = text.indexOf('&');
     if (amp < 0) {
       return new SubnetKey(Ipv4Net.parseKey(text), null);
     }
+    String v4 = text.substring(0, amp);
     String v6 = text.substring(amp + 1);
     if (!v6.matches("[0-9a-f:]+-\\d{1,3}")) {
       throw new IllegalArgumentException(
           "not a dual-stack subnet key (want 10.244.1.0-24&fc00:0:0:1::-64): \"" + text + "\"");
     }
-    return new SubnetKey(Ipv4Net.parseKey(text.substring(0, amp)), Ipv6Net.parseKey(v6));
+    return new SubnetKey(NO_IPV4.equals(v4) ? null : Ipv4Net.parseKey(v4), Ipv6Net.parseKey(v6));
   }
 
   /** flanneld's key form. */
   public String toKey() {
-    return ipv6 == null ? ipv4.toKey() : ipv4.toKey() + "&" + ipv6.toKey();
+    if (ipv6 == null) {
+      return ipv4.toKey();
+    }
+    return (ipv4 == null ? NO_IPV4 : ipv4.toKey()) + "&" + ipv6.toKey();
   }
 
+  /**
+   * True when both keys name the same subnet of one family at least: the same node's lease in
+   * another key form (IPv4-only before {@code EnableIPv6}, dual-stack after), or a clash.
+   */
+  public boolean shares(SubnetKey other) {
+    return other != null
+        && ((ipv4 != null && ipv4.equals(other.ipv4)) || (ipv6 != null && ipv6.equals(other.ipv6)));
+  }
+
+  /**
+   * True when a key of {@code other}'s form is the lease {@code getLease(this)} means: the same
+   * IPv4 subnet, or for an IPv6-only key the same key.
+   */
+  public boolean names(SubnetKey other) {
+    return ipv4 == null ? equals(other) : ipv4.equals(other.ipv4);
+  }
+
+  /** This key's IPv4 part alone. */
+  public SubnetKey withoutIpv6() {
+    return new SubnetKey(ipv4, null);
+  }
+
+  /** The subnets of both families (present ones only) as text, for messages. */
   @Override
   public String toString() {
-    return ipv6 == null ? ipv4.toString() : ipv4 + " + " + ipv6;
+    if (ipv6 == null) {
+      return ipv4.toString();
+    }
+    return ipv4 == null ? ipv6.toString() : ipv4 + " + " + ipv6;
+  }
+
+  /** IPv4 subnet first (IPv6-only keys before the others), then IPv6 subnet. */
+  @Override
+  public int compareTo(SubnetKey o) {
+    return ORDER.compare(this, o);
   }
 }

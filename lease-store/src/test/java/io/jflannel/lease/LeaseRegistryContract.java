@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link LeaseRegistry} fulfils, and the lease policy on top of it. Subclasses
  * give a registry (in memory, real etcd).
  */
-public abstract class LeaseRegistryContract {
+public abstract class LeaseRegistryContract implements Ipv6OnlyLeaseContract {
   protected static final String CONFIG =
       "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
   protected static final Duration TTL = Duration.ofHours(24);
@@ -78,6 +78,26 @@ public abstract class LeaseRegistryContract {
   LeaseStore store() {
     return LeaseStore.create(
         registry, LeaseStoreOptions.defaults().withConfigRetry(Duration.ofMillis(100)));
+  }
+
+  @Override
+  public LeaseRegistry registryUnderTest() {
+    return registry;
+  }
+
+  @Override
+  public LeaseStore storeUnderTest() {
+    return store();
+  }
+
+  @Override
+  public String rawValue(String relativeKey) {
+    return getRaw(relativeKey);
+  }
+
+  @Override
+  public void putRawValue(String relativeKey, String value) {
+    putRaw(relativeKey, value);
   }
 
   @Test
@@ -408,7 +428,7 @@ public abstract class LeaseRegistryContract {
     AtomicInteger reacquired = new AtomicInteger();
     LeaseKeeper k = keep(s, l, renewed, reacquired);
     List<LeaseEvent> peers = new CopyOnWriteArrayList<>();
-    LeaseWatcher w = s.watch(l.subnet(), watcherListener(peers, new CopyOnWriteArrayList<>()), k);
+    LeaseWatcher w = s.watch(l.key(), watcherListener(peers, new CopyOnWriteArrayList<>()), k);
     try {
       k.renewNow();
       await().atMost(Duration.ofSeconds(10)).until(() -> renewed.get() == 1);
@@ -443,7 +463,7 @@ public abstract class LeaseRegistryContract {
     LeaseKeeper k = keep(s, l, renewed, reacquired);
     LeaseWatcher w =
         s.watch(
-            l.subnet(),
+            l.key(),
             watcherListener(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()),
             k);
     try {

@@ -95,7 +95,9 @@ class NetworkConfigTest {
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}|Backend.Type: \"ipsec\" is not supported by jflannel",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{}}|Backend.Type: missing",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":\"yes\"}}|Backend.GBP: \"yes\" is not true or false",
-        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv4\":false}|EnableIPv4: false (an IPv6-only network) is not supported",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv4\":false}|EnableIPv4 and EnableIPv6 are both false",
+        "{\"EnableIPv4\":false,\"EnableIPv6\":true}|IPv6Network: missing",
+        "{\"EnableIPv4\":\"no\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\"}|EnableIPv4: \"no\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"EnableNFTables\":\"false\"}|EnableNFTables: \"false\" is not true or false",
         "{\"Network\":\"10.244.0.0/16\",\"IPv6Network\":\"banana\"}|IPv6Network: \"banana\" is not an IPv6 CIDR",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":-1}}|Backend.VNI: -1 is not an integer in [0, 16777215]",
@@ -127,6 +129,23 @@ class NetworkConfigTest {
                 NetworkConfig.parse(
                     "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31,\"EnableNFTables\":1,\"Backend\":{\"Type\":\"vxlan\",\"Port\":-1}}"));
     assertThat(e.problems()).hasSize(3);
+  }
+
+  @Test
+  void ipv6OnlyIgnoresTheIpv4FieldsWithAWarning() {
+    NetworkConfig c =
+        NetworkConfig.parse(
+            "{\"EnableIPv4\":false,\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24,"
+                + "\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetLen\":80,"
+                + "\"Backend\":{\"Type\":\"vxlan\"}}");
+    assertThat(c.ipv4()).isFalse();
+    assertThat(c.network()).isNull();
+    assertThat(c.subnetCount()).isZero();
+    assertThat(c.ipv6().subnetLen()).isEqualTo(80);
+    assertThat(c.warnings())
+        .containsExactly(
+            "Network ignored: EnableIPv4 is false (an IPv6-only network)",
+            "SubnetLen ignored: EnableIPv4 is false (an IPv6-only network)");
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.jflannel.backend;
 
-import io.jflannel.net.Ipv4Net;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.netlink.NetlinkObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import java.util.Map;
  * does not take it from the other. Not thread-safe (guarded by {@link PeerSync}).
  */
 final class DesiredState {
-  private final Map<Ipv4Net, PeerObjects> byPeer = new HashMap<>();
+  private final Map<SubnetKey, PeerObjects> byPeer = new HashMap<>();
   private final Map<Object, Slot> byKey = new HashMap<>();
   private volatile long count;
 
@@ -28,7 +28,7 @@ final class DesiredState {
   }
 
   /** Sets a peer's objects (none before: call {@link #remove} first). */
-  void put(Ipv4Net peer, PeerObjects objects) {
+  void put(SubnetKey peer, PeerObjects objects) {
     byPeer.put(peer, objects);
     for (NetlinkObject o : objects.all()) {
       Slot s = byKey.computeIfAbsent(o.key(), k -> new Slot(o));
@@ -39,7 +39,7 @@ final class DesiredState {
   }
 
   /** Forgets a peer's objects; returns them, or null. */
-  PeerObjects remove(Ipv4Net peer) {
+  PeerObjects remove(SubnetKey peer) {
     PeerObjects old = byPeer.remove(peer);
     if (old != null) {
       for (NetlinkObject o : old.all()) {

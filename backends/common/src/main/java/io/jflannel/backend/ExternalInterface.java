@@ -9,9 +9,11 @@ import io.jflannel.netlink.Link;
  * The node's underlay interface.
  *
  * @param link the device
- * @param address its IPv4 address
- * @param network the on-link network of that address
- * @param publicIp the address advertised to peers (the address, unless overridden)
+ * @param address its IPv4 address, or null when it has none (only an IPv6-only network does
+ *     without)
+ * @param network the on-link network of that address, or null
+ * @param publicIp the address advertised to peers (the address, unless overridden; 0.0.0.0 when
+ *     there is none)
  * @param address6 its first global IPv6 address, or null (what a dual-stack network's IPv6 VTEP and
  *     host-gw routes use)
  * @param publicIpv6 the IPv6 address advertised to peers (address6, unless {@code --public-ipv6}),
@@ -28,6 +30,21 @@ public record ExternalInterface(
   /** An interface without IPv6. */
   public ExternalInterface(Link link, Ipv4Address address, Ipv4Net network, Ipv4Address publicIp) {
     this(link, address, network, publicIp, null, null);
+  }
+
+  /**
+   * Checks the IPv4 address a network with IPv4 needs.
+   *
+   * @throws IllegalStateException naming the interface when it has none
+   */
+  public void requireIpv4() {
+    if (address == null) {
+      throw new IllegalStateException(
+          "interface "
+              + link.name()
+              + " has no IPv4 address (the network enables IPv4; an IPv6-only network sets"
+              + " \"EnableIPv4\": false)");
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.jflannel.backend;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseValidator;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Net;
 import io.jflannel.netlink.Batch;
@@ -47,9 +48,9 @@ public final class PeerSync implements AutoCloseable {
   private final Backend backend;
   private final LeaseValidator validator;
   private final Ownership ownership;
-  private final Ipv4Net own;
-  private final Map<Ipv4Net, Lease> peers = new HashMap<>();
-  private final Map<Ipv4Net, Rejection> rejected = new HashMap<>();
+  private final SubnetKey own;
+  private final Map<SubnetKey, Lease> peers = new HashMap<>();
+  private final Map<SubnetKey, Rejection> rejected = new HashMap<>();
   private final DesiredState desired = new DesiredState();
   private final KernelWriter writer;
   private Consumer<Rejection> onRejected = r -> {};
@@ -67,8 +68,10 @@ public final class PeerSync implements AutoCloseable {
   }
 
   /**
-   * A sync of a dual-stack network: {@code network6}, {@code subnetLen6} and {@code own6} (our IPv6
-   * subnet) name the IPv6 space the agent owns, as the first three the IPv4 one.
+   * A sync of a dual-stack or IPv6-only network: {@code network6}, {@code subnetLen6} and {@code
+   * own6} (our IPv6 subnet) name the IPv6 space the agent owns, as the first three the IPv4 one
+   * (null network and subnet in an IPv6-only network). Leases are peers by their key ({@link
+   * SubnetKey}); one sharing a subnet with ours is our own.
    */
   public PeerSync(
       Netlink netlink,
@@ -83,9 +86,11 @@ public final class PeerSync implements AutoCloseable {
     this.netlink = netlink;
     this.backend = backend;
     this.validator = validator;
-    this.own = own;
+    this.own = own == null && own6 == null ? null : new SubnetKey(own, own6);
     List<Ownership.Space> spaces = new ArrayList<>(2);
-    spaces.add(new Ownership.Space(network, subnetLen, own));
+    if (network != null) {
+      spaces.add(new Ownership.Space(network, subnetLen, own));
+    }
     if (network6 != null) {
       spaces.add(new Ownership.Space(network6, subnetLen6, own6));
     }
@@ -108,7 +113,7 @@ public final class PeerSync implements AutoCloseable {
       return;
     }
     peers.clear();
-    Map<Ipv4Net, Rejection> before = new HashMap<>(rejected);
+    Map<SubnetKey, Rejection> before = new HashMap<>(rejected);
     rejected.clear();
     desired.clearPeers();
     StreamingPlan plan = new StreamingPlan(kernelObjects(), netlink.batch());
@@ -119,9 +124,9 @@ public final class PeerSync implements AutoCloseable {
       plan.want(b);
     }
     for (Lease l : leases) {
-      PeerObjects o = admit(l, before.get(l.subnet()));
+      PeerObjects o = admit(l, before.get(l.key()));
       if (o != null) {
-        desired.put(l.subnet(), o);
+        desired.put(l.key(), o);
         for (NetlinkObject w : o.all()) {
           plan.want(w);
         }
@@ -140,8 +145,8 @@ public final class PeerSync implements AutoCloseable {
     Batch b = netlink.batch();
     boolean changed = false;
     for (LeaseEvent e : events) {
-      Ipv4Net s = e.lease().subnet();
-      if (s.equals(own)) {
+      SubnetKey s = e.lease().key();
+      if (s.shares(own)) {
         continue;
       }
       PeerObjects old = desired.remove(s);
@@ -153,7 +158,7 @@ public final class PeerSync implements AutoCloseable {
       }
       change(b, old, now);
       if (now != null && !now.equals(old)) {
-        LOG.info("peer {} at {}", s, e.lease().attrs().publicIp());
+        LOG.info("peer {} at {}", s, e.lease().attrs().nodeAddress());
       } else if (now == null && known && e.type() == LeaseEvent.Type.REMOVED) {
         LOG.info("peer {} left", s);
       }
@@ -191,7 +196,7 @@ public final class PeerSync implements AutoCloseable {
 
   /** Checks a lease; returns its objects, or null (and records why) when it is rejected. */
   private PeerObjects admit(Lease l, Rejection before) {
-    if (l.subnet().equals(own)) {
+    if (l.key().shares(own)) {
       return null; // our own lease is not a peer, nor a rejection
     }
     String why = validator.reject(l);
@@ -205,14 +210,14 @@ public final class PeerSync implements AutoCloseable {
     }
     if (why != null) {
       Rejection r = new Rejection(l, why);
-      rejected.put(l.subnet(), r);
+      rejected.put(l.key(), r);
       if (before == null || !before.reason().equals(why)) {
-        LOG.warn("rejected lease {}: {}; nothing is programmed for it", l.subnet(), why);
+        LOG.warn("rejected lease {}: {}; nothing is programmed for it", l.key(), why);
         onRejected.accept(r);
       }
       return null;
     }
-    peers.put(l.subnet(), l);
+    peers.put(l.key(), l);
     return o;
   }
 
@@ -267,10 +272,10 @@ public final class PeerSync implements AutoCloseable {
     desired.clearPeers();
     for (Lease l : List.copyOf(peers.values())) {
       try {
-        desired.put(l.subnet(), backend.objectsFor(l));
+        desired.put(l.key(), backend.objectsFor(l));
       } catch (RuntimeException e) {
-        peers.remove(l.subnet());
-        rejected.put(l.subnet(), new Rejection(l, e.getMessage()));
+        peers.remove(l.key());
+        rejected.put(l.key(), new Rejection(l, e.getMessage()));
       }
     }
   }
@@ -385,8 +390,8 @@ public final class PeerSync implements AutoCloseable {
   }
 
   /** True when the peer's kernel objects are programmed (false when it was rejected). */
-  public synchronized boolean isProgrammed(Ipv4Net subnet) {
-    return peers.containsKey(subnet);
+  public synchronized boolean isProgrammed(SubnetKey subnets) {
+    return peers.containsKey(subnets);
   }
 
   /** Kernel objects wanted for peers. */

@@ -24,7 +24,6 @@ import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.RegistryObserver;
 import io.jflannel.lease.RegistryWatch;
 import io.jflannel.lease.SubnetKey;
-import io.jflannel.net.Ipv4Net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -157,21 +156,23 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         malformed++;
       }
     }
-    out.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+    out.sort((a, b) -> a.key().compareTo(b.key()));
     return new LeaseSnapshot(out, r.getHeader().getRevision(), malformed);
   }
 
   @Override
-  public Optional<Lease> getLease(Ipv4Net subnet) {
-    String key = keys.subnetKey(subnet); // a prefix of its dual-stack form too
+  public Optional<Lease> getLease(SubnetKey subnets) {
+    // an IPv4 key is a prefix of its dual-stack form too
+    String key = keys.subnetKey(subnets.ipv4() == null ? subnets : subnets.withoutIpv6());
     GetResponse r =
         calls.run(
             "get " + key, () -> kv.get(bytes(key), GetOption.builder().isPrefix(true).build()));
     return r.getKvs().stream()
         .filter(
             k ->
-                keys.subnetOf(k.getKey().toString(StandardCharsets.UTF_8))
-                    .equals(Optional.of(subnet)))
+                keys.subnetsOf(k.getKey().toString(StandardCharsets.UTF_8))
+                    .filter(subnets::names)
+                    .isPresent())
         .findFirst()
         .flatMap(this::decode);
   }
@@ -285,9 +286,9 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   }
 
   @Override
-  public boolean deleteLease(Ipv4Net subnet) {
-    Optional<Lease> l = getLease(subnet);
-    String key = keys.subnetKey(l.map(Lease::key).orElse(new SubnetKey(subnet, null)));
+  public boolean deleteLease(SubnetKey subnets) {
+    Optional<Lease> l = getLease(subnets);
+    String key = keys.subnetKey(l.map(Lease::key).orElse(subnets));
     long deleted = calls.run("delete " + key, () -> kv.delete(bytes(key))).getDeleted();
     l.filter(x -> x.storeLeaseId() != 0).ifPresent(x -> revokeQuietly(x.storeLeaseId()));
     return deleted > 0;

@@ -10,7 +10,6 @@ import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.RegistryObserver;
 import io.jflannel.lease.RegistryWatch;
 import io.jflannel.lease.SubnetKey;
-import io.jflannel.net.Ipv4Net;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -103,7 +102,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       String key = keys.prefix() + "/" + relativeKey;
       long rev = ++revision;
       kv.put(key, new Entry(value, 0, rev));
-      keys.subnetOf(key)
+      keys.subnetsOf(key)
           .flatMap(s -> decode(key, kv.get(key)))
           .ifPresent(l -> publish(rev, List.of(LeaseEvent.added(l))));
     }
@@ -150,13 +149,13 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
           malformed++;
         }
       }
-      out.sort((a, b) -> a.subnet().compareTo(b.subnet()));
+      out.sort((a, b) -> a.key().compareTo(b.key()));
       return new LeaseSnapshot(out, revision, malformed);
     }
   }
 
   @Override
-  public Optional<Lease> getLease(Ipv4Net subnet) {
+  public Optional<Lease> getLease(SubnetKey subnet) {
     synchronized (lock) {
       ensureOpen();
       String key = keyOf(subnet);
@@ -247,7 +246,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   }
 
   @Override
-  public boolean deleteLease(Ipv4Net subnet) {
+  public boolean deleteLease(SubnetKey subnet) {
     synchronized (lock) {
       ensureOpen();
       String key = keyOf(subnet);
@@ -310,9 +309,15 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     watches.remove(w);
   }
 
-  /** The key of {@code subnet}'s lease in either form (its IPv4-only form when there is none). */
-  private String keyOf(Ipv4Net subnet) {
-    String v4 = keys.subnetKey(subnet);
+  /**
+   * The key of {@code subnet}'s lease: for an IPv4 subnet in either form (its IPv4-only form when
+   * there is none), else exactly its key.
+   */
+  private String keyOf(SubnetKey subnet) {
+    if (subnet.ipv4() == null) {
+      return keys.subnetKey(subnet);
+    }
+    String v4 = keys.subnetKey(subnet.ipv4());
     if (kv.containsKey(v4)) {
       return v4;
     }

@@ -121,7 +121,7 @@ class EtcdClusterIT {
       List<List<Lease>> snaps = new CopyOnWriteArrayList<>();
       LeaseWatcher w =
           s.watch(
-              own.subnet(),
+              own.key(),
               new LeaseWatcher.Listener() {
                 @Override
                 public void onSnapshot(List<Lease> peers) {

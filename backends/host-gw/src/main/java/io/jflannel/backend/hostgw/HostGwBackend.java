@@ -26,7 +26,7 @@ final class HostGwBackend implements Backend {
 
   @Override
   public LeaseAttrs prepare() {
-    if (!ctx.ext().publicIp().equals(ctx.ext().address())) {
+    if (ctx.config().ipv4() && !ctx.ext().publicIp().equals(ctx.ext().address())) {
       throw new IllegalStateException(
           "host-gw needs PublicIP "
               + ctx.ext().publicIp()
@@ -36,7 +36,7 @@ final class HostGwBackend implements Backend {
               + ctx.ext().address()
               + "): NAT between nodes is not supported");
     }
-    LeaseAttrs attrs = LeaseAttrs.of(ctx.ext().publicIp(), "host-gw", null);
+    LeaseAttrs attrs = LeaseAttrs.of(ctx.leasePublicIp(), "host-gw", null);
     if (!ctx.config().dualStack()) {
       return attrs;
     }
@@ -69,6 +69,15 @@ final class HostGwBackend implements Backend {
 
   @Override
   public PeerObjects objectsFor(Lease peer) {
+    int dev = ctx.ext().link().index();
+    PeerObjects v6 =
+        ctx.config().dualStack() && peer.ipv6Subnet() != null
+            ? PeerObjects.route(
+                Route.via(peer.ipv6Subnet(), peer.attrs().publicIpv6Address(), dev, false))
+            : PeerObjects.NONE;
+    if (!ctx.config().ipv4()) {
+      return v6;
+    }
     if (!ctx.ext().network().contains(peer.attrs().publicIp())) {
       throw new IllegalArgumentException(
           "PublicIP "
@@ -77,14 +86,7 @@ final class HostGwBackend implements Backend {
               + ctx.ext().network()
               + " (host-gw needs every node on one L2 network)");
     }
-    int dev = ctx.ext().link().index();
-    Route v4 = Route.via(peer.subnet(), peer.attrs().publicIp(), dev, false);
-    if (!ctx.config().dualStack() || peer.ipv6Subnet() == null) {
-      return PeerObjects.route(v4);
-    }
-    return PeerObjects.route(v4)
-        .plus(
-            PeerObjects.route(
-                Route.via(peer.ipv6Subnet(), peer.attrs().publicIpv6Address(), dev, false)));
+    return PeerObjects.route(Route.via(peer.subnet(), peer.attrs().publicIp(), dev, false))
+        .plus(v6);
   }
 }

@@ -30,8 +30,8 @@ final class VxlanBackend implements Backend {
   private final BackendContext ctx;
   private final int vni;
   private final boolean directRouting;
-  private final VtepDevice v4;
-  private final VtepDevice v6; // null unless the network is dual-stack
+  private final VtepDevice v4; // null in an IPv6-only network
+  private final VtepDevice v6; // null unless the network has IPv6
 
   VxlanBackend(BackendContext ctx) {
     this.ctx = ctx;
@@ -43,12 +43,14 @@ final class VxlanBackend implements Backend {
     int under = ctx.ext().link().index();
     String dev = ctx.ext().link().name();
     this.v4 =
-        new VtepDevice(
-            ctx.netlink(),
-            "flannel." + vni,
-            new VxlanInfo(vni, ctx.ext().address(), port, under, learning, gbp),
-            mtu(),
-            dev);
+        ctx.config().ipv4()
+            ? new VtepDevice(
+                ctx.netlink(),
+                "flannel." + vni,
+                new VxlanInfo(vni, ctx.ext().address(), port, under, learning, gbp),
+                outerMtu() - OVERHEAD,
+                dev)
+            : null;
     this.v6 =
         ctx.config().dualStack()
             ? new VtepDevice(
@@ -73,11 +75,13 @@ final class VxlanBackend implements Backend {
 
   /**
    * The device's (and the pods') MTU: flanneld's {@code MTU} option is the MTU of the packets
-   * leaving the node (default: the external interface's), less the 50 bytes VXLAN adds.
+   * leaving the node (default: the external interface's), less the 50 bytes VXLAN adds; in an
+   * IPv6-only network less the 70 bytes VXLAN over IPv6 adds (flanneld writes ext−50 there too, and
+   * the pods' full-size packets would not fit flannel-v6's MTU).
    */
   @Override
   public int mtu() {
-    return outerMtu() - OVERHEAD;
+    return outerMtu() - (v4 == null ? OVERHEAD_V6 : OVERHEAD);
   }
 
   @Override
@@ -89,8 +93,11 @@ final class VxlanBackend implements Backend {
             ctx.ext().link().name() + " has no global IPv6 address for flannel-v6." + vni);
       }
     }
-    v4.prepare(ctx.stateDir());
-    LeaseAttrs attrs = LeaseAttrs.of(ctx.ext().publicIp(), "vxlan", data(v4.mac()));
+    if (v4 != null) {
+      v4.prepare(ctx.stateDir());
+    }
+    LeaseAttrs attrs =
+        LeaseAttrs.of(ctx.leasePublicIp(), "vxlan", v4 == null ? null : data(v4.mac()));
     if (v6 == null) {
       return attrs;
     }
@@ -104,9 +111,9 @@ final class VxlanBackend implements Backend {
 
   @Override
   public List<Device> devices() {
-    List<Device> out = new ArrayList<>(v4.devices());
-    if (v6 != null) {
-      out.addAll(v6.devices());
+    List<Device> out = new ArrayList<>(2);
+    for (VtepDevice d : vteps()) {
+      out.addAll(d.devices());
     }
     return out;
   }
@@ -117,9 +124,23 @@ final class VxlanBackend implements Backend {
     (v6 != null && name.equals(v6.name()) ? v6 : v4).repair(d);
   }
 
+  /** The devices of the enabled families, IPv4's first. */
+  private List<VtepDevice> vteps() {
+    List<VtepDevice> out = new ArrayList<>(2);
+    if (v4 != null) {
+      out.add(v4);
+    }
+    if (v6 != null) {
+      out.add(v6);
+    }
+    return out;
+  }
+
   @Override
   public void start(Lease own) {
-    v4.start(own.subnet());
+    if (v4 != null) {
+      v4.start(own.subnet());
+    }
     if (v6 != null) {
       v6.start(own.ipv6Subnet());
     }
@@ -127,16 +148,16 @@ final class VxlanBackend implements Backend {
 
   @Override
   public List<Address> deviceAddresses() {
-    List<Address> out = new ArrayList<>(v4.addresses());
-    if (v6 != null) {
-      out.addAll(v6.addresses());
+    List<Address> out = new ArrayList<>(2);
+    for (VtepDevice d : vteps()) {
+      out.addAll(d.addresses());
     }
     return out;
   }
 
   @Override
   public int deviceIndex() {
-    return v4.index();
+    return v4 == null ? 0 : v4.index();
   }
 
   @Override
@@ -147,7 +168,9 @@ final class VxlanBackend implements Backend {
   @Override
   public PeerObjects objectsFor(Lease peer) {
     PeerObjects four;
-    if (directRouting && ctx.ext().network().contains(peer.attrs().publicIp())) {
+    if (v4 == null || peer.subnet() == null) {
+      four = PeerObjects.NONE;
+    } else if (directRouting && ctx.ext().network().contains(peer.attrs().publicIp())) {
       four =
           PeerObjects.route(
               Route.via(peer.subnet(), peer.attrs().publicIp(), ctx.ext().link().index(), false));

@@ -1,0 +1,54 @@
+package io.jflannel.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseAttrs;
+import io.jflannel.net.IpNet;
+
+/**
+ * A lease's table cells, one value per family it has: {@code v4}, {@code v6} (IPv6-only) or {@code
+ * v4,v6} (dual-stack); {@code -} for nothing.
+ */
+final class LeaseCells {
+  private LeaseCells() {}
+
+  /** Its subnets. */
+  static String subnets(Lease l) {
+    return join(
+        l.subnet() == null ? null : l.subnet().toString(),
+        l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString());
+  }
+
+  /** PublicIP of an IPv4 lease, PublicIPv6 of an IPv6 one, both of a dual-stack one. */
+  static String publicIps(Lease l) {
+    LeaseAttrs a = l.attrs();
+    if (a == null) {
+      return "-";
+    }
+    return join(
+        l.subnet() == null ? null : a.publicIp().toString(),
+        l.ipv6Subnet() == null ? null : a.publicIpv6());
+  }
+
+  /** VtepMAC of BackendData and of BackendV6Data. */
+  static String vtepMacs(Lease l) {
+    LeaseAttrs a = l.attrs();
+    return a == null ? "-" : join(mac(a.backendData()), mac(a.backendV6Data()));
+  }
+
+  /** True when {@code l} leases {@code subnet} (of either family). */
+  static boolean holds(Lease l, IpNet subnet) {
+    return subnet.equals(l.subnet()) || subnet.equals(l.ipv6Subnet());
+  }
+
+  private static String mac(JsonNode data) {
+    return data == null ? null : data.path("VtepMAC").asText(null);
+  }
+
+  private static String join(String v4, String v6) {
+    if (v4 == null || v6 == null) {
+      return v4 != null ? v4 : v6 != null ? v6 : "-";
+    }
+    return v4 + "," + v6;
+  }
+}

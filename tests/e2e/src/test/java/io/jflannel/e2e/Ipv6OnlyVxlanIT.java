@@ -1,0 +1,57 @@
+package io.jflannel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jflannel.testing.Cmd;
+import io.jflannel.testing.Node;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * vxlan in an IPv6-only network, nftables mode: flanneld's flannel-v6.1 alone (no flannel.1), its
+ * MTU the underlay's less VXLAN over IPv6's 70 bytes, the rules in {@code ip6 flannel-ipv6} alone.
+ */
+class Ipv6OnlyVxlanIT extends Ipv6OnlyContract {
+  @BeforeAll
+  static void start() throws Exception {
+    boot("{\"Type\":\"vxlan\"}", ",\"EnableNFTables\":true");
+  }
+
+  @Override
+  void assertPeerProgrammed(Node on, String peerSubnet6, Node peer) {
+    String gw = peerSubnet6.substring(0, peerSubnet6.indexOf('/'));
+    assertThat(Cmd.in(on.ns(), "ip", "-6", "route", "show", peerSubnet6))
+        .contains(peerSubnet6 + " via " + gw + " dev flannel-v6.1 proto 121")
+        .contains("onlink");
+    assertThat(Cmd.in(on.ns(), "ip", "-6", "neigh", "show", "dev", "flannel-v6.1"))
+        .contains(gw + " lladdr")
+        .contains("PERMANENT");
+    assertThat(Cmd.in(on.ns(), "bridge", "fdb", "show", "dev", "flannel-v6.1"))
+        .contains("dst " + DualStackContract.address6(peer) + " self permanent");
+  }
+
+  @Override
+  void assertFirewall(Node on) {
+    String rules = Cmd.in(on.ns(), "nft", "list", "ruleset");
+    assertThat(rules).contains("table ip6 flannel-ipv6");
+    assertThat(rules).contains("ip6 saddr fc00::/48 ip6 daddr != ff00::/8 masquerade");
+    assertThat(rules).doesNotContain("table ip flannel-ipv4");
+    assertThat(Cmd.in(on.ns(), "ip6tables-save")).doesNotContain("FLANNEL");
+  }
+
+  @Test
+  @Order(6)
+  void onlyTheIpv6DeviceExistsWithTheMtuSubnetEnvGives() throws Exception {
+    for (Node n : cluster.nodes()) {
+      assertThat(
+              Cmd.run(java.util.List.of("ip", "-n", n.ns(), "link", "show", "flannel.1"), 10)
+                  .exit())
+          .as("no IPv4 VTEP in an IPv6-only network")
+          .isNotZero();
+      String link = Cmd.in(n.ns(), "ip", "-d", "link", "show", "flannel-v6.1");
+      assertThat(link).contains("local " + DualStackContract.address6(n)).contains("mtu 1430");
+      assertThat(DualStackContract.env(n, "FLANNEL_MTU")).isEqualTo("1430");
+    }
+  }
+}
