@@ -5,6 +5,7 @@ import io.jflannel.net.IpAddress;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Link;
 import io.jflannel.netlink.Netlink;
@@ -69,8 +70,7 @@ final class InterfacePicker {
         link =
             nl.links().stream()
                 .filter(l -> p.matcher(l.name()).matches())
-                .filter(
-                    l -> firstAddress(all, l.index()) != null || global6(every, l.index()) != null)
+                .filter(l -> firstAddress(all, l.index()) != null || hasGlobal6(every, l.index()))
                 .findFirst()
                 .orElse(null);
         if (link != null) {
@@ -129,7 +129,15 @@ final class InterfacePicker {
     if (addr == null) {
       addr = firstAddress(all, link.index());
     }
-    Ipv6Address v6 = named6 != null ? named6 : global6(every, link.index());
+    Ipv6Address want6 = named6;
+    int index = link.index();
+    Address a6 =
+        every.stream()
+            .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
+            .filter(a -> want6 == null || a.address().equals(want6))
+            .findFirst()
+            .orElse(null);
+    Ipv6Address v6 = a6 == null ? null : (Ipv6Address) a6.address();
     if (addr == null && v6 == null) {
       throw new IllegalArgumentException(
           "interface " + link.name() + " has neither an IPv4 nor a global IPv6 address");
@@ -146,16 +154,15 @@ final class InterfacePicker {
             : addr == null ? new Ipv4Address(0) : v4(addr); // IPv6-only: flanneld's 0.0.0.0
     Ipv6Address pub6 =
         publicIpv6 == null || publicIpv6.isEmpty() ? v6 : Ipv6Address.parse(publicIpv6);
-    return new ExternalInterface(link, addr == null ? null : v4(addr), net, pub, v6, pub6);
+    Ipv6Net net6 =
+        a6 == null ? null : new Ipv6Net(Ipv6Net.masked(v6, a6.prefixLength()), a6.prefixLength());
+    return new ExternalInterface(link, addr == null ? null : v4(addr), net, pub, v6, pub6, net6);
   }
 
-  /** The first global IPv6 address of a link, or null. */
-  private static Ipv6Address global6(List<Address> every, int index) {
+  /** True when the link has a global IPv6 address. */
+  private static boolean hasGlobal6(List<Address> every, int index) {
     return every.stream()
-        .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
-        .map(a -> (Ipv6Address) a.address())
-        .findFirst()
-        .orElse(null);
+        .anyMatch(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal());
   }
 
   private static Ipv4Address v4(Address a) {

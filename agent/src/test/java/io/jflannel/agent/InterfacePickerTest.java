@@ -30,6 +30,7 @@ class InterfacePickerTest {
     assertThat(e.address()).hasToString("198.18.0.11");
     assertThat(e.address6()).isEqualTo(Ipv6Address.parse("fd00:198:18::11"));
     assertThat(e.publicIpv6()).isEqualTo(e.address6());
+    assertThat(e.network6()).hasToString("fd00:198:18::/64");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.jflannel.backend;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.netlink.Link;
 
 /**
@@ -18,6 +19,8 @@ import io.jflannel.netlink.Link;
  *     host-gw routes use)
  * @param publicIpv6 the IPv6 address advertised to peers (address6, unless {@code --public-ipv6}),
  *     or null
+ * @param network6 the on-link network of address6 (vxlan's DirectRouting over IPv6), or null when
+ *     unknown
  */
 public record ExternalInterface(
     Link link,
@@ -25,11 +28,23 @@ public record ExternalInterface(
     Ipv4Net network,
     Ipv4Address publicIp,
     Ipv6Address address6,
-    Ipv6Address publicIpv6) {
+    Ipv6Address publicIpv6,
+    Ipv6Net network6) {
+
+  /** An interface whose IPv6 address's on-link network is not known. */
+  public ExternalInterface(
+      Link link,
+      Ipv4Address address,
+      Ipv4Net network,
+      Ipv4Address publicIp,
+      Ipv6Address address6,
+      Ipv6Address publicIpv6) {
+    this(link, address, network, publicIp, address6, publicIpv6, null);
+  }
 
   /** An interface without IPv6. */
   public ExternalInterface(Link link, Ipv4Address address, Ipv4Net network, Ipv4Address publicIp) {
-    this(link, address, network, publicIp, null, null);
+    this(link, address, network, publicIp, null, null, null);
   }
 
   /**

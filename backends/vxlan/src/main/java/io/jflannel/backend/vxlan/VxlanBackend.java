@@ -11,6 +11,8 @@ import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.net.IpAddress;
 import io.jflannel.net.IpNet;
+import io.jflannel.net.Ipv6Address;
+import io.jflannel.net.Ipv6Net;
 import io.jflannel.net.MacAddress;
 import io.jflannel.netlink.Address;
 import io.jflannel.netlink.FdbEntry;
@@ -180,9 +182,15 @@ final class VxlanBackend implements Backend {
     if (v6 == null || peer.ipv6Subnet() == null) {
       return four;
     }
+    Ipv6Address vtep6 = peer.attrs().publicIpv6Address();
+    Ipv6Net onLink6 = ctx.ext().network6();
+    if (directRouting && onLink6 != null && onLink6.contains(vtep6)) {
+      return four.plus(
+          PeerObjects.route(Route.via(peer.ipv6Subnet(), vtep6, ctx.ext().link().index(), false)));
+    }
     MacAddress mac6 =
         VtepCheck.peerMac(peer.attrs().backendV6Data(), "BackendV6Data", vni, v6.mac());
-    return four.plus(overlay(v6, peer, mac6, peer.attrs().publicIpv6Address()));
+    return four.plus(overlay(v6, peer, mac6, vtep6));
   }
 
   /** Neighbour, FDB entry and route of one family's device toward one peer. */

@@ -144,4 +144,65 @@ class VxlanBackendTest {
     assertThatThrownBy(() -> plain.objectsFor(otherVni))
         .hasMessage("VNI 2 is not this network's 1");
   }
+
+  @Test
+  void directRoutingOverIpv6UsesAPlainRouteForPeersOnTheIpv6Link() {
+    ext =
+        new ExternalInterface(
+            ext.link(),
+            ext.address(),
+            ext.network(),
+            ext.publicIp(),
+            io.jflannel.net.Ipv6Address.parse("fd00:198:18::1"),
+            io.jflannel.net.Ipv6Address.parse("fd00:198:18::1"),
+            io.jflannel.net.Ipv6Net.parse("fd00:198:18::/64"));
+    Backend b =
+        backend(
+            NetworkConfig.parse(
+                "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+                    + "\"Backend\":{\"Type\":\"vxlan\",\"DirectRouting\":true}}"));
+    b.prepare();
+    b.start(
+        new Lease(
+            Ipv4Net.parse("10.244.1.0/24"),
+            LeaseAttrs.of(ext.publicIp(), "vxlan", null),
+            0,
+            null,
+            0,
+            io.jflannel.net.Ipv6Net.parse("fc00:0:0:1::/64")));
+    var v6data =
+        new ObjectMapper().createObjectNode().put("VNI", 1).put("VtepMAC", "aa:bb:cc:00:01:03");
+    Lease near = dual(peer(3, "aa:bb:cc:00:00:03"), "fd00:198:18::3", v6data);
+    Lease far = dual(peer(4, "aa:bb:cc:00:00:04"), "fd00:99::4", v6data);
+    assertThat(b.objectsFor(near).routes())
+        .contains(
+            Route.via(
+                io.jflannel.net.Ipv6Net.parse("fc00:0:0:3::/64"),
+                io.jflannel.net.Ipv6Address.parse("fd00:198:18::3"),
+                ext.link().index(),
+                false));
+    int v6dev = nl.link("flannel-v6.1").orElseThrow().index();
+    assertThat(b.objectsFor(far).routes())
+        .contains(
+            Route.via(
+                io.jflannel.net.Ipv6Net.parse("fc00:0:0:4::/64"),
+                io.jflannel.net.Ipv6Address.parse("fc00:0:0:4::"),
+                v6dev,
+                true));
+    // both peers are on the IPv4 link (direct IPv4 routes): the far one's IPv6 VTEP is the only FDB
+    assertThat(b.objectsFor(far).fdb()).hasSize(1);
+    assertThat(b.objectsFor(near).fdb()).isEmpty();
+  }
+
+  private static Lease dual(
+      Lease v4, String publicIpv6, com.fasterxml.jackson.databind.JsonNode d) {
+    int n = v4.subnet().address().toBytes()[2];
+    return new Lease(
+        v4.subnet(),
+        v4.attrs().withIpv6(io.jflannel.net.Ipv6Address.parse(publicIpv6), d),
+        1,
+        null,
+        1,
+        io.jflannel.net.Ipv6Net.parse("fc00:0:0:" + n + "::/64"));
+  }
 }
