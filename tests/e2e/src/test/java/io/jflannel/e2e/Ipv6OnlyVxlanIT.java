@@ -54,4 +54,40 @@ class Ipv6OnlyVxlanIT extends Ipv6OnlyContract {
       assertThat(DualStackContract.env(n, "FLANNEL_MTU")).isEqualTo("1430");
     }
   }
+
+  @Test
+  @Order(7)
+  void ipv6NeighbourAndFdbEntryDeletedByHandComeBack() throws Exception {
+    Node on = cluster.nodes().get(1);
+    Node peer = cluster.nodes().get(2);
+    String s6 = subnet6(peer);
+    String gw = s6.substring(0, s6.indexOf('/'));
+    String fdb = Cmd.in(on.ns(), "bridge", "fdb", "show", "dev", "flannel-v6.1");
+    String mac =
+        fdb.lines()
+            .filter(l -> l.contains("dst " + DualStackContract.address6(peer) + " "))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[0];
+    long before = repairs(on);
+    Cmd.in(on.ns(), "ip", "-6", "neigh", "del", gw, "dev", "flannel-v6.1");
+    Cmd.in(on.ns(), "bridge", "fdb", "del", mac, "dev", "flannel-v6.1");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertPeerProgrammed(on, s6, peer);
+              assertThat(repairs(on)).as("repairs since start").isGreaterThanOrEqualTo(before + 2);
+            });
+    assertThat(unreachable()).isEmpty();
+  }
+
+  /** The agent's count of kernel objects repaired since it started ({@code jflanctl status}). */
+  private static long repairs(Node n) {
+    String status = n.jflanctl("status").out();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\((\\d+) since start\\)").matcher(status);
+    assertThat(m.find()).as(status).isTrue();
+    return Long.parseLong(m.group(1));
+  }
 }
