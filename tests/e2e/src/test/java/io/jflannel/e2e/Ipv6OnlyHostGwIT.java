@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jflannel.testing.Cmd;
 import io.jflannel.testing.Node;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /** host-gw in an IPv6-only network, iptables mode (ip6tables FORWARD policy DROP). */
 class Ipv6OnlyHostGwIT extends Ipv6OnlyContract {
@@ -26,5 +30,35 @@ class Ipv6OnlyHostGwIT extends Ipv6OnlyContract {
     assertThat(Cmd.in(on.ns(), "ip6tables-save", "-t", "filter"))
         .contains("-A FLANNEL-FWD -s fc00::/48");
     assertThat(Cmd.in(on.ns(), "iptables-save")).doesNotContain("FLANNEL");
+  }
+
+  @Test
+  @Order(6)
+  void aLeaseWrittenByHandInFlanneldsFormIsProgrammedAndUnprogrammed() {
+    String key = cluster.etcdPrefix() + "/subnets/0.0.0.0-0&fc00:0:0:77::-64";
+    cluster.etcdctl(
+        "put",
+        key,
+        "{\"PublicIP\":\"0.0.0.0\",\"PublicIPv6\":\"fd00:198:18::77\","
+            + "\"BackendType\":\"host-gw\"}");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              for (Node n : cluster.nodes()) {
+                assertThat(Cmd.in(n.ns(), "ip", "-6", "route", "show", "fc00:0:0:77::/64"))
+                    .contains("fc00:0:0:77::/64 via fd00:198:18::77 dev eth0 proto 121");
+              }
+            });
+    cluster.etcdctl("del", key);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              for (Node n : cluster.nodes()) {
+                assertThat(Cmd.in(n.ns(), "ip", "-6", "route", "show", "fc00:0:0:77::/64"))
+                    .isBlank();
+              }
+            });
   }
 }
