@@ -1,13 +1,16 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.ExternalInterface;
+import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.etcd.EtcdLeaseRegistry;
 import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.netlink.Netlink;
 import io.jflannel.netlink.Sysctl;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,7 @@ final class Agent {
   private final AgentMetrics metrics = new AgentMetrics();
   private final Lifecycle lc = new Lifecycle(System::currentTimeMillis);
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private boolean etcdKept; // the start took the etcd client: closeAll closes it
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicInteger exitCode = new AtomicInteger(0);
   private final SdNotify sd = SdNotify.fromEnvironment();
@@ -102,6 +106,43 @@ final class Agent {
   }
 
   private void start() throws InterruptedException {
+    // etcd's client and the JSON mapper do not need the interface: they are built on a second
+    // thread while this one opens netlink and picks the interface (each takes ~0.1 s at start)
+    CompletableFuture<EtcdLeaseRegistry> etcd = new CompletableFuture<>();
+    Thread side =
+        new Thread(
+            () -> {
+              try {
+                etcd.complete(open(this::connectEtcd, "etcd options"));
+              } catch (RuntimeException e) {
+                etcd.completeExceptionally(e);
+              }
+              SharedJson.warmUp(); // wanted once etcd answers (the network config is JSON)
+            },
+            "jflannel-start");
+    side.setDaemon(true);
+    side.start();
+    try {
+      start(etcd);
+    } finally {
+      if (!etcdKept) {
+        etcd.thenAccept(EtcdLeaseRegistry::close); // the start failed before it took the client
+      }
+    }
+  }
+
+  private EtcdLeaseRegistry connectEtcd() {
+    return EtcdLeaseRegistry.connect(
+        EtcdOptions.builder()
+            .endpoints(o.etcdEndpoints())
+            .prefix(o.etcdPrefix())
+            .tls(o.etcdCaFile(), o.etcdCertFile(), o.etcdKeyFile())
+            .auth(o.etcdUsername(), o.etcdPassword())
+            .build());
+  }
+
+  /** The start proper, with the etcd client being built. */
+  private void start(CompletableFuture<EtcdLeaseRegistry> etcd) throws InterruptedException {
     Netlink nl = keep(open(Netlink::open, "cannot open a netlink socket"));
     ExternalInterface ext =
         open(
@@ -122,18 +163,13 @@ final class Agent {
         ext.publicIp(),
         ext.publicIpv6() == null ? "" : ", " + ext.publicIpv6());
     checkIpForward();
-    EtcdLeaseRegistry registry =
-        keep(
-            open(
-                () ->
-                    EtcdLeaseRegistry.connect(
-                        EtcdOptions.builder()
-                            .endpoints(o.etcdEndpoints())
-                            .prefix(o.etcdPrefix())
-                            .tls(o.etcdCaFile(), o.etcdCertFile(), o.etcdKeyFile())
-                            .auth(o.etcdUsername(), o.etcdPassword())
-                            .build()),
-                "etcd options"));
+    EtcdLeaseRegistry registry;
+    try {
+      registry = keep(etcd.get());
+      etcdKept = true;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
     registry.setObserver(new MetricsObserver(metrics));
     Collaborators c =
         new Collaborators(nl, registry, new Firewalls(), System::currentTimeMillis, ext);

@@ -1,10 +1,10 @@
 package io.jflannel.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jflannel.lease.AtomicFile;
+import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.SubnetEnv;
 import io.jflannel.net.IpNet;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CniConfig {
   private static final Logger LOG = LoggerFactory.getLogger(CniConfig.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String MARK = "jflannel";
 
   /** What to write. */
@@ -50,7 +49,8 @@ final class CniConfig {
 
   /** The conflist for {@code env} (this node's subnet.env), as text. */
   String render(SubnetEnv env) {
-    ObjectNode root = JSON.createObjectNode().put("name", network).put("cniVersion", "0.4.0");
+    ObjectNode root =
+        SharedJson.MAPPER.createObjectNode().put("name", network).put("cniVersion", "0.4.0");
     ArrayNode plugins = root.putArray("plugins");
     if (mode == Mode.FLANNEL) {
       ObjectNode f = plugins.addObject().put("type", "flannel");
@@ -89,7 +89,7 @@ final class CniConfig {
         .put("subnet", subnets(env))
         .put("note", "rewritten by jflanneld when this node's subnet changes");
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+      return SharedJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -140,7 +140,7 @@ final class CniConfig {
 
   private static boolean ours(String text) {
     try {
-      JsonNode n = JSON.readTree(text);
+      JsonNode n = SharedJson.MAPPER.readTree(text);
       return n != null && "jflanneld".equals(n.path(MARK).path("writtenBy").asText());
     } catch (IOException e) {
       return false;

@@ -1,12 +1,12 @@
 package io.jflannel.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jflannel.lease.AtomicFile;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.SubnetEnv;
 import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LocalState {
   private static final Logger LOG = LoggerFactory.getLogger(LocalState.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path configFile;
   private final Path peersFile;
@@ -66,7 +65,7 @@ final class LocalState {
   }
 
   void savePeers(List<Lease> peers) {
-    ArrayNode a = JSON.createArrayNode();
+    ArrayNode a = SharedJson.MAPPER.createArrayNode();
     for (Lease l : peers) {
       if (l.attrs() != null) {
         var o = a.addObject();
@@ -92,7 +91,7 @@ final class LocalState {
       return out;
     }
     try {
-      for (JsonNode n : JSON.readTree(peersFile.toFile())) {
+      for (JsonNode n : SharedJson.MAPPER.readTree(peersFile.toFile())) {
         out.add(
             new Lease(
                 n.hasNonNull("subnet") ? Ipv4Net.parse(n.get("subnet").asText()) : null,

@@ -1,11 +1,11 @@
 package io.jflannel.ctl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.RegistryWatch;
+import io.jflannel.lease.SharedJson;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,7 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code -o json}), until interrupted. A compaction or a lost watch ends it with an error.
  */
 final class LeaseWatchStream {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LeaseWatchStream() {}
 
@@ -62,7 +61,8 @@ final class LeaseWatchStream {
         String mac = LeaseCells.vtepMacs(l);
         if (json) {
           ObjectNode n =
-              JSON.createObjectNode()
+              SharedJson.MAPPER
+                  .createObjectNode()
                   .put("revision", l.modRevision())
                   .put("event", type)
                   .put("subnet", l.subnet() == null ? null : l.subnet().toString())

@@ -11,6 +11,7 @@ import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SharedJson;
 import io.jflannel.net.IpNet;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -34,7 +35,6 @@ import picocli.CommandLine.Spec;
           + " network, not of SubnetLen, PublicIP inside the network, another backend)."
     })
 final class LeasesCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
   @Mixin EtcdFlags etcd;
 
   @Option(
@@ -73,7 +73,7 @@ final class LeasesCommand implements Callable<Integer> {
     try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       LeaseSnapshot snap = r.listLeases();
       PrintWriter out = spec.commandLine().getOut();
-      ArrayNode rows = JSON.createArrayNode();
+      ArrayNode rows = SharedJson.MAPPER.createArrayNode();
       java.util.Map<Long, Optional<Duration>> ttls = ttls(r, snap);
       LeaseValidator rules = validator(r);
       java.util.Map<String, List<String>> byIp = new java.util.HashMap<>();
@@ -119,10 +119,12 @@ final class LeasesCommand implements Callable<Integer> {
                   .filter(x -> !x.equals(LeaseCells.subnets(l)))
                   .collect(java.util.stream.Collectors.joining(",")));
         }
-        row.set("lease", JSON.readTree(l.attrs().toJson()));
+        row.set("lease", SharedJson.MAPPER.readTree(l.attrs().toJson()));
       }
       switch (output) {
-        case "json" -> out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        case "json" ->
+            out.println(
+                SharedJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
         case "yaml" -> out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(rows));
         default -> table(out, rows, output.equals("wide"));
       }

@@ -3,7 +3,6 @@ package io.jflannel.lease;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.net.Ipv4Address;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -19,7 +18,6 @@ import java.util.Set;
  * BackendV6Data (each omitted when absent), then unknown fields as they came.
  */
 final class LeaseJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> KNOWN =
       Set.of("PublicIP", "PublicIPv6", "BackendType", "BackendData", "BackendV6Data");
 
@@ -27,7 +25,7 @@ final class LeaseJson {
 
   static String write(LeaseAttrs a) {
     StringWriter out = new StringWriter(128);
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = SharedJson.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("PublicIP", a.publicIp().toString());
       if (a.publicIpv6() == null) {
@@ -40,15 +38,15 @@ final class LeaseJson {
       }
       if (a.backendData() != null) {
         g.writeFieldName("BackendData");
-        MAPPER.writeTree(g, a.backendData());
+        SharedJson.MAPPER.writeTree(g, a.backendData());
       }
       if (a.backendV6Data() != null) {
         g.writeFieldName("BackendV6Data");
-        MAPPER.writeTree(g, a.backendV6Data());
+        SharedJson.MAPPER.writeTree(g, a.backendV6Data());
       }
       for (Map.Entry<String, JsonNode> e : a.extra().entrySet()) {
         g.writeFieldName(e.getKey());
-        MAPPER.writeTree(g, e.getValue());
+        SharedJson.MAPPER.writeTree(g, e.getValue());
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -60,7 +58,7 @@ final class LeaseJson {
   static LeaseAttrs read(String json) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = SharedJson.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("lease is not valid JSON: " + e.getOriginalMessage());
     }

@@ -2,7 +2,6 @@ package io.jflannel.lease;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.Set;
  * field; the value that means "off" is accepted silently.
  */
 final class NetworkConfigParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> FIELDS =
       Set.of(
           "EnableIPv4",
@@ -38,7 +36,7 @@ final class NetworkConfigParser {
   static NetworkConfig parse(String json) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json == null ? "" : json);
+      root = SharedJson.MAPPER.readTree(json == null ? "" : json);
     } catch (JsonProcessingException e) {
       throw new ConfigException(List.of("not valid JSON: " + e.getOriginalMessage()));
     }
