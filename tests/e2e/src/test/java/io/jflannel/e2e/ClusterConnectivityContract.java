@@ -87,9 +87,18 @@ abstract class ClusterConnectivityContract {
 
   /** Pairs of containers on different nodes, both among {@code live}, that cannot ping. */
   static List<String> unreachablePairs(List<Node> live) {
+    return unreachable(containerIps, nodeOf, live);
+  }
+
+  /**
+   * Pairs of containers ({@code ips}: namespace to address) on different nodes, both among {@code
+   * live}, that cannot ping.
+   */
+  static List<String> unreachable(
+      Map<String, String> ips, Map<String, Node> nodeOf, List<Node> live) {
     List<String> bad = new ArrayList<>();
-    for (var a : containerIps.entrySet()) {
-      for (var b : containerIps.entrySet()) {
+    for (var a : ips.entrySet()) {
+      for (var b : ips.entrySet()) {
         Node na = nodeOf.get(a.getKey());
         Node nb = nodeOf.get(b.getKey());
         if (na != nb && live.contains(na) && live.contains(nb) && !ping(a.getKey(), b.getValue())) {

@@ -54,18 +54,8 @@ abstract class DualStackContract {
                 + backendJson
                 + extraConfig
                 + "}");
-    Cmd.in(
-        cluster.externalNamespace(),
-        "ip",
-        "addr",
-        "add",
-        EXTERNAL6 + "/64",
-        "dev",
-        "eth0",
-        "nodad");
+    addIpv6Underlay(cluster);
     for (Node n : cluster.nodes()) {
-      Cmd.in(n.ns(), "ip", "addr", "add", address6(n) + "/64", "dev", "eth0", "nodad");
-      Cmd.in(n.ns(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
       if (extraConfig.contains("EnableNFTables")) {
         // an nftables host has no Docker FORWARD DROP: a drop in any base chain of the forward
         // hook drops the packet whatever our chain accepts (README, as with flanneld)
@@ -96,6 +86,18 @@ abstract class DualStackContract {
     }
   }
 
+  /**
+   * The IPv6 underlay beside the IPv4 one: the outside host at {@link #EXTERNAL6}, each node at
+   * {@link #address6}, forwarding IPv6.
+   */
+  static void addIpv6Underlay(NetnsCluster c) {
+    Cmd.in(c.externalNamespace(), "ip", "addr", "add", EXTERNAL6 + "/64", "dev", "eth0", "nodad");
+    for (Node n : c.nodes()) {
+      Cmd.in(n.ns(), "ip", "addr", "add", address6(n) + "/64", "dev", "eth0", "nodad");
+      Cmd.in(n.ns(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+    }
+  }
+
   static String address6(Node n) {
     return UNDERLAY6 + n.address().substring(n.address().lastIndexOf('.') + 1);
   }
@@ -118,16 +120,7 @@ abstract class DualStackContract {
 
   /** Pairs of containers on different nodes that cannot ping over {@code family}'s addresses. */
   static List<String> unreachable(Map<String, String> family) {
-    List<String> bad = new ArrayList<>();
-    for (var a : family.entrySet()) {
-      for (var b : family.entrySet()) {
-        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey())
-            && !ClusterConnectivityContract.ping(a.getKey(), b.getValue())) {
-          bad.add(a.getValue() + " -> " + b.getValue());
-        }
-      }
-    }
-    return bad;
+    return ClusterConnectivityContract.unreachable(family, nodeOf, cluster.nodes());
   }
 
   /** What the backend programs on {@code on} toward a peer's IPv6 subnet (its route). */

@@ -1,8 +1,5 @@
 package io.jflannel.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.jflannel.testing.Cmd;
 import io.jflannel.testing.Node;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -15,7 +12,6 @@ class DualStackHostGwIT extends DualStackContract {
 
   @Override
   void assertIpv6PeerProgrammed(Node on, String peerSubnet6, Node peer) {
-    assertThat(Cmd.in(on.ns(), "ip", "-6", "route", "show", peerSubnet6))
-        .contains(peerSubnet6 + " via " + address6(peer) + " dev eth0 proto 121");
+    Ipv6Peers.assertHostGw(on, peerSubnet6, peer);
   }
 }

@@ -20,15 +20,7 @@ class DualStackVxlanIT extends DualStackContract {
 
   @Override
   void assertIpv6PeerProgrammed(Node on, String peerSubnet6, Node peer) {
-    String gw = peerSubnet6.substring(0, peerSubnet6.indexOf('/'));
-    assertThat(Cmd.in(on.ns(), "ip", "-6", "route", "show", peerSubnet6))
-        .contains(peerSubnet6 + " via " + gw + " dev flannel-v6.1 proto 121")
-        .contains("onlink");
-    assertThat(Cmd.in(on.ns(), "ip", "-6", "neigh", "show", "dev", "flannel-v6.1"))
-        .contains(gw + " lladdr")
-        .contains("PERMANENT");
-    assertThat(Cmd.in(on.ns(), "bridge", "fdb", "show", "dev", "flannel-v6.1"))
-        .contains("dst " + address6(peer) + " self permanent");
+    Ipv6Peers.assertVxlan(on, peerSubnet6, peer);
   }
 
   @Override

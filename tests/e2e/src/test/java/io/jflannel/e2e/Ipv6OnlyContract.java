@@ -47,19 +47,9 @@ abstract class Ipv6OnlyContract {
                 + backendJson
                 + extraConfig
                 + "}");
-    Cmd.in(
-        cluster.externalNamespace(),
-        "ip",
-        "addr",
-        "add",
-        DualStackContract.EXTERNAL6 + "/64",
-        "dev",
-        "eth0",
-        "nodad");
+    DualStackContract.addIpv6Underlay(cluster);
     for (Node n : cluster.nodes()) {
       String a6 = DualStackContract.address6(n);
-      Cmd.in(n.ns(), "ip", "addr", "add", a6 + "/64", "dev", "eth0", "nodad");
-      Cmd.in(n.ns(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
       if (!extraConfig.contains("EnableNFTables")) {
         Cmd.in(n.ns(), "ip6tables", "-P", "FORWARD", "DROP");
       }
@@ -112,16 +102,7 @@ abstract class Ipv6OnlyContract {
   abstract void assertFirewall(Node on);
 
   static List<String> unreachable() {
-    List<String> bad = new ArrayList<>();
-    for (var a : pods.entrySet()) {
-      for (var b : pods.entrySet()) {
-        if (nodeOf.get(a.getKey()) != nodeOf.get(b.getKey())
-            && !ClusterConnectivityContract.ping(a.getKey(), b.getValue())) {
-          bad.add(a.getValue() + " -> " + b.getValue());
-        }
-      }
-    }
-    return bad;
+    return ClusterConnectivityContract.unreachable(pods, nodeOf, cluster.nodes());
   }
 
   @Test

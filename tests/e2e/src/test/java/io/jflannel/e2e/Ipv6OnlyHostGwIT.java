@@ -19,8 +19,7 @@ class Ipv6OnlyHostGwIT extends Ipv6OnlyContract {
 
   @Override
   void assertPeerProgrammed(Node on, String peerSubnet6, Node peer) {
-    assertThat(Cmd.in(on.ns(), "ip", "-6", "route", "show", peerSubnet6))
-        .contains(peerSubnet6 + " via " + DualStackContract.address6(peer) + " dev eth0 proto 121");
+    Ipv6Peers.assertHostGw(on, peerSubnet6, peer);
   }
 
   @Override
@@ -41,23 +40,26 @@ class Ipv6OnlyHostGwIT extends Ipv6OnlyContract {
         key,
         "{\"PublicIP\":\"0.0.0.0\",\"PublicIPv6\":\"fd00:198:18::77\","
             + "\"BackendType\":\"host-gw\"}");
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              for (Node n : cluster.nodes()) {
-                assertThat(Cmd.in(n.ns(), "ip", "-6", "route", "show", "fc00:0:0:77::/64"))
-                    .contains("fc00:0:0:77::/64 via fd00:198:18::77 dev eth0 proto 121");
-              }
-            });
+    awaitRouteOnEveryNode(true);
     cluster.etcdctl("del", key);
+    awaitRouteOnEveryNode(false);
+  }
+
+  /**
+   * Waits until every node has the route to fc00:0:0:77::/64 via the lease's PublicIPv6, or not.
+   */
+  private static void awaitRouteOnEveryNode(boolean present) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
               for (Node n : cluster.nodes()) {
-                assertThat(Cmd.in(n.ns(), "ip", "-6", "route", "show", "fc00:0:0:77::/64"))
-                    .isBlank();
+                String r = Cmd.in(n.ns(), "ip", "-6", "route", "show", "fc00:0:0:77::/64");
+                if (present) {
+                  assertThat(r).contains("fc00:0:0:77::/64 via fd00:198:18::77 dev eth0 proto 121");
+                } else {
+                  assertThat(r).as(n.ns()).isBlank();
+                }
               }
             });
   }
