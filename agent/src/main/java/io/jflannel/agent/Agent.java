@@ -5,7 +5,6 @@ import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.etcd.EtcdLeaseRegistry;
 import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.netlink.Netlink;
-import io.jflannel.netlink.Sysctl;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -162,7 +161,6 @@ final class Agent {
         ext.address6() == null ? "" : ", " + ext.address6(),
         ext.publicIp(),
         ext.publicIpv6() == null ? "" : ", " + ext.publicIpv6());
-    checkIpForward();
     EtcdLeaseRegistry registry;
     try {
       registry = keep(etcd.get());
@@ -233,22 +231,6 @@ final class Agent {
     LOG.error("{}", why);
     exitCode.set(1);
     stop.countDown();
-  }
-
-  private void checkIpForward() {
-    try {
-      if (!Sysctl.ipForwarding()) {
-        if (o.setIpForward()) {
-          Sysctl.setIpForwarding(true);
-          LOG.info("set net.ipv4.ip_forward=1");
-        } else {
-          LOG.warn(
-              "net.ipv4.ip_forward is 0: this node will not forward container traffic (use --set-ip-forward)");
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot check net.ipv4.ip_forward: {}", e.getMessage());
-    }
   }
 
   private <T extends AutoCloseable> T keep(T c) {

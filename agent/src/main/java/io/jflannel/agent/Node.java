@@ -17,6 +17,7 @@ import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Net;
+import io.jflannel.netlink.Sysctl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -342,6 +343,7 @@ final class Node implements AutoCloseable {
               + config.networks()
               + ")");
     }
+    checkForwarding(config);
     b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
     Firewall fw = firewall(config, subnet, subnet6);
     Agent.open(
@@ -382,6 +384,35 @@ final class Node implements AutoCloseable {
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));
     return new Running(config, b, attrs, subnets, sync, fw);
+  }
+
+  /**
+   * Forwarding of each enabled family: without it the node does not carry its pods' traffic. IPv4's
+   * is set with --set-ip-forward; IPv6's only ever warned about (turning it on makes the kernel
+   * ignore router advertisements on interfaces with accept_ra 1: the node could lose its SLAAC
+   * default route).
+   */
+  private void checkForwarding(NetworkConfig config) {
+    try {
+      if (config.ipv4() && !Sysctl.ipForwarding()) {
+        if (o.setIpForward()) {
+          Sysctl.setIpForwarding(true);
+          LOG.info("set net.ipv4.ip_forward=1");
+        } else {
+          LOG.warn(
+              "net.ipv4.ip_forward is 0: this node will not forward container traffic (use"
+                  + " --set-ip-forward)");
+        }
+      }
+      if (config.dualStack() && !"1".equals(Sysctl.get("net/ipv6/conf/all/forwarding"))) {
+        LOG.warn(
+            "net.ipv6.conf.all.forwarding is 0: this node will not forward its pods' IPv6 traffic"
+                + " (set it, and accept_ra=2 on an interface that takes its route from router"
+                + " advertisements)");
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot check forwarding: {}", e.getMessage());
+    }
   }
 
   /**
