@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param differences "Network 10.244.0.0/16 -> 10.50.0.0/16", one per field
  * @param live true when every difference can be taken while running
  * @param movesNode true when the node's subnet would no longer fit (Network or SubnetLen, of either
- *     family, or a family turned on or off)
+ *     family)
  */
 record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
 
@@ -44,11 +44,11 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
     if (!Objects.equals(was6, now6)) {
       d.add("IPv6 " + describe(was6) + " -> " + describe(now6));
       live = false;
+      // turning IPv6 on or off keeps the node's subnets (a restart adds or drops the IPv6 one)
       moves |=
-          was6 == null
-              || now6 == null
-              || !was6.network().equals(now6.network())
-              || was6.subnetLen() != now6.subnetLen();
+          was6 != null
+              && now6 != null
+              && (!was6.network().equals(now6.network()) || was6.subnetLen() != now6.subnetLen());
     }
     if (running.nftables() != fresh.nftables()) {
       d.add("EnableNFTables " + running.nftables() + " -> " + fresh.nftables());

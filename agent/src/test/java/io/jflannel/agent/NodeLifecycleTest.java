@@ -170,19 +170,32 @@ class NodeLifecycleTest {
         .pollDelay(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(h.status().state()).isEqualTo(READY));
     int writes = nl.log().size();
+    etcd.putNetworkConfig(
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+            + "\"Backend\":{\"Type\":\"vxlan\"}}");
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .untilAsserted(
+            () ->
+                assertThat(h.status().conditions().get("config"))
+                    .contains("IPv6 off -> fc00::/48 /64", "restart the agent to apply it"));
     etcd.putNetworkConfig("{\"Network\":\"10.50.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
     await()
         .atMost(Duration.ofSeconds(3))
-        .untilAsserted(() -> assertThat(h.status().state()).isEqualTo(DEGRADED));
-    assertThat(h.status().conditions().get("config"))
-        .contains("Network 10.244.0.0/16 -> 10.50.0.0/16", "would move this node: not applied");
+        .untilAsserted(
+            () ->
+                assertThat(h.status().conditions().get("config"))
+                    .contains(
+                        "Network 10.244.0.0/16 -> 10.50.0.0/16",
+                        "would move this node: not applied"));
+    assertThat(h.status().state()).isEqualTo(DEGRADED);
     assertThat(h.status().notReadyReason()).isNull();
     etcd.putNetworkConfig("{\"Network\":");
     await()
         .untilAsserted(
             () -> assertThat(h.status().conditions().get("config")).contains("is invalid"));
     assertThat(nl.log()).hasSize(writes);
-    assertThat(h.metrics.configRefused.get()).isEqualTo(2);
+    assertThat(h.metrics.configRefused.get()).isEqualTo(3);
   }
 
   @Test

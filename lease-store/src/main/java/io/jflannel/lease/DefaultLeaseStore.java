@@ -170,7 +170,7 @@ final class DefaultLeaseStore implements LeaseStore {
     Lease misfit = null;
     for (Lease l : snap.leases()) {
       if (l.attrs().sameNode(attrs)) {
-        if (config.ipv4() ? config.fits(l.subnet()) : config.fits(l)) {
+        if (keepsFitting(config, l)) {
           fits = true;
         } else if (!l.isReservation()) {
           misfit = l;
@@ -189,6 +189,18 @@ final class DefaultLeaseStore implements LeaseStore {
               + (config.ipv4() ? ", /" + config.subnetLen() + " subnets" : "")
               + ") no longer allows; taking another subnet would cut this node's pods off");
     }
+  }
+
+  /**
+   * True when each subnet {@code l} has of a family the network enables still fits: moving would
+   * take one of them (a lease without an IPv6 subnet in a dual-stack network gains one, it does not
+   * move).
+   */
+  private static boolean keepsFitting(NetworkConfig config, Lease l) {
+    boolean v4 = !config.ipv4() || config.fits(l.subnet());
+    Ipv6Config c6 = config.ipv6();
+    boolean v6 = c6 == null || (l.ipv6Subnet() == null ? config.ipv4() : c6.fits(l.ipv6Subnet()));
+    return v4 && v6;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jflannel.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jflannel.net.Ipv4Address;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * IPv6-only leases ({@code EnableIPv4: false}) on a registry and the lease policy over it: keys of
  * flanneld's form {@code 0.0.0.0-0&<IPv6 subnet>}, nodes told apart by PublicIPv6 (every PublicIP
- * is 0.0.0.0). Mixed into {@link LeaseRegistryContract}, so it runs on every registry.
+ * is 0.0.0.0); and a node's IPv6 subnet kept from moving as its IPv4 one is. Mixed into {@link
+ * LeaseRegistryContract}, so it runs on every registry.
  */
 interface Ipv6OnlyLeaseContract {
   String V6_ONLY = Ipv6OnlyGoldenTest.V6_ONLY_CONFIG;
@@ -95,5 +97,40 @@ interface Ipv6OnlyLeaseContract {
       w.close();
       k.close();
     }
+  }
+
+  @Test
+  default void anIpv6SubnetTheConfigNoLongerAllowsIsNotMovedUnlessAllowed() {
+    LeaseStore s = storeUnderTest();
+    Lease v6only = s.acquire(NetworkConfig.parse(V6_ONLY), node("fd00::1"), Optional.empty());
+    NetworkConfig moved = NetworkConfig.parse(V6_ONLY.replace("fc00::/48", "fd01::/48"));
+    assertThatThrownBy(() -> s.acquire(moved, node("fd00::1"), Optional.empty(), false))
+        .isInstanceOfSatisfying(
+            LeaseStoreException.class,
+            e -> assertThat(e.reason()).isEqualTo(LeaseStoreException.Reason.WOULD_MOVE))
+        .hasMessageContaining(v6only.key().toString());
+    assertThat(s.acquire(moved, node("fd00::1"), Optional.empty(), true).ipv6Subnet())
+        .matches(moved.ipv6()::fits);
+    String dual =
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+            + "\"Backend\":{\"Type\":\"vxlan\"}}";
+    LeaseAttrs a = LeaseAttrs.of(Ipv4Address.parse("198.18.0.9"), "vxlan", null);
+    Lease v4only =
+        s.acquire(
+            NetworkConfig.parse(dual.replace(",\"EnableIPv6\":true", "")), a, Optional.empty());
+    LeaseAttrs a6 = a.withIpv6(Ipv6Address.parse("fd00::9"), null);
+    Lease both = s.acquire(NetworkConfig.parse(dual), a6, Optional.empty(), false);
+    assertThat(both.subnet())
+        .as("IPv6 turned on: gains a subnet, keeps its own")
+        .isEqualTo(v4only.subnet());
+    assertThatThrownBy(
+            () ->
+                s.acquire(
+                    NetworkConfig.parse(dual.replace("fc00::/48", "fd01::/48")),
+                    a6,
+                    Optional.empty(),
+                    false))
+        .isInstanceOf(LeaseStoreException.class)
+        .hasMessageContaining("no longer allows");
   }
 }
