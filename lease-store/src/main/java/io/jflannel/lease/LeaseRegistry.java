@@ -31,8 +31,8 @@ public interface LeaseRegistry extends AutoCloseable {
   LeaseSnapshot listLeases();
 
   /**
-   * The lease of {@code subnets}, or empty: the lease whose key names the same IPv4 subnet, in
-   * either key form; for an IPv6-only key, the lease of exactly that key.
+   * The lease of {@code subnets}, or empty: for an IPv4-only key, the lease of that IPv4 subnet in
+   * either key form; for a dual-stack or IPv6-only key, the lease of exactly that key.
    */
   Optional<Lease> getLease(SubnetKey subnets);
 

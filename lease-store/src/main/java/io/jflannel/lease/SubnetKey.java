@@ -65,16 +65,11 @@ public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) implements Comparable<Subnet
   }
 
   /**
-   * True when a key of {@code other}'s form is the lease {@code getLease(this)} means: the same
-   * IPv4 subnet, or for an IPv6-only key the same key.
+   * True when {@code other} is the lease key {@code getLease(this)} means: for an IPv4-only key, a
+   * key of the same IPv4 subnet in either form (what an operator names); else the same key.
    */
   public boolean names(SubnetKey other) {
-    return ipv4 == null ? equals(other) : ipv4.equals(other.ipv4);
-  }
-
-  /** This key's IPv4 part alone. */
-  public SubnetKey withoutIpv6() {
-    return new SubnetKey(ipv4, null);
+    return ipv6 == null ? ipv4.equals(other.ipv4) : equals(other);
   }
 
   /** The subnets of both families (present ones only) as text, for messages. */

@@ -133,4 +133,20 @@ interface Ipv6OnlyLeaseContract {
         .isInstanceOf(LeaseStoreException.class)
         .hasMessageContaining("no longer allows");
   }
+
+  @Test
+  default void ofTwoKeyFormsOfOneSubnetTheOneReusedIsKeptAndTheOtherDeleted() {
+    String v4config = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
+    LeaseAttrs a = LeaseAttrs.of(Ipv4Address.parse("198.18.0.9"), "vxlan", null);
+    SubnetKey v4 = SubnetKey.parse("10.244.9.0-24");
+    SubnetKey dual = SubnetKey.parse("10.244.9.0-24&fc00:0:0:9::-64");
+    registryUnderTest().createLease(v4, a, Duration.ofHours(1)).orElseThrow();
+    registryUnderTest().createLease(dual, a, Duration.ofHours(1)).orElseThrow();
+    assertThat(registryUnderTest().getLease(dual).orElseThrow().key()).isEqualTo(dual);
+    Lease kept =
+        storeUnderTest().acquire(NetworkConfig.parse(v4config), a, Optional.empty(), false);
+    assertThat(kept.key()).isEqualTo(v4);
+    assertThat(rawValue("subnets/" + v4.toKey())).isNotNull();
+    assertThat(rawValue("subnets/" + dual.toKey())).isNull();
+  }
 }

@@ -162,8 +162,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   @Override
   public Optional<Lease> getLease(SubnetKey subnets) {
-    // an IPv4 key is a prefix of its dual-stack form too
-    String key = keys.subnetKey(subnets.ipv4() == null ? subnets : subnets.withoutIpv6());
+    String key = keys.subnetKey(subnets); // an IPv4 key is a prefix of its dual-stack form too
     GetResponse r =
         calls.run(
             "get " + key, () -> kv.get(bytes(key), GetOption.builder().isPrefix(true).build()));

@@ -310,11 +310,11 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   }
 
   /**
-   * The key of {@code subnet}'s lease: for an IPv4 subnet in either form (its IPv4-only form when
+   * The key of {@code subnet}'s lease: for an IPv4-only key in either form (its IPv4-only form when
    * there is none), else exactly its key.
    */
   private String keyOf(SubnetKey subnet) {
-    if (subnet.ipv4() == null) {
+    if (subnet.ipv6() != null) {
       return keys.subnetKey(subnet);
     }
     String v4 = keys.subnetKey(subnet.ipv4());
