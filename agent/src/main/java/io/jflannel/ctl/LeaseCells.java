@@ -45,10 +45,13 @@ final class LeaseCells {
     return data == null ? null : data.path("VtepMAC").asText(null);
   }
 
-  private static String join(String v4, String v6) {
-    if (v4 == null || v6 == null) {
-      return v4 != null ? v4 : v6 != null ? v6 : "-";
+  /** One cell of two families' values, either of which may be absent (null or empty). */
+  static String join(String v4, String v6) {
+    boolean has4 = v4 != null && !v4.isEmpty();
+    boolean has6 = v6 != null && !v6.isEmpty();
+    if (has4 && has6) {
+      return v4 + "," + v6;
     }
-    return v4 + "," + v6;
+    return has4 ? v4 : has6 ? v6 : "-";
   }
 }

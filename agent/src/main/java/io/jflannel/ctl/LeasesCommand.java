@@ -185,9 +185,9 @@ final class LeasesCommand implements Callable<Integer> {
 
   /** A cell of both families' fields ({@code v4}, {@code v6} or {@code v4,v6}; null: none). */
   private static String both(com.fasterxml.jackson.databind.JsonNode r, String v4, String v6) {
-    String a = v4 != null && r.path(v4).isTextual() ? r.path(v4).asText() : null;
-    String b = r.path(v6).isTextual() ? r.path(v6).asText() : null;
-    return a == null ? (b == null ? "-" : b) : b == null ? a : a + "," + b;
+    return LeaseCells.join(
+        v4 != null && r.path(v4).isTextual() ? r.path(v4).asText() : null,
+        r.path(v6).isTextual() ? r.path(v6).asText() : null);
   }
 
   private static void table(PrintWriter out, ArrayNode rows, boolean wide) {

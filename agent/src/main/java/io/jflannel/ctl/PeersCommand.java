@@ -30,16 +30,11 @@ final class PeersCommand extends AdminQuery<PeersReply> {
     for (Peer p : r.getPeersList()) {
       out.printf(
           fmt,
-          both(p.getSubnet(), p.getIpv6Subnet()),
-          both(p.getPublicIp(), p.getPublicIpv6()),
+          LeaseCells.join(p.getSubnet(), p.getIpv6Subnet()),
+          LeaseCells.join(p.getPublicIp(), p.getPublicIpv6()),
           p.getBackend(),
           p.getVtepMac().isEmpty() ? "-" : p.getVtepMac(),
           p.getProgrammed() ? "yes" : "no, rejected: " + p.getRejected());
     }
-  }
-
-  /** One cell of a lease's two families: {@code v4}, {@code v6} or {@code v4,v6}. */
-  private static String both(String v4, String v6) {
-    return v6.isEmpty() ? v4 : v4.isEmpty() ? v6 : v4 + "," + v6;
   }
 }
