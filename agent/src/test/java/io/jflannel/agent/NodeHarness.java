@@ -122,6 +122,9 @@ final class NodeHarness implements AutoCloseable {
                 node.start();
               } catch (Throwable t) {
                 startFailure = t;
+                if (!(t instanceof InterruptedException)) {
+                  t.printStackTrace(); // in the test's output: a failed start is never silent
+                }
               }
             },
             "test-node-start");

@@ -55,7 +55,11 @@ class NodeLifecycleTest {
   NodeHarness awaitReady(NodeHarness n) {
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(n.status().state()).isEqualTo(READY));
+        .untilAsserted(
+            () ->
+                assertThat(n.status().state())
+                    .as("start failure: %s", String.valueOf(n.startFailure))
+                    .isEqualTo(READY));
     return n;
   }
 
