@@ -74,6 +74,39 @@ class Ipv6OnlyVxlanIT extends Ipv6OnlyContract {
     assertThat(unreachable()).isEmpty();
   }
 
+  @Test
+  @Order(8)
+  void theIpv6TableDeletedByHandComesBack() {
+    Node n = cluster.nodes().get(0);
+    Cmd.in(n.ns(), "nft", "delete", "table", "ip6", "flannel-ipv6");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(15))
+        .untilAsserted(() -> assertFirewall(n));
+  }
+
+  @Test
+  @Order(100)
+  void switchingTheModeOffLeavesNoTableAndWritesIp6tablesRulesOnly() throws Exception {
+    cluster.etcdctl(
+        "put",
+        cluster.etcdPrefix() + "/config",
+        "{\"EnableIPv4\":false,\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+            + "\"Backend\":{\"Type\":\"vxlan\"}}");
+    Node n = cluster.nodes().get(1);
+    n.stopAgent(false);
+    n.startAgent("--iface", DualStackContract.address6(n), "--cni-bridge", "jfcni0");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(Cmd.in(n.ns(), "ip6tables-save", "-t", "nat"))
+                    .as("agent log:%n%s", n.tail())
+                    .contains("-A FLANNEL-POSTRTG -s fc00::/48 ! -d ff00::/8"));
+    assertThat(Cmd.in(n.ns(), "nft", "list", "tables")).doesNotContain("flannel-ipv6");
+    assertThat(Cmd.in(n.ns(), "iptables-save")).doesNotContain("FLANNEL");
+    assertThat(unreachable()).isEmpty();
+  }
+
   /** The agent's count of kernel objects repaired since it started ({@code jflanctl status}). */
   private static long repairs(Node n) {
     String status = n.jflanctl("status").out();
