@@ -4,14 +4,19 @@ import io.jflannel.testing.Cmd;
 import io.jflannel.testing.EtcdBurst;
 import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The agent's footprint beside the previous release's, in one run ({@code ./scripts/bench
@@ -37,13 +42,29 @@ public final class FootprintBench {
                 Path.of(args[0]).toAbsolutePath(),
                 List.of("--cni-conf-dir={dir}/cni")));
     Map<String, Map<String, String>> table = new LinkedHashMap<>();
+    Set<Path> before = vertxCaches();
     for (Release r : releases) {
       table.put(r.name(), measure(r));
+    }
+    // the previous release's jetcd (Vert.x) leaves a cache directory per process: ours, removed
+    for (Path p : vertxCaches()) {
+      if (!before.contains(p)) {
+        try (Stream<Path> files = Files.walk(p)) {
+          files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
     }
     table.values().iterator().next().put("image size", "-");
     table.get("this tree").put("image size", imageSize());
     print(table);
     System.exit(0);
+  }
+
+  private static Set<Path> vertxCaches() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("/tmp"))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("vertx-cache-"))
+          .collect(Collectors.toSet());
+    }
   }
 
   private static Map<String, String> measure(Release r) throws Exception {
@@ -106,7 +127,7 @@ public final class FootprintBench {
     // file-backed pages (the class-data archive, libjvm) are clean and reclaimable under memory
     // pressure; anonymous ones (heap, metaspace, stacks, malloc) are what a limit must hold
     col.put(
-        "  of which anonymous / file-backed",
+        "  anonymous / file-backed, " + peers + " peers",
         String.format(
             "%.0f MiB / %.0f MiB",
             EventTimes.status(n, "RssAnon:") / 1024.0, EventTimes.status(n, "RssFile:") / 1024.0));
