@@ -21,7 +21,10 @@ final class AllocBackend implements Backend {
 
   @Override
   public LeaseAttrs prepare() {
-    return LeaseAttrs.of(ctx.ext().publicIp(), null, null); // as flanneld's alloc: no BackendType
+    // as flanneld's alloc: no BackendType; with IPv6 the node's PublicIPv6 too, which is what
+    // names an IPv6-only node's lease (its PublicIP is 0.0.0.0)
+    LeaseAttrs attrs = LeaseAttrs.of(ctx.leasePublicIp(), null, null);
+    return ctx.config().dualStack() ? attrs.withIpv6(ctx.ext().requirePublicIpv6(), null) : attrs;
   }
 
   @Override

@@ -56,4 +56,28 @@ class AllocBackendTest {
     assertThat(nl.log()).isEmpty();
     assertThat(sync.diff()).isEmpty();
   }
+
+  @Test
+  void anIpv6OnlyNodeIsNamedByItsPublicIpv6() {
+    NetworkConfig config =
+        NetworkConfig.parse(
+            "{\"EnableIPv4\":false,\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\","
+                + "\"Backend\":{\"Type\":\"alloc\"}}");
+    RecordingNetlink nl = new RecordingNetlink();
+    ExternalInterface ext =
+        new ExternalInterface(
+            nl.addExisting("eth0", 1500, null),
+            null,
+            null,
+            new Ipv4Address(0),
+            io.jflannel.net.Ipv6Address.parse("fd00::1"),
+            io.jflannel.net.Ipv6Address.parse("fd00::1"));
+    LeaseAttrs attrs =
+        BackendFactory.find("alloc")
+            .orElseThrow()
+            .create(new BackendContext(nl, ext, config, Path.of("/nonexistent")))
+            .prepare();
+    assertThat(attrs.toJson()).isEqualTo("{\"PublicIP\":\"0.0.0.0\",\"PublicIPv6\":\"fd00::1\"}");
+    assertThat(attrs.nodeAddress()).isEqualTo("fd00::1");
+  }
 }
