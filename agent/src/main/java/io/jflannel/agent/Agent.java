@@ -113,7 +113,7 @@ final class Agent {
             () -> {
               try {
                 etcd.complete(open(this::connectEtcd, "etcd options"));
-              } catch (RuntimeException e) {
+              } catch (Throwable e) { // whatever it is, the main thread waiting on it hears it
                 etcd.completeExceptionally(e);
               }
               SharedJson.warmUp(); // wanted once etcd answers (the network config is JSON)
