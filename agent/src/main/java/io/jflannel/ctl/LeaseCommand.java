@@ -1,8 +1,12 @@
 package io.jflannel.ctl;
 
 import io.jflannel.agent.EtcdFlags;
+import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.SubnetKey;
+import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Net;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,16 +28,27 @@ final class LeaseCommand {
   static final class Delete implements Callable<Integer> {
     @Mixin EtcdFlags etcd;
 
-    @Parameters(paramLabel = "SUBNET")
+    @Parameters(
+        paramLabel = "SUBNET",
+        description = "its IPv4 subnet, or its IPv6 subnet (a dual-stack or IPv6-only lease)")
     String subnet;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Ipv4Net net = Ipv4Net.parse(subnet);
+      IpNet net = IpNet.parse(subnet);
       try (LeaseRegistry r = Jflanctl.connect(etcd)) {
-        if (!r.deleteLease(net)) {
+        // an IPv4 subnet names its key in either form (even one whose value is not a lease); an
+        // IPv6 subnet is found among the leases
+        Optional<SubnetKey> key =
+            net instanceof Ipv4Net v4
+                ? Optional.of(new SubnetKey(v4, null))
+                : r.listLeases().leases().stream()
+                    .filter(l -> LeaseCells.holds(l, net))
+                    .map(Lease::key)
+                    .findFirst();
+        if (key.isEmpty() || !r.deleteLease(key.get())) {
           throw new Jflanctl.NotFoundException(
               "no lease for " + net + " under " + r.prefix() + "/subnets/");
         }

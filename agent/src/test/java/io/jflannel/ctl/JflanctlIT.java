@@ -358,6 +358,10 @@ class JflanctlIT {
             "acquired 10.244.8.0/24,fc00:0:0:7::/64 198.18.0.8,fd00::8 host-gw - none (reserved)");
     Run all = ctl("leases", "-o", "json");
     assertThat(all.out()).contains("\"ipv6Subnet\" : \"fc00:0:0:7::/64\"");
+    assertThat(ctl("lease", "delete", "fc00:0:0:7::/64").out())
+        .isEqualTo("deleted lease fc00:0:0:7::/64\n");
+    assertThat(etcdctl("get", prefix + "/subnets/10.244.8.0-24&fc00:0:0:7::-64")).isBlank();
+    assertThat(ctl("lease", "delete", "fc00:0:0:7::/64").exit()).isEqualTo(ExitCodes.NOT_FOUND);
   }
 
   @Test
