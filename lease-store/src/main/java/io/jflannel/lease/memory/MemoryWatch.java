@@ -5,6 +5,7 @@ import io.jflannel.lease.RegistryWatch;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /** One watch on the in-memory registry: delivers on its own thread, in order. */
@@ -27,35 +28,48 @@ final class MemoryWatch implements RegistryWatch {
   }
 
   void deliver(List<LeaseEvent> events, long revision) {
-    if (!closed) {
-      executor.execute(
-          () -> {
-            if (!closed) {
-              listener.onEvents(events, revision);
-            }
-          });
-    }
+    run(
+        () -> {
+          if (!closed) {
+            listener.onEvents(events, revision);
+          }
+        });
   }
 
   void compacted(long compactRevision) {
-    executor.execute(
+    run(
         () -> {
           if (!closed) {
             listener.onCompacted(compactRevision);
           }
         });
-    executor.execute(this::close);
+    run(this::close);
+  }
+
+  /**
+   * Hands a task to the watch's thread; nothing when the watch is closed, also when it closes while
+   * the registry (a write of another client, under its lock) hands it over: the writer never sees
+   * the closed watch's failure.
+   */
+  private void run(Runnable task) {
+    if (!closed) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile: its owner has stopped listening
+      }
+    }
   }
 
   void fail(Throwable error) {
     onClose.accept(this);
-    executor.execute(
+    run(
         () -> {
           if (!closed) {
             listener.onError(error);
           }
         });
-    executor.execute(this::close);
+    run(this::close);
   }
 
   @Override
