@@ -374,12 +374,8 @@ final class Node implements AutoCloseable {
             c.netlink(),
             b,
             new LeaseValidator(config, subnets, c.ext().publicIp(), c.ext().publicIpv6()),
-            config.network(),
-            config.subnetLen(),
-            subnet,
-            subnet6 == null ? null : config.ipv6().network(),
-            subnet6 == null ? 0 : config.ipv6().subnetLen(),
-            subnet6);
+            config,
+            new SubnetKey(subnet, subnet6));
     sync.onRejected(r -> metrics.rejectedLeases.inc());
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));

@@ -1,11 +1,11 @@
 package io.jflannel.backend;
 
+import io.jflannel.lease.Ipv6Config;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseValidator;
+import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetKey;
-import io.jflannel.net.Ipv4Net;
-import io.jflannel.net.Ipv6Net;
 import io.jflannel.netlink.Batch;
 import io.jflannel.netlink.KernelObject;
 import io.jflannel.netlink.Link;
@@ -56,43 +56,29 @@ public final class PeerSync implements AutoCloseable {
   private Consumer<Rejection> onRejected = r -> {};
   private volatile boolean closed;
 
-  /** A sync for {@code backend}; {@code own} (our subnet) is never treated as a peer. */
-  public PeerSync(
-      Netlink netlink,
-      Backend backend,
-      LeaseValidator validator,
-      Ipv4Net network,
-      int subnetLen,
-      Ipv4Net own) {
-    this(netlink, backend, validator, network, subnetLen, own, null, 0, null);
-  }
-
   /**
-   * A sync of a dual-stack or IPv6-only network: {@code network6}, {@code subnetLen6} and {@code
-   * own6} (our IPv6 subnet) name the IPv6 space the agent owns, as the first three the IPv4 one
-   * (null network and subnet in an IPv6-only network). Leases are peers by their key ({@link
-   * SubnetKey}); one sharing a subnet with ours is our own.
+   * A sync for {@code backend} in the network of {@code config}, whose enabled families name the
+   * address spaces the agent owns; {@code own} (this node's subnets of those families) is never
+   * treated as a peer. Leases are peers by their key ({@link SubnetKey}); one sharing a subnet with
+   * ours is our own.
    */
   public PeerSync(
       Netlink netlink,
       Backend backend,
       LeaseValidator validator,
-      Ipv4Net network,
-      int subnetLen,
-      Ipv4Net own,
-      Ipv6Net network6,
-      int subnetLen6,
-      Ipv6Net own6) {
+      NetworkConfig config,
+      SubnetKey own) {
     this.netlink = netlink;
     this.backend = backend;
     this.validator = validator;
-    this.own = own == null && own6 == null ? null : new SubnetKey(own, own6);
+    this.own = own;
     List<Ownership.Space> spaces = new ArrayList<>(2);
-    if (network != null) {
-      spaces.add(new Ownership.Space(network, subnetLen, own));
+    if (config.ipv4()) {
+      spaces.add(new Ownership.Space(config.network(), config.subnetLen(), own.ipv4()));
     }
-    if (network6 != null) {
-      spaces.add(new Ownership.Space(network6, subnetLen6, own6));
+    if (config.dualStack()) {
+      Ipv6Config c6 = config.ipv6();
+      spaces.add(new Ownership.Space(c6.network(), c6.subnetLen(), own.ipv6()));
     }
     this.ownership = new Ownership(spaces, backend::deviceIndex, backend::ipv6DeviceIndex);
     this.writer = new KernelWriter(netlink);

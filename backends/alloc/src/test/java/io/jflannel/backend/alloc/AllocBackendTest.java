@@ -43,7 +43,11 @@ class AllocBackendTest {
     b.start(new Lease(own, attrs, 1, null, 1));
     PeerSync sync =
         new PeerSync(
-            nl, b, new LeaseValidator(config, own, ext.publicIp()), config.network(), 24, own);
+            nl,
+            b,
+            new LeaseValidator(config, own, ext.publicIp()),
+            config,
+            new io.jflannel.lease.SubnetKey(own, null));
     sync.snapshot(
         List.of(
             new Lease(

@@ -46,9 +46,8 @@ final class VxlanFixture {
             nl,
             backend,
             new LeaseValidator(CONFIG, OWN, ext.publicIp()),
-            CONFIG.network(),
-            CONFIG.subnetLen(),
-            OWN);
+            CONFIG,
+            new io.jflannel.lease.SubnetKey(OWN, null));
   }
 
   int dev() {
