@@ -70,7 +70,10 @@ final class InterfacePicker {
         link =
             nl.links().stream()
                 .filter(l -> p.matcher(l.name()).matches())
-                .filter(l -> firstAddress(all, l.index()) != null || hasGlobal6(every, l.index()))
+                .filter(
+                    l ->
+                        firstAddress(all, l.index()) != null
+                            || global6(every, l.index(), null) != null)
                 .findFirst()
                 .orElse(null);
         if (link != null) {
@@ -129,14 +132,7 @@ final class InterfacePicker {
     if (addr == null) {
       addr = firstAddress(all, link.index());
     }
-    Ipv6Address want6 = named6;
-    int index = link.index();
-    Address a6 =
-        every.stream()
-            .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
-            .filter(a -> want6 == null || a.address().equals(want6))
-            .findFirst()
-            .orElse(null);
+    Address a6 = global6(every, link.index(), named6);
     Ipv6Address v6 = a6 == null ? null : (Ipv6Address) a6.address();
     if (addr == null && v6 == null) {
       throw new IllegalArgumentException(
@@ -159,10 +155,13 @@ final class InterfacePicker {
     return new ExternalInterface(link, addr == null ? null : v4(addr), net, pub, v6, pub6, net6);
   }
 
-  /** True when the link has a global IPv6 address. */
-  private static boolean hasGlobal6(List<Address> every, int index) {
+  /** The link's first global IPv6 address, or the one {@code want} names (null: any), or null. */
+  private static Address global6(List<Address> every, int index, Ipv6Address want) {
     return every.stream()
-        .anyMatch(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal());
+        .filter(a -> a.ifindex() == index && a.address().isIpv6() && !a.isLinkLocal())
+        .filter(a -> want == null || a.address().equals(want))
+        .findFirst()
+        .orElse(null);
   }
 
   private static Ipv4Address v4(Address a) {
