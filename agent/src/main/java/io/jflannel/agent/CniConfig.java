@@ -86,7 +86,7 @@ final class CniConfig {
     plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
     root.putObject(MARK)
         .put("writtenBy", "jflanneld")
-        .put("subnet", subnets(env))
+        .put("subnet", env.subnets().commaSeparated())
         .put("note", "rewritten by jflanneld when this node's subnet changes");
     try {
       return SharedJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
@@ -101,13 +101,6 @@ final class CniConfig {
     ranges.addArray().addObject().put("subnet", subnet.toString()).put("gateway", gateway);
     // with its gateway, so that CHECK finds it
     routes.addObject().put("dst", network.toString()).put("gw", gateway);
-  }
-
-  /** The node's subnets, comma-separated: {@code 10.244.1.0/24,fc00:0:0:1::/64}. */
-  private static String subnets(SubnetEnv env) {
-    return env.subnet() == null
-        ? env.ipv6Subnet().toString()
-        : env.subnet() + (env.ipv6Subnet() == null ? "" : "," + env.ipv6Subnet());
   }
 
   /** Writes the config for {@code env} unless it is there already or the file is not ours. */
@@ -132,7 +125,7 @@ final class CniConfig {
           "wrote CNI config {} ({} mode, subnet {})",
           file,
           mode.name().toLowerCase(),
-          subnets(env));
+          env.subnets().commaSeparated());
     } catch (IOException e) {
       LOG.warn("cannot write CNI config {}: {}", file, e.getMessage());
     }

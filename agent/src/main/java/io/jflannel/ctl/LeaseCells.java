@@ -14,9 +14,7 @@ final class LeaseCells {
 
   /** Its subnets. */
   static String subnets(Lease l) {
-    return join(
-        l.subnet() == null ? null : l.subnet().toString(),
-        l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString());
+    return l.key().commaSeparated();
   }
 
   /** PublicIP of an IPv4 lease, PublicIPv6 of an IPv6 one, both of a dual-stack one. */

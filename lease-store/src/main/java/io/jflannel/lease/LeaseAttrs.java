@@ -93,8 +93,14 @@ public record LeaseAttrs(
 
   /** True when both attributes name the same node ({@link #nodeAddress}). */
   public boolean sameNode(LeaseAttrs other) {
+    if (other == null) {
+      return false;
+    }
+    if (publicIp.value() != 0 || other.publicIp.value() != 0) {
+      return publicIp.equals(other.publicIp); // no text: acquire compares every lease this way
+    }
     String a = nodeAddress();
-    return a != null && other != null && a.equals(other.nodeAddress());
+    return a != null && a.equals(other.nodeAddress());
   }
 
   /** The backend type, reading a missing one as flannel's udp backend (which writes none). */

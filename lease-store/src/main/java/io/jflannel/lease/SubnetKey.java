@@ -72,6 +72,14 @@ public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) implements Comparable<Subnet
     return ipv6 == null ? ipv4.equals(other.ipv4) : equals(other);
   }
 
+  /** The subnets present, comma-separated: {@code 10.244.1.0/24,fc00:0:0:1::/64}. */
+  public String commaSeparated() {
+    if (ipv6 == null) {
+      return ipv4.toString();
+    }
+    return ipv4 == null ? ipv6.toString() : ipv4 + "," + ipv6;
+  }
+
   /** The subnets of both families (present ones only) as text, for messages. */
   @Override
   public String toString() {
