@@ -28,12 +28,14 @@ fi
 jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
 [[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
 install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
-# the class-data archive bin/jflanneld maps at start, dumped by this host's java for the jar where it now lies (the
-# agent starts without it when this fails, e.g. without a java here yet)
-java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/jflanneld.classlist" \
-  -XX:SharedArchiveFile="$root/usr/local/lib/jflannel/jflannel-agent-all.jsa" -Xlog:cds=error \
-  -cp "$root/usr/local/lib/jflannel/jflannel-agent-all.jar" >/dev/null 2>&1 \
-  || echo "install.sh: no class-data archive (the agent starts without it, a little slower)" >&2
+# the class-data archives bin/jflanneld and bin/jflanctl map at start, dumped by this host's java for the jar where it
+# now lies (each starts without its archive when this fails, e.g. without a java here yet)
+for cds in jflanneld:jflannel-agent-all.jsa jflanctl:jflannel-agent-all-ctl.jsa; do
+  java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/${cds%%:*}.classlist" \
+    -XX:SharedArchiveFile="$root/usr/local/lib/jflannel/${cds#*:}" -Xlog:cds=error \
+    -cp "$root/usr/local/lib/jflannel/jflannel-agent-all.jar" >/dev/null 2>&1 \
+    || echo "install.sh: no class-data archive for ${cds%%:*} (it starts without one, a little slower)" >&2
+done
 install -D -m 0755 "$top/bin/jflanneld" "$root/usr/local/bin/jflanneld"
 install -D -m 0755 "$top/bin/jflanctl" "$root/usr/local/bin/jflanctl"
 install -D -m 0644 "$here/jflanneld.service" "$root/etc/systemd/system/jflanneld.service"

@@ -5,24 +5,27 @@ import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Records the classes jflanneld loads on its way to READY and through its first loops ({@code
- * ./scripts/cds-classlist}): one agent of a two-node vxlan cluster runs with {@code
- * -XX:DumpLoadedClassList}, its admin API, /metrics and /readyz are used, then it stops with
- * SIGTERM. The list (deploy/cds/jflanneld.classlist) is what the build turns into the class-data
- * archive the launcher maps at start; classes missing from it merely load the ordinary way.
+ * Records the classes jflanneld loads on its way to READY and through its first loops, and those
+ * jflanctl loads for its commands ({@code ./scripts/cds-classlist}): one agent of a two-node vxlan
+ * cluster runs with {@code -XX:DumpLoadedClassList}, its admin API, /metrics and /readyz are used,
+ * then it stops with SIGTERM; bin/jflanctl then runs {@code leases} (etcd) and {@code status} (the
+ * admin socket) the same way. The lists (deploy/cds/jflanneld.classlist and jflanctl.classlist) are
+ * what the build turns into the class-data archives the launchers map at start; classes missing
+ * from them merely load the ordinary way.
  *
- * <p>Arguments: agent jar, output file.
+ * <p>Arguments: agent jar, the agent's list, jflanctl's list, bin/jflanctl.
  */
 public final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]).toAbsolutePath();
-    Path out = Path.of(args[1]).toAbsolutePath();
     Path list = Files.createTempFile("jflanneld", ".classlist");
+    List<Path> ctlLists = new ArrayList<>();
     String config = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
     try (NetnsCluster c = new NetnsCluster(2, jar, config)) {
       Node peer = c.nodes().get(1);
@@ -40,15 +43,58 @@ public final class CdsTraining {
       for (String cmd : List.of("status", "peers", "reconcile")) {
         n.jflanctl(cmd);
       }
+      for (List<String> cmd :
+          List.of(
+              List.of(
+                  "leases",
+                  "--etcd-endpoints=" + c.etcdEndpoints(),
+                  "--etcd-prefix=" + c.etcdPrefix()),
+              List.of("status", "--socket=" + n.adminSocket()))) {
+        ctlLists.add(jflanctl(Path.of(args[3]), n, cmd));
+      }
       n.stopAgent(false);
     }
     List<String> lines = Files.readAllLines(list);
     Files.delete(list);
-    if (lines.size() < 1000) {
-      throw new IllegalStateException("only " + lines.size() + " classes recorded");
+    write(lines, Path.of(args[1]));
+    List<List<String>> ctl = new ArrayList<>();
+    for (Path p : ctlLists) {
+      ctl.add(Files.readAllLines(p));
+      Files.delete(p);
     }
-    Files.write(out, lines);
-    System.out.println("recorded " + lines.size() + " classes into " + out);
+    write(ClassLists.merge(ctl), Path.of(args[2]));
     System.exit(0);
+  }
+
+  /** Runs bin/jflanctl {@code cmd} in {@code n}'s namespace without an archive, recording. */
+  private static Path jflanctl(Path launcher, Node n, List<String> cmd) throws Exception {
+    Path list = Files.createTempFile("jflanctl", ".classlist");
+    List<String> run =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                n.ns(),
+                "env",
+                "JFLANCTL_CDS=off",
+                "JFLANCTL_JAVA_OPTS=-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                    + " -XX:DumpLoadedClassList="
+                    + list,
+                launcher.toAbsolutePath().toString()));
+    run.addAll(cmd);
+    Cmd.Result r = Cmd.run(run, 60);
+    if (r.exit() != 0) {
+      throw new IllegalStateException("jflanctl " + cmd + " failed: " + r.out());
+    }
+    return list;
+  }
+
+  private static void write(List<String> lines, Path out) throws Exception {
+    if (lines.size() < 1000) {
+      throw new IllegalStateException("only " + lines.size() + " classes recorded for " + out);
+    }
+    Files.write(out.toAbsolutePath(), lines);
+    System.out.println("recorded " + lines.size() + " classes into " + out);
   }
 }

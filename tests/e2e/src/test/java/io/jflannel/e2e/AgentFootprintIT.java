@@ -2,6 +2,7 @@ package io.jflannel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jflannel.testing.Cmd;
 import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
 import java.nio.file.Files;
@@ -78,6 +79,46 @@ class AgentFootprintIT {
                 + " re-run ./scripts/cds-classlist)",
             loads.size())
         .isGreaterThanOrEqualTo(85);
+  }
+
+  @Test
+  void jflanctlsArchiveCarriesNearlyEveryClassOfItsCommands() throws Exception {
+    Path launcher = Path.of(System.getProperty("jflannel.root", "../..")).resolve("bin/jflanctl");
+    for (List<String> command :
+        List.of(
+            List.of(
+                "leases",
+                "--etcd-endpoints=" + cluster.etcdEndpoints(),
+                "--etcd-prefix=" + cluster.etcdPrefix()),
+            List.of("status", "--socket=" + node.adminSocket()))) {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "ip",
+                  "netns",
+                  "exec",
+                  node.ns(),
+                  "env",
+                  "JFLANCTL_JAVA_OPTS=-XX:TieredStopAtLevel=1 -Xlog:class+load=info",
+                  launcher.toString()));
+      cmd.addAll(command);
+      Cmd.Result r = Cmd.run(cmd, 60);
+      assertThat(r.exit()).as(r.out()).isZero();
+      List<String> loads = r.out().lines().filter(l -> l.contains(" source: ")).toList();
+      long shared = loads.stream().filter(l -> l.contains("source: shared objects file")).count();
+      assertThat(loads.size())
+          .as("classes loaded by jflanctl " + command.get(0))
+          .isGreaterThan(2000);
+      System.out.printf(
+          "%d of %d classes jflanctl %s loaded came from its archive%n",
+          shared, loads.size(), command.get(0));
+      assertThat(shared * 100 / loads.size())
+          .as(
+              "%% of %d classes jflanctl %s loaded that came from its archive (stale class list?"
+                  + " re-run ./scripts/cds-classlist)",
+              loads.size(), command.get(0))
+          .isGreaterThanOrEqualTo(85);
+    }
   }
 
   @Test
