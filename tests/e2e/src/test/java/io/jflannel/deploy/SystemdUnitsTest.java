@@ -94,6 +94,7 @@ class SystemdUnitsTest {
             "usr/local/bin/jflanneld",
             "usr/local/lib/jflannel/jflannel-agent-all.jar",
             "usr/local/lib/jflannel/jflannel-agent-all.jsa",
+            "usr/local/lib/jflannel/jflannel-agent-all-ctl.jsa",
             "etc/systemd/system/jflanneld.service",
             "etc/systemd/system/docker.service.d/10-jflannel.conf",
             "etc/jflannel/jflanneld.env")) {
@@ -113,6 +114,17 @@ class SystemdUnitsTest {
                 "io.jflannel.agent.Jflanneld",
                 "--version"))
         .startsWith("jflanneld ");
+    assertThat(
+            Cmd.ok(
+                "java",
+                "-Xshare:on",
+                "-XX:SharedArchiveFile=" + lib.resolve("jflannel-agent-all-ctl.jsa"),
+                "-cp",
+                lib.resolve("jflannel-agent-all.jar").toString(),
+                "io.jflannel.ctl.Jflanctl",
+                "--version"))
+        .as("jflanctl's archive, dumped by install.sh")
+        .startsWith("jflanctl ");
     assertThat(Cmd.ok(root.resolve("usr/local/bin/jflanctl").toString(), "--version"))
         .startsWith("jflanctl ");
     Cmd.ok(SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall");

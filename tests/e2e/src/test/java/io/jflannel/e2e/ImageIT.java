@@ -49,6 +49,19 @@ class ImageIT {
                   "--version"))
           .as("the image's class-data archive fits its runtime and jar")
           .startsWith("jflanneld 0.1.0");
+      assertThat(
+              run(
+                  tag,
+                  List.of(),
+                  "java",
+                  "-Xshare:on",
+                  "-XX:SharedArchiveFile=" + lib + "jflannel-agent-all-ctl.jsa",
+                  "-cp",
+                  lib + "jflannel-agent-all.jar",
+                  "io.jflannel.ctl.Jflanctl",
+                  "--version"))
+          .as("jflanctl's class-data archive in the image fits its runtime and jar")
+          .startsWith("jflanctl 0.1.0");
       installsTheStandardCniPluginsWithoutOverwriting(tag);
     } finally {
       Cmd.run(List.of("/usr/bin/docker", "rmi", "-f", tag), 60);
