@@ -1,7 +1,9 @@
 package io.jflannel.agent;
 
+import io.netty.util.internal.PlatformDependent;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
@@ -124,7 +126,9 @@ final class AgentMetrics {
   /**
    * The runtime's own figures beside ours, so that the footprint can be watched where the agent is
    * watched: heap and non-heap memory and pools, buffer pools (direct memory), threads, GC,
-   * classes, and the process's RSS, CPU and file descriptors.
+   * classes, and the process's RSS, CPU and file descriptors; and the direct memory Netty's pools
+   * hold, which bin/jflanneld has Netty allocate without a cleaner (untouched pages stay out of
+   * RSS), so that it is not in the buffer pools' figures.
    */
   void registerRuntime() {
     JvmMemoryMetrics.builder().register(registry);
@@ -134,6 +138,11 @@ final class AgentMetrics {
     JvmClassLoadingMetrics.builder().register(registry);
     JvmRuntimeInfoMetric.builder().register(registry);
     ProcessMetrics.builder().register(registry);
+    GaugeWithCallback.builder()
+        .name("jflannel_netty_direct_memory_used_bytes")
+        .help("direct memory Netty's buffer pools hold outside jvm_buffer_pool_* (-1: not counted)")
+        .callback(cb -> cb.call(PlatformDependent.usedDirectMemory()))
+        .register(registry);
   }
 
   /** Follows the lifecycle: the state gauge and the degraded areas. */

@@ -122,6 +122,35 @@ class AgentFootprintIT {
   }
 
   @Test
+  void nettysBufferPoolsAllocateWithoutTouchingWholeChunks() throws Exception {
+    // a pool chunk (4 MiB) made by ByteBuffer.allocateDirect is zeroed, every page resident, and
+    // counted in the JDK's direct buffer pool; bin/jflanneld has Netty allocate it untouched and
+    // count it itself
+    String metrics = "";
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (!metrics.contains("jflannel_netty_direct_memory_used_bytes ")) {
+      assertThat(System.currentTimeMillis()).as("runtime metrics registered").isLessThan(deadline);
+      Thread.sleep(200);
+      metrics = Cmd.in(node.ns(), "curl", "-sf", "http://127.0.0.1:8471/metrics");
+    }
+    assertThat(sample(metrics, "jflannel_netty_direct_memory_used_bytes "))
+        .as("direct memory Netty's pools hold, counted by Netty (-1: allocated with a cleaner)")
+        .isGreaterThan(0);
+    assertThat(sample(metrics, "jvm_buffer_pool_used_bytes{pool=\"direct\"} "))
+        .as("the JDK's direct buffers: no 4 MiB pool chunk among them")
+        .isLessThan(4 << 20);
+  }
+
+  private static double sample(String metrics, String prefix) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> Double.parseDouble(l.substring(prefix.length()).strip()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + "in /metrics:\n" + metrics));
+  }
+
+  @Test
   void noPoolRemovedForFootprintComesBack() throws Exception {
     List<String> threads = new ArrayList<>();
     try (var tasks = Files.list(Path.of("/proc/" + node.agent().pid() + "/task"))) {

@@ -30,7 +30,9 @@ public final class Node {
               "-XX:ReservedCodeCacheSize=16m",
               "-XX:MaxDirectMemorySize=64m",
               "-XX:TieredStopAtLevel=1",
-              "-XX:CICompilerCount=1");
+              "-XX:CICompilerCount=1",
+              "--add-opens=java.base/java.nio=ALL-UNNAMED",
+              "-Dio.netty.tryReflectionSetAccessible=true");
 
   /**
    * The class-data archive flags bin/jflanneld adds when the archive the build dumped sits beside
