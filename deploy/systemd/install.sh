@@ -20,7 +20,7 @@ files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld usr
        etc/systemd/system/docker.service.d/10-jflannel.conf)
 if ((uninstall)); then
   for f in "${files[@]}"; do rm -f "$root/$f"; done
-  rm -f "$root"/usr/local/lib/jflannel/*.jsa # the agent's and jflanctl's class-data archives
+  rm -f "$root"/usr/local/lib/jflannel/*.jsa # the class-data archive (and jflanctl's own of earlier releases)
   rmdir "$root/usr/local/lib/jflannel" 2>/dev/null || true
   echo "removed jflanneld from $root (kept /etc/jflannel and /var/lib/jflannel)"
   exit 0
@@ -28,14 +28,12 @@ fi
 jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
 [[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
 install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
-# the class-data archives bin/jflanneld and bin/jflanctl map at start, dumped by this host's java for the jar where it
-# now lies (each starts without its archive when this fails, e.g. without a java here yet)
-for cds in jflanneld:jflannel-agent-all.jsa jflanctl:jflannel-agent-all-ctl.jsa; do
-  java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/${cds%%:*}.classlist" \
-    -XX:SharedArchiveFile="$root/usr/local/lib/jflannel/${cds#*:}" -Xlog:cds=error \
-    -cp "$root/usr/local/lib/jflannel/jflannel-agent-all.jar" >/dev/null 2>&1 \
-    || echo "install.sh: no class-data archive for ${cds%%:*} (it starts without one, a little slower)" >&2
-done
+# the class-data archive bin/jflanneld and bin/jflanctl map at start, dumped by this host's java for the jar where it
+# now lies (both start without it when this fails, e.g. without a java here yet)
+java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/jflannel.classlist" \
+  -XX:SharedArchiveFile="$root/usr/local/lib/jflannel/jflannel-agent-all.jsa" -Xlog:cds=error \
+  -cp "$root/usr/local/lib/jflannel/jflannel-agent-all.jar" >/dev/null 2>&1 \
+  || echo "install.sh: no class-data archive (jflanneld and jflanctl start without it, a little slower)" >&2
 install -D -m 0755 "$top/bin/jflanneld" "$root/usr/local/bin/jflanneld"
 install -D -m 0755 "$top/bin/jflanctl" "$root/usr/local/bin/jflanctl"
 install -D -m 0644 "$here/jflanneld.service" "$root/etc/systemd/system/jflanneld.service"

@@ -12,12 +12,12 @@ import java.util.List;
  * Records the classes jflanneld loads on its way to READY and through its first loops, and those
  * jflanctl loads for its commands ({@code ./scripts/cds-classlist}): one agent of a two-node vxlan
  * cluster runs with {@code -XX:DumpLoadedClassList}, its admin API, /metrics and /readyz are used,
- * then it stops with SIGTERM; bin/jflanctl then runs {@code leases} (etcd) and {@code status} (the
- * admin socket) the same way. The lists (deploy/cds/jflanneld.classlist and jflanctl.classlist) are
- * what the build turns into the class-data archives the launchers map at start; classes missing
- * from them merely load the ordinary way.
+ * then it stops with SIGTERM; bin/jflanctl runs {@code leases} (etcd) and {@code status} (the admin
+ * socket) the same way. The merged list (deploy/cds/jflannel.classlist: the agent's classes first,
+ * then the few only jflanctl loads) is what the build turns into the one class-data archive both
+ * launchers map at start; classes missing from it merely load the ordinary way.
  *
- * <p>Arguments: agent jar, the agent's list, jflanctl's list, bin/jflanctl.
+ * <p>Arguments: agent jar, output file, bin/jflanctl.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -25,7 +25,7 @@ public final class CdsTraining {
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]).toAbsolutePath();
     Path list = Files.createTempFile("jflanneld", ".classlist");
-    List<Path> ctlLists = new ArrayList<>();
+    List<Path> lists = new ArrayList<>(List.of(list));
     String config = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
     try (NetnsCluster c = new NetnsCluster(2, jar, config)) {
       Node peer = c.nodes().get(1);
@@ -50,19 +50,25 @@ public final class CdsTraining {
                   "--etcd-endpoints=" + c.etcdEndpoints(),
                   "--etcd-prefix=" + c.etcdPrefix()),
               List.of("status", "--socket=" + n.adminSocket()))) {
-        ctlLists.add(jflanctl(Path.of(args[3]), n, cmd));
+        lists.add(jflanctl(Path.of(args[2]), n, cmd));
       }
       n.stopAgent(false);
     }
-    List<String> lines = Files.readAllLines(list);
-    Files.delete(list);
-    write(lines, Path.of(args[1]));
-    List<List<String>> ctl = new ArrayList<>();
-    for (Path p : ctlLists) {
-      ctl.add(Files.readAllLines(p));
+    List<List<String>> recorded = new ArrayList<>();
+    for (Path p : lists) {
+      List<String> lines = Files.readAllLines(p);
       Files.delete(p);
+      if (lines.size() < 1000) {
+        throw new IllegalStateException("only " + lines.size() + " classes recorded in a run");
+      }
+      recorded.add(lines);
     }
-    write(ClassLists.merge(ctl), Path.of(args[2]));
+    List<String> merged = ClassLists.merge(recorded);
+    Path out = Path.of(args[1]).toAbsolutePath();
+    Files.write(out, merged);
+    System.out.printf(
+        "recorded %d classes into %s (%d of them only jflanctl's)%n",
+        merged.size(), out, merged.size() - ClassLists.merge(recorded.subList(0, 1)).size());
     System.exit(0);
   }
 
@@ -88,13 +94,5 @@ public final class CdsTraining {
       throw new IllegalStateException("jflanctl " + cmd + " failed: " + r.out());
     }
     return list;
-  }
-
-  private static void write(List<String> lines, Path out) throws Exception {
-    if (lines.size() < 1000) {
-      throw new IllegalStateException("only " + lines.size() + " classes recorded for " + out);
-    }
-    Files.write(out.toAbsolutePath(), lines);
-    System.out.println("recorded " + lines.size() + " classes into " + out);
   }
 }

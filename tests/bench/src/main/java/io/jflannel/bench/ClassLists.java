@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Class lists written by {@code -XX:DumpLoadedClassList}, merged: one JVM writes one list, and
- * jflanctl's archive serves several commands, each a JVM of its own.
+ * Class lists written by {@code -XX:DumpLoadedClassList}, merged: one JVM writes one list, and the
+ * one class-data archive serves the agent and jflanctl's commands, each a JVM of its own.
  */
 final class ClassLists {
   private ClassLists() {}

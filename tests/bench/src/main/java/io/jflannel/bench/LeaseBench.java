@@ -129,7 +129,7 @@ public final class LeaseBench {
     double etcdctl = Double.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       cold = Math.min(cold, time(Map.of("JFLANCTL_CDS", "off"), ctl));
-      // the archive the build dumped beside the jar from deploy/cds/jflanctl.classlist
+      // the archive the build dumped beside the jar from deploy/cds/jflannel.classlist
       cds = Math.min(cds, time(Map.of(), ctl));
       etcdctl =
           Math.min(

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/jflanctl's class-data archive: the one the build dumped from the recorded class list is
- * mapped whatever command runs first (an archive written by a first run holds only that run's
- * classes: a first {@code --version} used to leave every later {@code leases} at twice its time),
- * and a jar without its archive, or with one that does not fit, runs all the same.
+ * bin/jflanctl's class-data archive: the one the build dumped beside the jar from the recorded
+ * class list (the agent's, which carries jflanctl's classes too) is mapped whatever command runs
+ * first (an archive written by a first run holds only that run's classes: a first {@code --version}
+ * used to leave every later {@code leases} at twice its time), and a jar without its archive, or
+ * with one that does not fit, runs all the same.
  */
 class JflanctlArchiveIT {
   static final Path LAUNCHER = SystemdUnitsTest.ROOT.resolve("bin/jflanctl");
@@ -23,8 +24,10 @@ class JflanctlArchiveIT {
   @Test
   void theBuildsArchiveIsMappedAndNoRunWritesOne() throws Exception {
     Path jar = builtJar();
-    Path jsa = jar.resolveSibling(jar.getFileName().toString().replace(".jar", "-ctl.jsa"));
-    assertThat(jsa).as("the build dumps jflanctl's archive beside the jar (mvn package)").exists();
+    Path jsa = jar.resolveSibling(jar.getFileName().toString().replace(".jar", ".jsa"));
+    assertThat(jsa)
+        .as("the build dumps the class-data archive beside the jar (mvn package)")
+        .exists();
     List<String> before = files(jar.getParent());
     Cmd.Result r =
         Cmd.run(
@@ -52,9 +55,9 @@ class JflanctlArchiveIT {
     assertThat(version(jar)).isEqualTo(expected);
     assertThat(files(dir)).as("no archive written by a run").containsExactly(jar.toString());
     // the build's archive, dumped for the jar at another path: the JVM refuses it and goes on
-    Path foreign = dir.resolve("jflannel-agent-all-ctl.jsa");
+    Path foreign = dir.resolve("jflannel-agent-all.jsa");
     Files.copy(
-        built.resolveSibling(built.getFileName().toString().replace(".jar", "-ctl.jsa")), foreign);
+        built.resolveSibling(built.getFileName().toString().replace(".jar", ".jsa")), foreign);
     assertThat(version(jar)).isEqualTo(expected);
     Files.delete(foreign);
     Files.writeString(foreign, "not an archive");
