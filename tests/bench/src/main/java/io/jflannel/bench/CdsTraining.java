@@ -67,7 +67,7 @@ public final class CdsTraining {
     Path out = Path.of(args[1]).toAbsolutePath();
     Files.write(out, merged);
     System.out.printf(
-        "recorded %d classes into %s (%d of them only jflanctl's)%n",
+        "recorded %d entries into %s (%d of them from jflanctl's runs only)%n",
         merged.size(), out, merged.size() - ClassLists.merge(recorded.subList(0, 1)).size());
     System.exit(0);
   }
