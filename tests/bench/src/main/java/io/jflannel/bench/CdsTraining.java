@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Records the classes jflanneld loads on its way to READY and through its first loops, and those
@@ -75,21 +76,15 @@ public final class CdsTraining {
   /** Runs bin/jflanctl {@code cmd} in {@code n}'s namespace without an archive, recording. */
   private static Path jflanctl(Path launcher, Node n, List<String> cmd) throws Exception {
     Path list = Files.createTempFile("jflanctl", ".classlist");
-    List<String> run =
-        new ArrayList<>(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                n.ns(),
-                "env",
-                "JFLANCTL_CDS=off",
-                "JFLANCTL_JAVA_OPTS=-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-                    + " -XX:DumpLoadedClassList="
-                    + list,
-                launcher.toAbsolutePath().toString()));
-    run.addAll(cmd);
-    Cmd.Result r = Cmd.run(run, 60);
+    Cmd.Result r =
+        n.launcher(
+            launcher,
+            Map.of(
+                "JFLANCTL_CDS",
+                "off",
+                "JFLANCTL_JAVA_OPTS",
+                "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList=" + list),
+            cmd);
     if (r.exit() != 0) {
       throw new IllegalStateException("jflanctl " + cmd + " failed: " + r.out());
     }

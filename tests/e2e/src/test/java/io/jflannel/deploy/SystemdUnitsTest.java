@@ -103,25 +103,8 @@ class SystemdUnitsTest {
     assertThat(version).startsWith("jflanneld ");
     // the archive install.sh dumped maps for the installed jar (-Xshare:on fails when it cannot)
     Path lib = root.resolve("usr/local/lib/jflannel");
-    assertThat(
-            Cmd.ok(
-                "java",
-                "-Xshare:on",
-                "-XX:SharedArchiveFile=" + lib.resolve("jflannel-agent-all.jsa"),
-                "-cp",
-                lib.resolve("jflannel-agent-all.jar").toString(),
-                "io.jflannel.agent.Jflanneld",
-                "--version"))
-        .startsWith("jflanneld ");
-    assertThat(
-            Cmd.ok(
-                "java",
-                "-Xshare:on",
-                "-XX:SharedArchiveFile=" + lib.resolve("jflannel-agent-all.jsa"),
-                "-cp",
-                lib.resolve("jflannel-agent-all.jar").toString(),
-                "io.jflannel.ctl.Jflanctl",
-                "--version"))
+    assertThat(mapped(lib, "io.jflannel.agent.Jflanneld")).startsWith("jflanneld ");
+    assertThat(mapped(lib, "io.jflannel.ctl.Jflanctl"))
         .as("the archive install.sh dumped serves jflanctl too")
         .startsWith("jflanctl ");
     assertThat(Cmd.ok(root.resolve("usr/local/bin/jflanctl").toString(), "--version"))
@@ -132,5 +115,17 @@ class SystemdUnitsTest {
     assertThat(root.resolve("usr/local/lib/jflannel")).doesNotExist();
     assertThat(root.resolve("etc/systemd/system/jflanneld.service")).doesNotExist();
     assertThat(root.resolve("etc/jflannel/jflanneld.env")).as("config is kept").exists();
+  }
+
+  /** {@code main --version} from the installed jar, failing unless the installed archive maps. */
+  private static String mapped(Path lib, String main) {
+    return Cmd.ok(
+        "java",
+        "-Xshare:on",
+        "-XX:SharedArchiveFile=" + lib.resolve("jflannel-agent-all.jsa"),
+        "-cp",
+        lib.resolve("jflannel-agent-all.jar").toString(),
+        main,
+        "--version");
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,18 +92,11 @@ class AgentFootprintIT {
                 "--etcd-endpoints=" + cluster.etcdEndpoints(),
                 "--etcd-prefix=" + cluster.etcdPrefix()),
             List.of("status", "--socket=" + node.adminSocket()))) {
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  "ip",
-                  "netns",
-                  "exec",
-                  node.ns(),
-                  "env",
-                  "JFLANCTL_JAVA_OPTS=-XX:TieredStopAtLevel=1 -Xlog:class+load=info",
-                  launcher.toString()));
-      cmd.addAll(command);
-      Cmd.Result r = Cmd.run(cmd, 60);
+      Cmd.Result r =
+          node.launcher(
+              launcher,
+              Map.of("JFLANCTL_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xlog:class+load=info"),
+              command);
       assertThat(r.exit()).as(r.out()).isZero();
       List<String> loads = r.out().lines().filter(l -> l.contains(" source: ")).toList();
       long shared = loads.stream().filter(l -> l.contains("source: shared objects file")).count();

@@ -126,6 +126,18 @@ public final class Node {
     return Cmd.run(cmd, 120);
   }
 
+  /**
+   * Runs a shipped launcher ({@code bin/jflanctl}) inside the node's namespace with {@code env}
+   * added to its environment (e.g. JFLANCTL_JAVA_OPTS); exit code and output.
+   */
+  public Cmd.Result launcher(Path script, Map<String, String> env, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
+    env.forEach((k, v) -> cmd.add(k + "=" + v));
+    cmd.add(script.toAbsolutePath().toString());
+    cmd.addAll(args);
+    return Cmd.run(cmd, 120);
+  }
+
   /** The node's own directory (state, logs, sockets). */
   public Path dir() {
     return dir;
