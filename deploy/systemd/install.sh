@@ -20,7 +20,7 @@ files=(usr/local/lib/jflannel/jflannel-agent-all.jar usr/local/bin/jflanneld usr
        etc/systemd/system/docker.service.d/10-jflannel.conf)
 if ((uninstall)); then
   for f in "${files[@]}"; do rm -f "$root/$f"; done
-  rm -f "$root"/usr/local/lib/jflannel/*.jsa # the class-data archive (and jflanctl's own of earlier releases)
+  rm -f "$root"/usr/local/lib/jflannel/*.jsa # the class-data archive
   rmdir "$root/usr/local/lib/jflannel" 2>/dev/null || true
   echo "removed jflanneld from $root (kept /etc/jflannel and /var/lib/jflannel)"
   exit 0
@@ -28,6 +28,7 @@ fi
 jar=$(ls "$top"/agent/target/jflannel-agent-*-all.jar 2>/dev/null | head -n 1)
 [[ -n $jar ]] || { echo "install.sh: build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
 install -D -m 0644 "$jar" "$root/usr/local/lib/jflannel/jflannel-agent-all.jar"
+rm -f "$root"/usr/local/lib/jflannel/jflannel-agent-all-ctl-*.jsa # an earlier release's jflanctl wrote these
 # the class-data archive bin/jflanneld and bin/jflanctl map at start, dumped by this host's java for the jar where it
 # now lies (both start without it when this fails, e.g. without a java here yet)
 java -Xshare:dump -XX:SharedClassListFile="$top/deploy/cds/jflannel.classlist" \

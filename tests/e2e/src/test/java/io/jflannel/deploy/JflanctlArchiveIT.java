@@ -28,6 +28,7 @@ class JflanctlArchiveIT {
     assertThat(jsa)
         .as("the build dumps the class-data archive beside the jar (mvn package)")
         .exists();
+    version(jar); // an earlier release's leftovers beside the build's jar go with the first run
     List<String> before = files(jar.getParent());
     Cmd.Result r =
         Cmd.run(
@@ -52,8 +53,12 @@ class JflanctlArchiveIT {
     Path built = builtJar();
     String expected = version(built);
     Path jar = Files.copy(built, dir.resolve("jflannel-agent-all.jar"));
+    // what an earlier release's jflanctl wrote beside the jar on its first run: removed
+    Files.writeString(dir.resolve("jflannel-agent-all-ctl-1700000000-123.jsa"), "old");
     assertThat(version(jar)).isEqualTo(expected);
-    assertThat(files(dir)).as("no archive written by a run").containsExactly(jar.toString());
+    assertThat(files(dir))
+        .as("no archive written by a run, an earlier release's removed")
+        .containsExactly(jar.toString());
     // the build's archive, dumped for the jar at another path: the JVM refuses it and goes on
     Path foreign = dir.resolve("jflannel-agent-all.jsa");
     Files.copy(
