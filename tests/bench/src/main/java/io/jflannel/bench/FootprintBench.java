@@ -144,7 +144,10 @@ public final class FootprintBench {
     }
   }
 
-  /** Median of 5 runs of {@code cmd} (after one warm-up run, which writes jflanctl's archive). */
+  /**
+   * Median of 5 runs of {@code cmd}, after one warm-up run (the page cache; the previous release's
+   * jflanctl writes its archive on its first run).
+   */
   private static String timed(List<String> cmd) {
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
