@@ -81,8 +81,11 @@ public record LeaseAttrs(
    * 0.0.0.0 (an IPv6-only node); null when neither is set.
    */
   public String nodeAddress() {
-    if (publicIp.value() != 0 || publicIpv6 == null) {
-      return publicIp.value() != 0 ? publicIp.toString() : null;
+    if (publicIp.value() != 0) {
+      return publicIp.toString();
+    }
+    if (publicIpv6 == null) {
+      return null;
     }
     try {
       return Ipv6Address.parse(publicIpv6).toString(); // one text per address
