@@ -102,16 +102,14 @@ final class AdminService extends AdminGrpc.AdminImplBase {
 
   private static Peer.Builder peer(Lease l, String rejected) {
     LeaseAttrs a = l.attrs();
-    var data = a == null ? null : a.backendData();
-    var data6 = a == null ? null : a.backendV6Data();
     return Peer.newBuilder()
         .setSubnet(l.subnet() == null ? "" : l.subnet().toString())
         .setPublicIp(a == null || l.subnet() == null ? "" : a.publicIp().toString())
         .setIpv6Subnet(l.ipv6Subnet() == null ? "" : l.ipv6Subnet().toString())
         .setPublicIpv6(a == null || a.publicIpv6() == null ? "" : a.publicIpv6())
         .setBackend(a == null ? "" : a.effectiveBackendType())
-        .setVtepMac(data == null ? "" : data.path("VtepMAC").asText(""))
-        .setVtepMacV6(data6 == null ? "" : data6.path("VtepMAC").asText(""))
+        .setVtepMac(a == null || a.vtepMac() == null ? "" : a.vtepMac())
+        .setVtepMacV6(a == null || a.vtepMacV6() == null ? "" : a.vtepMacV6())
         .setRejected(rejected == null ? "" : rejected);
   }
 

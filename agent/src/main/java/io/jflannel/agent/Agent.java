@@ -1,7 +1,6 @@
 package io.jflannel.agent;
 
 import io.jflannel.backend.ExternalInterface;
-import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.etcd.EtcdLeaseRegistry;
 import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.netlink.Netlink;
@@ -105,8 +104,8 @@ final class Agent {
   }
 
   private void start() throws InterruptedException {
-    // etcd's client and the JSON mapper do not need the interface: they are built on a second
-    // thread while this one opens netlink and picks the interface (each takes ~0.1 s at start)
+    // etcd's client does not need the interface: it is built on a second thread while this one
+    // opens netlink and picks the interface (each takes ~0.1 s at start)
     CompletableFuture<EtcdLeaseRegistry> etcd = new CompletableFuture<>();
     Thread side =
         new Thread(
@@ -116,7 +115,6 @@ final class Agent {
               } catch (Throwable e) { // whatever it is, the main thread waiting on it hears it
                 etcd.completeExceptionally(e);
               }
-              SharedJson.warmUp(); // wanted once etcd answers (the network config is JSON)
             },
             "jflannel-start");
     side.setDaemon(true);

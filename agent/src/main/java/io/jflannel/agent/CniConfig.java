@@ -1,15 +1,15 @@
 package io.jflannel.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jflannel.lease.AtomicFile;
-import io.jflannel.lease.SharedJson;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.SubnetEnv;
 import io.jflannel.net.IpNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,29 +49,19 @@ final class CniConfig {
 
   /** The conflist for {@code env} (this node's subnet.env), as text. */
   String render(SubnetEnv env) {
-    ObjectNode root =
-        SharedJson.MAPPER.createObjectNode().put("name", network).put("cniVersion", "0.4.0");
-    ArrayNode plugins = root.putArray("plugins");
+    Map<String, Object> root = Json.fields("name", network, "cniVersion", "0.4.0");
+    List<Object> plugins = new ArrayList<>();
+    root.put("plugins", plugins);
     if (mode == Mode.FLANNEL) {
-      ObjectNode f = plugins.addObject().put("type", "flannel");
-      f.putObject("delegate").put("hairpinMode", true).put("isDefaultGateway", true);
+      plugins.add(
+          Json.fields(
+              "type",
+              "flannel",
+              "delegate",
+              Json.fields("hairpinMode", true, "isDefaultGateway", true)));
     } else {
-      ObjectNode b =
-          plugins
-              .addObject()
-              .put("type", "bridge")
-              .put("bridge", bridge)
-              .put("isGateway", true)
-              .put("isDefaultGateway", true)
-              .put("hairpinMode", true)
-              .put(
-                  "ipMasq",
-                  !env.ipMasq()) // as flannel's plugin: the bridge masquerades only when the agent
-              // does not
-              .put("mtu", env.mtu());
-      ObjectNode ipam = b.putObject("ipam").put("type", "host-local");
-      ArrayNode ranges = ipam.putArray("ranges");
-      ArrayNode routes = ipam.putArray("routes");
+      List<Object> ranges = new ArrayList<>();
+      List<Object> routes = new ArrayList<>();
       // a range per family: in a dual-stack network pods get an address of each
       if (env.subnet() != null) {
         range(ranges, routes, env.subnet(), env.network());
@@ -79,28 +69,38 @@ final class CniConfig {
       if (env.ipv6Subnet() != null) {
         range(ranges, routes, env.ipv6Subnet(), env.ipv6Network());
       }
+      Map<String, Object> ipam =
+          Json.fields("type", "host-local", "ranges", ranges, "routes", routes);
       if (ipamDir != null) {
         ipam.put("dataDir", ipamDir.toString());
       }
+      Map<String, Object> b = Json.fields("type", "bridge", "bridge", bridge, "isGateway", true);
+      b.put("isDefaultGateway", true);
+      b.put("hairpinMode", true);
+      b.put("ipMasq", !env.ipMasq()); // as flannel's plugin: only when the agent does not
+      b.put("mtu", env.mtu());
+      b.put("ipam", ipam);
+      plugins.add(b);
     }
-    plugins.addObject().put("type", "portmap").putObject("capabilities").put("portMappings", true);
-    root.putObject(MARK)
-        .put("writtenBy", "jflanneld")
-        .put("subnet", env.subnets().commaSeparated())
-        .put("note", "rewritten by jflanneld when this node's subnet changes");
-    try {
-      return SharedJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    plugins.add(Json.fields("type", "portmap", "capabilities", Json.fields("portMappings", true)));
+    root.put(
+        MARK,
+        Json.fields(
+            "writtenBy",
+            "jflanneld",
+            "subnet",
+            env.subnets().commaSeparated(),
+            "note",
+            "rewritten by jflanneld when this node's subnet changes"));
+    return Json.pretty(root) + "\n";
   }
 
   /** One family's host-local range and its route to the cluster network, via the bridge. */
-  private static void range(ArrayNode ranges, ArrayNode routes, IpNet subnet, IpNet network) {
+  private static void range(List<Object> ranges, List<Object> routes, IpNet subnet, IpNet network) {
     String gateway = subnet.firstHost().toString();
-    ranges.addArray().addObject().put("subnet", subnet.toString()).put("gateway", gateway);
+    ranges.add(List.of(Json.fields("subnet", subnet.toString(), "gateway", gateway)));
     // with its gateway, so that CHECK finds it
-    routes.addObject().put("dst", network.toString()).put("gw", gateway);
+    routes.add(Json.fields("dst", network.toString(), "gw", gateway));
   }
 
   /** Writes the config for {@code env} unless it is there already or the file is not ours. */
@@ -133,9 +133,9 @@ final class CniConfig {
 
   private static boolean ours(String text) {
     try {
-      JsonNode n = SharedJson.MAPPER.readTree(text);
-      return n != null && "jflanneld".equals(n.path(MARK).path("writtenBy").asText());
-    } catch (IOException e) {
+      var n = Json.parse(text);
+      return n != null && "jflanneld".equals(Json.text(n.path(MARK).path("writtenBy")));
+    } catch (IllegalArgumentException e) {
       return false;
     }
   }

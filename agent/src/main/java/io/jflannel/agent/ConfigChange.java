@@ -1,6 +1,7 @@
 package io.jflannel.agent;
 
 import io.jflannel.lease.Ipv6Config;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,11 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
       live = false; // the other mode's rules are removed at the next start
     }
     if (!running.backend().equals(fresh.backend())) {
-      d.add("Backend " + running.backend().options() + " -> " + fresh.backend().options());
+      d.add(
+          "Backend "
+              + Json.write(running.backend().options())
+              + " -> "
+              + Json.write(fresh.backend().options()));
       live = false;
     }
     return new ConfigChange(List.copyOf(d), live, moves);

@@ -1,12 +1,12 @@
 package io.jflannel.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.jr.stree.JrsArray;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.lease.AtomicFile;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
-import io.jflannel.lease.SharedJson;
 import io.jflannel.lease.SubnetEnv;
 import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +68,10 @@ final class LocalState {
   }
 
   void savePeers(List<Lease> peers) {
-    ArrayNode a = SharedJson.MAPPER.createArrayNode();
+    List<Object> a = new ArrayList<>();
     for (Lease l : peers) {
       if (l.attrs() != null) {
-        var o = a.addObject();
+        Map<String, Object> o = new LinkedHashMap<>();
         if (l.subnet() != null) {
           o.put("subnet", l.subnet().toString());
         }
@@ -76,10 +79,11 @@ final class LocalState {
           o.put("ipv6Subnet", l.ipv6Subnet().toString());
         }
         o.put("lease", l.attrs().toJson());
+        a.add(o);
       }
     }
     try {
-      AtomicFile.write(peersFile, a.toString(), "rw-------");
+      AtomicFile.write(peersFile, Json.write(a), "rw-------");
     } catch (IOException e) {
       LOG.warn("cannot save the peer snapshot {}: {}", peersFile, e.getMessage());
     }
@@ -91,17 +95,21 @@ final class LocalState {
       return out;
     }
     try {
-      for (JsonNode n : SharedJson.MAPPER.readTree(peersFile.toFile())) {
+      if (!(Json.parse(Files.readString(peersFile)) instanceof JrsArray all)) {
+        throw new IllegalArgumentException("not a JSON array");
+      }
+      for (Iterator<JrsValue> it = all.elements(); it.hasNext(); ) {
+        JrsValue n = it.next();
+        String subnet = Json.text(n.get("subnet"));
+        String subnet6 = Json.text(n.get("ipv6Subnet"));
         out.add(
             new Lease(
-                n.hasNonNull("subnet") ? Ipv4Net.parse(n.get("subnet").asText()) : null,
-                LeaseAttrs.fromJson(n.get("lease").asText()),
+                subnet != null ? Ipv4Net.parse(subnet) : null,
+                LeaseAttrs.fromJson(Json.text(n.get("lease"))),
                 0,
                 null,
                 0,
-                n.hasNonNull("ipv6Subnet")
-                    ? io.jflannel.net.Ipv6Net.parse(n.get("ipv6Subnet").asText())
-                    : null));
+                subnet6 != null ? io.jflannel.net.Ipv6Net.parse(subnet6) : null));
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("ignoring unreadable peer snapshot {}: {}", peersFile, e.getMessage());

@@ -1,6 +1,5 @@
 package io.jflannel.ctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.net.IpNet;
@@ -31,16 +30,12 @@ final class LeaseCells {
   /** VtepMAC of BackendData and of BackendV6Data. */
   static String vtepMacs(Lease l) {
     LeaseAttrs a = l.attrs();
-    return a == null ? "-" : join(mac(a.backendData()), mac(a.backendV6Data()));
+    return a == null ? "-" : join(a.vtepMac(), a.vtepMacV6());
   }
 
   /** True when {@code l} leases {@code subnet} (of either family). */
   static boolean holds(Lease l, IpNet subnet) {
     return subnet.equals(l.subnet()) || subnet.equals(l.ipv6Subnet());
-  }
-
-  private static String mac(JsonNode data) {
-    return data == null ? null : data.path("VtepMAC").asText(null);
   }
 
   /** One cell of two families' values, either of which may be absent (null or empty). */

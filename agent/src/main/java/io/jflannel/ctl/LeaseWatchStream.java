@@ -1,11 +1,10 @@
 package io.jflannel.ctl;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.RegistryWatch;
-import io.jflannel.lease.SharedJson;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,18 +59,25 @@ final class LeaseWatchStream {
         String backend = l.attrs() == null ? "-" : l.attrs().effectiveBackendType();
         String mac = LeaseCells.vtepMacs(l);
         if (json) {
-          ObjectNode n =
-              SharedJson.MAPPER
-                  .createObjectNode()
-                  .put("revision", l.modRevision())
-                  .put("event", type)
-                  .put("subnet", l.subnet() == null ? null : l.subnet().toString())
-                  .put("ipv6Subnet", l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString())
-                  .put("publicIP", l.attrs() == null ? null : l.attrs().publicIp().toString())
-                  .put("publicIPv6", l.attrs() == null ? null : l.attrs().publicIpv6())
-                  .put("backend", backend)
-                  .put("vtepMAC", mac);
-          out.println(n.toString());
+          out.println(
+              Json.write(
+                  Json.fields(
+                      "revision",
+                      l.modRevision(),
+                      "event",
+                      type,
+                      "subnet",
+                      l.subnet() == null ? null : l.subnet().toString(),
+                      "ipv6Subnet",
+                      l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString(),
+                      "publicIP",
+                      l.attrs() == null ? null : l.attrs().publicIp().toString(),
+                      "publicIPv6",
+                      l.attrs() == null ? null : l.attrs().publicIpv6(),
+                      "backend",
+                      backend,
+                      "vtepMAC",
+                      mac)));
         } else {
           out.printf(fmt, l.modRevision(), type, LeaseCells.subnets(l), ip, backend, mac);
         }

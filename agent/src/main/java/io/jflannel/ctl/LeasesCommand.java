@@ -1,22 +1,22 @@
 package io.jflannel.ctl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.stree.JrSimpleTreeExtension;
 import io.jflannel.agent.EtcdFlags;
 import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
-import io.jflannel.lease.SharedJson;
 import io.jflannel.net.IpNet;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,7 +73,7 @@ final class LeasesCommand implements Callable<Integer> {
     try (LeaseRegistry r = Jflanctl.connect(etcd)) {
       LeaseSnapshot snap = r.listLeases();
       PrintWriter out = spec.commandLine().getOut();
-      ArrayNode rows = SharedJson.MAPPER.createArrayNode();
+      List<Map<String, Object>> rows = new ArrayList<>();
       java.util.Map<Long, Optional<Duration>> ttls = ttls(r, snap);
       LeaseValidator rules = validator(r);
       java.util.Map<String, List<String>> byIp = new java.util.HashMap<>();
@@ -83,34 +83,27 @@ final class LeasesCommand implements Callable<Integer> {
                   byIp.computeIfAbsent(l.attrs().nodeAddress(), k -> new ArrayList<>())
                       .add(LeaseCells.subnets(l)));
       for (Lease l : snap.leases()) {
-        ObjectNode row = rows.addObject();
-        row.put("subnet", l.subnet() == null ? null : l.subnet().toString());
-        row.put("publicIP", l.attrs().publicIp().toString());
-        if (l.ipv6Subnet() == null) {
-          row.putNull("ipv6Subnet");
-        } else {
-          row.put("ipv6Subnet", l.ipv6Subnet().toString());
-        }
-        row.put("publicIPv6", l.attrs().publicIpv6());
-        row.put("backend", l.attrs().effectiveBackendType());
-        row.put(
-            "vtepMAC",
-            l.attrs().backendData() == null
-                ? null
-                : l.attrs().backendData().path("VtepMAC").asText(null));
         Optional<Duration> ttl = l.isReservation() ? Optional.empty() : ttls.get(l.storeLeaseId());
-        if (ttl.isPresent()) {
-          row.put("expiresInSeconds", ttl.get().toSeconds());
-        } else {
-          row.putNull("expiresInSeconds");
-        }
-        row.put("reserved", l.isReservation());
-        String rejected = rules == null ? null : rules.reject(l);
-        if (rejected == null) {
-          row.putNull("rejected");
-        } else {
-          row.put("rejected", rejected);
-        }
+        Map<String, Object> row =
+            Json.fields(
+                "subnet",
+                l.subnet() == null ? null : l.subnet().toString(),
+                "publicIP",
+                l.attrs().publicIp().toString(),
+                "ipv6Subnet",
+                l.ipv6Subnet() == null ? null : l.ipv6Subnet().toString(),
+                "publicIPv6",
+                l.attrs().publicIpv6(),
+                "backend",
+                l.attrs().effectiveBackendType(),
+                "vtepMAC",
+                l.attrs().vtepMac(),
+                "expiresInSeconds",
+                ttl.map(Duration::toSeconds).orElse(null),
+                "reserved",
+                l.isReservation(),
+                "rejected",
+                rules == null ? null : rules.reject(l));
         List<String> same = byIp.get(l.attrs().nodeAddress());
         if (same.size() > 1) {
           row.put(
@@ -119,13 +112,12 @@ final class LeasesCommand implements Callable<Integer> {
                   .filter(x -> !x.equals(LeaseCells.subnets(l)))
                   .collect(java.util.stream.Collectors.joining(",")));
         }
-        row.set("lease", SharedJson.MAPPER.readTree(l.attrs().toJson()));
+        row.put("lease", Json.parse(l.attrs().toJson()));
+        rows.add(row);
       }
       switch (output) {
-        case "json" ->
-            out.println(
-                SharedJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-        case "yaml" -> out.print(new ObjectMapper(new YAMLFactory()).writeValueAsString(rows));
+        case "json" -> out.println(Json.pretty(rows));
+        case "yaml" -> out.print(yaml(rows));
         default -> table(out, rows, output.equals("wide"));
       }
       if (watch) {
@@ -174,23 +166,30 @@ final class LeasesCommand implements Callable<Integer> {
             .collect(java.util.stream.Collectors.toSet()));
   }
 
-  private static String status(com.fasterxml.jackson.databind.JsonNode r) {
-    if (!r.path("rejected").isNull()) {
-      return "REJECTED: " + r.path("rejected").asText();
+  /** The rows as YAML: jackson-jr driving the YAML generator, null values written. */
+  private static String yaml(Object rows) throws java.io.IOException {
+    return JSON.builder(new YAMLFactory())
+        .register(new JrSimpleTreeExtension())
+        .enable(JSON.Feature.WRITE_NULL_PROPERTIES)
+        .build()
+        .asString(rows);
+  }
+
+  private static String status(Map<String, Object> r) {
+    if (r.get("rejected") != null) {
+      return "REJECTED: " + r.get("rejected");
     }
-    return r.has("duplicatePublicIP")
-        ? "DUPLICATE: PublicIP also in " + r.path("duplicatePublicIP").asText()
+    return r.containsKey("duplicatePublicIP")
+        ? "DUPLICATE: PublicIP also in " + r.get("duplicatePublicIP")
         : "ok";
   }
 
   /** A cell of both families' fields ({@code v4}, {@code v6} or {@code v4,v6}; null: none). */
-  private static String both(com.fasterxml.jackson.databind.JsonNode r, String v4, String v6) {
-    return LeaseCells.join(
-        v4 != null && r.path(v4).isTextual() ? r.path(v4).asText() : null,
-        r.path(v6).isTextual() ? r.path(v6).asText() : null);
+  private static String both(Map<String, Object> r, String v4, String v6) {
+    return LeaseCells.join(v4 == null ? null : (String) r.get(v4), (String) r.get(v6));
   }
 
-  private static void table(PrintWriter out, ArrayNode rows, boolean wide) {
+  private static void table(PrintWriter out, List<Map<String, Object>> rows, boolean wide) {
     String fmt =
         wide
             ? "%-18s %-15s %-8s %-17s %-10s %-8s %-8s %s%n"
@@ -202,25 +201,21 @@ final class LeasesCommand implements Callable<Integer> {
       head.add("LEASE");
     }
     out.printf(fmt, head.toArray());
-    for (var r : rows) {
-      String mac = r.path("vtepMAC").isNull() ? "-" : r.path("vtepMAC").asText();
-      String expires =
-          r.path("expiresInSeconds").isNull()
-              ? "-"
-              : Outputs.relative(r.path("expiresInSeconds").asLong());
-      String reserved = r.path("reserved").asBoolean() ? "yes" : "no";
+    for (Map<String, Object> r : rows) {
+      Object mac = r.get("vtepMAC");
+      Object expires = r.get("expiresInSeconds");
       List<Object> cols =
           new ArrayList<>(
               List.of(
                   both(r, "subnet", "ipv6Subnet"),
-                  both(r, r.path("subnet").isNull() ? null : "publicIP", "publicIPv6"),
-                  r.path("backend").asText(),
-                  mac,
-                  expires,
-                  reserved,
+                  both(r, r.get("subnet") == null ? null : "publicIP", "publicIPv6"),
+                  r.get("backend"),
+                  mac == null ? "-" : mac,
+                  expires == null ? "-" : Outputs.relative((Long) expires),
+                  Boolean.TRUE.equals(r.get("reserved")) ? "yes" : "no",
                   status(r)));
       if (wide) {
-        cols.add(r.path("lease"));
+        cols.add(Json.write(r.get("lease")));
       }
       out.printf(fmt, cols.toArray());
     }

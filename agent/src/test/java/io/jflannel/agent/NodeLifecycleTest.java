@@ -10,7 +10,7 @@ import static io.jflannel.agent.AgentState.WAITING_FOR_CONFIG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.memory.InMemoryLeaseRegistry;
 import io.jflannel.net.Ipv4Address;
@@ -40,11 +40,7 @@ class NodeLifecycleTest {
   }
 
   static LeaseAttrs vxlanPeer(int n) {
-    var data =
-        new ObjectMapper()
-            .createObjectNode()
-            .put("VNI", 1)
-            .put("VtepMAC", String.format("aa:bb:cc:00:00:%02x", n));
+    var data = Json.object("VNI", 1, "VtepMAC", String.format("aa:bb:cc:00:00:%02x", n));
     return LeaseAttrs.of(Ipv4Address.parse("198.18.0." + n), "vxlan", data);
   }
 

@@ -1,8 +1,8 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.util.Map;
 
 /**
  * The {@code Backend} object of the network config: a type and its options (already validated and
@@ -12,29 +12,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param options the Backend's options under their canonical names (and {@code Type}), defaults not
  *     merged; options the type does not know are not kept
  */
-public record BackendConfig(String type, ObjectNode options) {
+public record BackendConfig(String type, JrsObject options) {
 
-  /** Defensive copy. */
+  /** No options: an empty object. */
   public BackendConfig {
-    options = options == null ? JsonNodeFactory.instance.objectNode() : options.deepCopy();
+    options = options == null ? Json.object(Map.of()) : options;
   }
 
-  /** An option as an int, or {@code fallback} when absent. */
+  /** An option as an int, or {@code fallback} when absent (or not an int). */
   public int intOption(String name, int fallback) {
-    JsonNode n = options.get(name);
-    return n == null || n.isNull() ? fallback : n.asInt();
+    return Json.intValue(options.get(name), fallback);
   }
 
-  /** An option as text, or {@code fallback} when absent. */
+  /** An option as text, or {@code fallback} when absent (or not a string). */
   public String textOption(String name, String fallback) {
-    JsonNode n = options.get(name);
-    return n == null || n.isNull() ? fallback : n.asText();
+    String s = Json.text(options.get(name));
+    return s == null ? fallback : s;
   }
 
-  /** An option as a boolean, or {@code fallback} when absent. */
+  /** An option as a boolean, or {@code fallback} when absent (or not a boolean). */
   public boolean boolOption(String name, boolean fallback) {
-    JsonNode n = options.get(name);
-    return n == null || n.isNull() ? fallback : n.asBoolean();
+    JrsValue n = options.get(name);
+    return Json.isBoolean(n) ? Json.isTrue(n) : fallback;
   }
 
   /** The vxlan VNI (default 1). */
@@ -50,10 +49,5 @@ public record BackendConfig(String type, ObjectNode options) {
       case "udp" -> p == 0 ? 8285 : p;
       default -> 0;
     };
-  }
-
-  @Override
-  public ObjectNode options() {
-    return options.deepCopy();
   }
 }

@@ -1,8 +1,9 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsString;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,36 +29,37 @@ final class BackendConfigParser {
 
   private BackendConfigParser() {}
 
-  static BackendConfig parse(JsonNode n, List<String> problems, List<String> warnings) {
+  static BackendConfig parse(JrsValue n, List<String> problems, List<String> warnings) {
     if (n == null) {
       warnings.add(
           "Backend is missing: using udp, as flanneld does; set Backend.Type (e.g."
               + " {\"Type\":\"vxlan\"}) so that every node agrees");
-      return new BackendConfig("udp", JsonNodeFactory.instance.objectNode().put("Type", "udp"));
+      return new BackendConfig("udp", Json.object("Type", "udp"));
     }
     if (!n.isObject()) {
       problems.add(
-          "Backend: " + NetworkConfigParser.abbreviate(n.toString()) + " is not an object");
+          "Backend: " + NetworkConfigParser.abbreviate(Json.write(n)) + " is not an object");
       return null;
     }
-    JsonFields f = new JsonFields(n);
-    JsonNode t = f.get("Type");
-    if (t == null || !t.isTextual() || t.asText().isEmpty()) {
+    JsonFields f = new JsonFields((JrsObject) n);
+    String t = Json.text(f.get("Type"));
+    if (t == null || t.isEmpty()) {
       problems.add("Backend.Type: missing (vxlan, host-gw, udp or alloc)");
       return null;
     }
-    String type = t.asText().toLowerCase(Locale.ROOT);
+    String type = t.toLowerCase(Locale.ROOT);
     List<String> allowed = OPTIONS.get(type);
     if (allowed == null) {
       problems.add(
           "Backend.Type: \""
-              + t.asText()
+              + t
               + "\" is not supported"
               + (FLANNEL_ONLY.contains(type) ? " by jflannel" : "")
               + " (vxlan, host-gw, udp, alloc)");
       return null;
     }
-    ObjectNode out = JsonNodeFactory.instance.objectNode().put("Type", type);
+    Map<String, JrsValue> out = new LinkedHashMap<>();
+    out.put("Type", new JrsString(type));
     java.util.Set<String> known = new java.util.HashSet<>(allowed);
     known.add("Type");
     for (String u : f.unknown(known)) {
@@ -71,37 +73,41 @@ final class BackendConfigParser {
               + ": ignored, as flanneld ignores it");
     }
     for (String o : allowed) {
-      JsonNode v = f.get(o);
+      JrsValue v = f.get(o);
       if (v != null) {
-        out.set(o, v);
+        out.put(o, v);
       }
     }
     checkInt(out, "VNI", 0, (1 << 24) - 1, problems);
     checkInt(out, "Port", 0, 65535, problems);
     checkInt(out, "MTU", 0, 65535, problems);
-    if ("vxlan".equals(type)
-        && out.has("MTU")
-        && out.get("MTU").asInt() != 0
-        && out.get("MTU").asInt() < 126) {
-      problems.add("Backend.MTU: " + out.get("MTU") + " leaves no room for the 50 bytes of VXLAN");
+    int mtu = Json.intValue(out.get("MTU"), 0);
+    if ("vxlan".equals(type) && mtu != 0 && mtu < 126) {
+      problems.add("Backend.MTU: " + mtu + " leaves no room for the 50 bytes of VXLAN");
     }
     for (String b : List.of("GBP", "Learning", "DirectRouting", "Offloads")) {
-      if (out.has(b) && !out.get(b).isBoolean()) {
-        problems.add("Backend." + b + ": " + out.get(b) + " is not true or false");
+      if (out.containsKey(b) && !Json.isBoolean(out.get(b))) {
+        problems.add("Backend." + b + ": " + Json.write(out.get(b)) + " is not true or false");
       }
     }
-    JsonNode dev = out.get("Device");
-    if (dev != null && !(dev.isTextual() && dev.asText().matches("[A-Za-z0-9_.-]{1,15}"))) {
+    JrsValue dev = out.get("Device");
+    String name = Json.text(dev);
+    if (dev != null && !(name != null && name.matches("[A-Za-z0-9_.-]{1,15}"))) {
       problems.add(
-          "Backend.Device: " + dev + " is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
+          "Backend.Device: "
+              + Json.write(dev)
+              + " is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
     }
-    return new BackendConfig(type, out);
+    return new BackendConfig(type, Json.object(out));
   }
 
-  private static void checkInt(ObjectNode o, String f, int lo, int hi, List<String> problems) {
-    JsonNode v = o.get(f);
-    if (v != null && (!v.isInt() || v.asInt() < lo || v.asInt() > hi)) {
-      problems.add("Backend." + f + ": " + v + " is not an integer in [" + lo + ", " + hi + "]");
+  private static void checkInt(
+      Map<String, JrsValue> o, String f, int lo, int hi, List<String> problems) {
+    JrsValue v = o.get(f);
+    int i = Json.intValue(v, lo - 1);
+    if (v != null && (!Json.isInt(v) || i < lo || i > hi)) {
+      problems.add(
+          "Backend." + f + ": " + Json.write(v) + " is not an integer in [" + lo + ", " + hi + "]");
     }
   }
 }

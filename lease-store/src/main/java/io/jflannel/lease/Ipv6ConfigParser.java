@@ -1,6 +1,6 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.net.Ipv6Address;
 import io.jflannel.net.Ipv6Net;
 import java.util.List;
@@ -18,9 +18,10 @@ final class Ipv6ConfigParser {
     Ipv6Net network = network(f.get("IPv6Network"), problems);
     Ipv6Address min = address(f, "IPv6SubnetMin", problems);
     Ipv6Address max = address(f, "IPv6SubnetMax", problems);
-    JsonNode lenNode = f.get("IPv6SubnetLen");
-    if (lenNode != null && (!lenNode.isInt() || lenNode.asInt() < 0 || lenNode.asInt() > 128)) {
-      problems.add("IPv6SubnetLen: " + lenNode + " is not an integer in [0, 128]");
+    JrsValue lenNode = f.get("IPv6SubnetLen");
+    int len = Json.intValue(lenNode, lenNode == null ? 0 : -1);
+    if (len < 0 || len > 128) {
+      problems.add("IPv6SubnetLen: " + Json.write(lenNode) + " is not an integer in [0, 128]");
       return null;
     }
     if (!enabled) {
@@ -33,7 +34,6 @@ final class Ipv6ConfigParser {
       return null;
     }
     int p = network.prefixLength();
-    int len = lenNode == null ? 0 : lenNode.asInt();
     if (len == 0) {
       if (p > 124) {
         problems.add("IPv6Network: " + network + " is too small (prefix above /124)");
@@ -63,27 +63,27 @@ final class Ipv6ConfigParser {
     return lo == null || hi == null ? null : new Ipv6Config(network, len, lo, hi);
   }
 
-  private static Ipv6Net network(JsonNode n, List<String> problems) {
+  private static Ipv6Net network(JrsValue n, List<String> problems) {
     if (n == null) {
       return null;
     }
     try {
-      return Ipv6Net.parseClearingHostBits(n.asText());
+      return Ipv6Net.parseClearingHostBits(JsonFields.asText(n));
     } catch (IllegalArgumentException e) {
-      problems.add("IPv6Network: " + n + " is not an IPv6 CIDR");
+      problems.add("IPv6Network: " + Json.write(n) + " is not an IPv6 CIDR");
       return null;
     }
   }
 
   private static Ipv6Address address(JsonFields f, String field, List<String> problems) {
-    JsonNode v = f.get(field);
+    JrsValue v = f.get(field);
     if (v == null) {
       return null;
     }
     try {
-      return Ipv6Address.parse(v.asText());
+      return Ipv6Address.parse(JsonFields.asText(v));
     } catch (IllegalArgumentException e) {
-      problems.add(field + ": " + v + " is not an IPv6 address");
+      problems.add(field + ": " + Json.write(v) + " is not an IPv6 address");
       return null;
     }
   }

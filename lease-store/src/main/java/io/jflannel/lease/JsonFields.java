@@ -1,6 +1,7 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,21 +15,21 @@ import java.util.Set;
  * {@code Network}); keys that match no field are unknown (flanneld ignores them).
  */
 final class JsonFields {
-  private final JsonNode object;
+  private final JrsObject object;
 
-  JsonFields(JsonNode object) {
+  JsonFields(JrsObject object) {
     this.object = object;
   }
 
   /** The value of field {@code name}, or null when absent (JSON null counts as absent). */
-  JsonNode get(String name) {
-    JsonNode exact = object.get(name);
+  JrsValue get(String name) {
+    JrsValue exact = object.get(name);
     if (exact != null) {
       return exact.isNull() ? null : exact;
     }
-    JsonNode found = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    JrsValue found = null;
+    for (Iterator<Map.Entry<String, JrsValue>> it = object.fields(); it.hasNext(); ) {
+      Map.Entry<String, JrsValue> e = it.next();
       if (e.getKey().equalsIgnoreCase(name)) {
         found = e.getValue(); // like Go: the last of several case variants wins
       }
@@ -48,5 +49,11 @@ final class JsonFields {
       }
     }
     return out;
+  }
+
+  /** A string's value, or the JSON text of any other value (for parsing and for messages). */
+  static String asText(JrsValue v) {
+    String s = Json.text(v);
+    return s != null ? s : Json.write(v);
   }
 }

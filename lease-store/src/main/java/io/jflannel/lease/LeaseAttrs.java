@@ -1,6 +1,6 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv6Address;
 import java.util.Collections;
@@ -26,28 +26,29 @@ public record LeaseAttrs(
     Ipv4Address publicIp,
     String publicIpv6,
     String backendType,
-    JsonNode backendData,
-    Map<String, JsonNode> extra,
-    JsonNode backendV6Data) {
+    JrsValue backendData,
+    Map<String, JrsValue> extra,
+    JrsValue backendV6Data) {
 
   /** Attributes without IPv6 backend data. */
   public LeaseAttrs(
       Ipv4Address publicIp,
       String publicIpv6,
       String backendType,
-      JsonNode backendData,
-      Map<String, JsonNode> extra) {
+      JrsValue backendData,
+      Map<String, JrsValue> extra) {
     this(publicIp, publicIpv6, backendType, backendData, extra, null);
   }
 
-  /** Defensive copies. */
+  /**
+   * JSON null read as absent; a copy of the unknown fields (jackson-jr's trees are not mutated).
+   */
   public LeaseAttrs {
     if (publicIp == null) {
       throw new IllegalArgumentException("PublicIP missing");
     }
-    backendData = backendData == null || backendData.isNull() ? null : backendData.deepCopy();
-    backendV6Data =
-        backendV6Data == null || backendV6Data.isNull() ? null : backendV6Data.deepCopy();
+    backendData = Json.isNull(backendData) ? null : backendData;
+    backendV6Data = Json.isNull(backendV6Data) ? null : backendV6Data;
     extra =
         extra == null || extra.isEmpty()
             ? Map.of()
@@ -55,12 +56,12 @@ public record LeaseAttrs(
   }
 
   /** Attributes with no backend data and no unknown fields. */
-  public static LeaseAttrs of(Ipv4Address publicIp, String backendType, JsonNode backendData) {
+  public static LeaseAttrs of(Ipv4Address publicIp, String backendType, JrsValue backendData) {
     return new LeaseAttrs(publicIp, null, backendType, backendData, Map.of());
   }
 
   /** These attributes with an IPv6 side: the node's PublicIPv6 and the backend's v6 data. */
-  public LeaseAttrs withIpv6(Ipv6Address publicIpv6, JsonNode v6Data) {
+  public LeaseAttrs withIpv6(Ipv6Address publicIpv6, JrsValue v6Data) {
     return new LeaseAttrs(publicIp, publicIpv6.toString(), backendType, backendData, extra, v6Data);
   }
 
@@ -104,6 +105,16 @@ public record LeaseAttrs(
     }
     String a = nodeAddress();
     return a != null && a.equals(other.nodeAddress());
+  }
+
+  /** The VtepMAC string of BackendData (a vxlan lease's), or null. */
+  public String vtepMac() {
+    return backendData == null ? null : Json.text(backendData.get("VtepMAC"));
+  }
+
+  /** The VtepMAC string of BackendV6Data (a dual-stack vxlan lease's), or null. */
+  public String vtepMacV6() {
+    return backendV6Data == null ? null : Json.text(backendV6Data.get("VtepMAC"));
   }
 
   /** The backend type, reading a missing one as flannel's udp backend (which writes none). */

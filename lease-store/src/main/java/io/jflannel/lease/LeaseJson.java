@@ -1,12 +1,8 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.net.Ipv4Address;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,68 +20,53 @@ final class LeaseJson {
   private LeaseJson() {}
 
   static String write(LeaseAttrs a) {
-    StringWriter out = new StringWriter(128);
-    try (JsonGenerator g = SharedJson.MAPPER.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("PublicIP", a.publicIp().toString());
-      if (a.publicIpv6() == null) {
-        g.writeNullField("PublicIPv6");
-      } else {
-        g.writeStringField("PublicIPv6", a.publicIpv6());
-      }
-      if (a.backendType() != null && !a.backendType().isEmpty()) {
-        g.writeStringField("BackendType", a.backendType());
-      }
-      if (a.backendData() != null) {
-        g.writeFieldName("BackendData");
-        SharedJson.MAPPER.writeTree(g, a.backendData());
-      }
-      if (a.backendV6Data() != null) {
-        g.writeFieldName("BackendV6Data");
-        SharedJson.MAPPER.writeTree(g, a.backendV6Data());
-      }
-      for (Map.Entry<String, JsonNode> e : a.extra().entrySet()) {
-        g.writeFieldName(e.getKey());
-        SharedJson.MAPPER.writeTree(g, e.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("PublicIP", a.publicIp().toString());
+    out.put("PublicIPv6", a.publicIpv6());
+    if (a.backendType() != null && !a.backendType().isEmpty()) {
+      out.put("BackendType", a.backendType());
     }
-    return out.toString();
+    if (a.backendData() != null) {
+      out.put("BackendData", a.backendData());
+    }
+    if (a.backendV6Data() != null) {
+      out.put("BackendV6Data", a.backendV6Data());
+    }
+    a.extra().forEach(out::putIfAbsent);
+    return Json.write(out);
   }
 
   static LeaseAttrs read(String json) {
-    JsonNode root;
+    JrsValue parsed;
     try {
-      root = SharedJson.MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("lease is not valid JSON: " + e.getOriginalMessage());
+      parsed = Json.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("lease is not valid JSON: " + e.getMessage());
     }
-    if (root == null || !root.isObject()) {
+    if (!(parsed instanceof JrsObject root)) {
       throw new IllegalArgumentException("lease is not a JSON object");
     }
-    JsonNode ip = root.get("PublicIP");
-    if (ip == null || !ip.isTextual()) {
+    String ip = Json.text(root.get("PublicIP"));
+    if (ip == null) {
       throw new IllegalArgumentException("lease has no PublicIP string");
     }
-    Ipv4Address publicIp = Ipv4Address.parse(ip.asText());
-    JsonNode v6 = root.get("PublicIPv6");
-    JsonNode type = root.get("BackendType");
-    if (type != null && !type.isNull() && !type.isTextual()) {
-      throw new IllegalArgumentException("lease BackendType is not a string: " + type);
+    Ipv4Address publicIp = Ipv4Address.parse(ip);
+    JrsValue v6 = root.get("PublicIPv6");
+    JrsValue type = root.get("BackendType");
+    if (!Json.isNull(type) && Json.text(type) == null) {
+      throw new IllegalArgumentException("lease BackendType is not a string: " + Json.write(type));
     }
-    Map<String, JsonNode> extra = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    Map<String, JrsValue> extra = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JrsValue>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JrsValue> e = it.next();
       if (!KNOWN.contains(e.getKey())) {
         extra.put(e.getKey(), e.getValue());
       }
     }
     return new LeaseAttrs(
         publicIp,
-        v6 == null || v6.isNull() ? null : v6.asText(),
-        type == null || type.isNull() ? null : type.asText(),
+        Json.isNull(v6) ? null : JsonFields.asText(v6),
+        Json.text(type),
         root.get("BackendData"),
         extra,
         root.get("BackendV6Data"));

@@ -1,7 +1,7 @@
 package io.jflannel.lease;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsObject;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import java.util.ArrayList;
@@ -34,18 +34,18 @@ final class NetworkConfigParser {
   private NetworkConfigParser() {}
 
   static NetworkConfig parse(String json) {
-    JsonNode root;
+    JrsValue root;
     try {
-      root = SharedJson.MAPPER.readTree(json == null ? "" : json);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(List.of("not valid JSON: " + e.getOriginalMessage()));
+      root = Json.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(List.of("not valid JSON: " + e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new ConfigException(List.of("config must be a JSON object, got: " + abbreviate(json)));
     }
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    JsonFields f = new JsonFields(root);
+    JsonFields f = new JsonFields((JrsObject) root);
     for (String u : f.unknown(FIELDS)) {
       warnings.add(
           u + " is not a field of flannel's network config: ignored, as flanneld ignores it");
@@ -98,20 +98,20 @@ final class NetworkConfigParser {
 
   /** A boolean field (Go: a JSON true/false, nothing else), or {@code fallback} when absent. */
   private static boolean bool(JsonFields f, String name, boolean fallback, List<String> problems) {
-    JsonNode n = f.get(name);
+    JrsValue n = f.get(name);
     if (n == null) {
       return fallback;
     }
-    if (!n.isBoolean()) {
-      problems.add(name + ": " + n + " is not true or false");
+    if (!Json.isBoolean(n)) {
+      problems.add(name + ": " + Json.write(n) + " is not true or false");
       return fallback;
     }
-    return n.asBoolean();
+    return Json.isTrue(n);
   }
 
-  private static int subnetLen(JsonNode n, Ipv4Net network, List<String> problems) {
+  private static int subnetLen(JrsValue n, Ipv4Net network, List<String> problems) {
     int p = network.prefixLength();
-    if (n == null || (n.isInt() && n.asInt() == 0)) {
+    if (n == null || (Json.isInt(n) && Json.intValue(n, -1) == 0)) {
       if (p <= 22) {
         return 24;
       }
@@ -122,11 +122,11 @@ final class NetworkConfigParser {
           "Network: " + network + " is too small (prefix above /28 leaves no room for subnets)");
       return -1;
     }
-    if (!n.isInt() || n.asInt() < 0) {
-      problems.add("SubnetLen: " + n + " is not an integer");
+    int len = Json.intValue(n, -1);
+    if (len < 0) {
+      problems.add("SubnetLen: " + Json.write(n) + " is not an integer");
       return -1;
     }
-    int len = n.asInt();
     if (len > 30) {
       problems.add("SubnetLen: " + len + " is larger than 30");
       return -1;
@@ -147,11 +147,11 @@ final class NetworkConfigParser {
 
   private static Ipv4Net bound(
       JsonFields f, String field, Ipv4Net network, int len, List<String> problems) {
-    JsonNode n = f.get(field);
+    JrsValue n = f.get(field);
     if (n == null) {
       return null;
     }
-    String text = n.asText();
+    String text = JsonFields.asText(n);
     Ipv4Address a;
     try {
       a = Ipv4Address.parse(text);
@@ -172,12 +172,12 @@ final class NetworkConfigParser {
 
   /** Network, its host bits cleared as Go's ParseCIDR does (with a warning). */
   private static Ipv4Net cidr(JsonFields f, List<String> problems, List<String> warnings) {
-    JsonNode n = f.get("Network");
+    JrsValue n = f.get("Network");
     if (n == null) {
       problems.add("Network: missing (a CIDR such as 10.244.0.0/16 is required)");
       return null;
     }
-    String text = n.asText();
+    String text = JsonFields.asText(n);
     try {
       return Ipv4Net.parse(text);
     } catch (IllegalArgumentException e) {
@@ -190,7 +190,7 @@ final class NetworkConfigParser {
             "Network: " + text + " has host bits set: using " + masked + ", as flanneld does");
         return masked;
       } catch (RuntimeException again) {
-        problems.add("Network: " + n + " is not a valid CIDR (" + e.getMessage() + ")");
+        problems.add("Network: " + Json.write(n) + " is not a valid CIDR (" + e.getMessage() + ")");
         return null;
       }
     }

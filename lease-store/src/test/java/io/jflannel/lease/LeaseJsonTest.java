@@ -3,7 +3,6 @@ package io.jflannel.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.net.Ipv4Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +33,7 @@ class LeaseJsonTest {
 
   @Test
   void writesFlannelsVxlanForm() throws Exception {
-    var data =
-        new ObjectMapper().createObjectNode().put("VNI", 1).put("VtepMAC", "c6:d2:32:6f:8f:44");
+    var data = Json.object("VNI", 1, "VtepMAC", "c6:d2:32:6f:8f:44");
     assertThat(LeaseAttrs.of(Ipv4Address.parse("198.18.0.11"), "vxlan", data).toJson())
         .isEqualTo(VXLAN);
     assertThat(LeaseAttrs.of(Ipv4Address.parse("198.18.0.12"), "host-gw", null).toJson())

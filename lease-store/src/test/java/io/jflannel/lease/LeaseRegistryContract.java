@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Address;
@@ -354,10 +353,7 @@ public abstract class LeaseRegistryContract implements Ipv6OnlyLeaseContract {
         store()
             .acquire(
                 c,
-                LeaseAttrs.of(
-                    Ipv4Address.parse("198.18.0.2"),
-                    "vxlan",
-                    new ObjectMapper().createObjectNode().put("VNI", 1)),
+                LeaseAttrs.of(Ipv4Address.parse("198.18.0.2"), "vxlan", Json.object("VNI", 1)),
                 Optional.empty());
     assertThat(r.subnet()).isEqualTo(net("10.244.9.0/24"));
     assertThat(r.isReservation()).as("a reservation stays a reservation").isTrue();

@@ -1,6 +1,7 @@
 package io.jflannel.backend.vxlan;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.jr.stree.JrsValue;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.net.MacAddress;
 
@@ -19,13 +20,15 @@ final class VtepCheck {
   }
 
   /** The VTEP MAC of {@code data}, the lease's field {@code field} (BackendV6Data for IPv6). */
-  static MacAddress peerMac(JsonNode data, String field, int vni, MacAddress ours) {
-    if (data == null || !data.hasNonNull("VtepMAC")) {
+  static MacAddress peerMac(JrsValue data, String field, int vni, MacAddress ours) {
+    JrsValue mac = data == null ? null : data.get("VtepMAC");
+    if (Json.isNull(mac)) {
       throw new IllegalArgumentException("vxlan lease without " + field + ".VtepMAC");
     }
     MacAddress m;
     try {
-      m = MacAddress.parse(data.get("VtepMAC").asText());
+      String text = Json.text(mac);
+      m = MacAddress.parse(text != null ? text : Json.write(mac));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(field + ".VtepMAC: " + e.getMessage(), e);
     }
@@ -35,9 +38,9 @@ final class VtepCheck {
     if (m.equals(ours)) {
       throw new IllegalArgumentException("VtepMAC " + m + " is this node's own");
     }
-    JsonNode v = data.get("VNI");
-    if (v != null && !v.isNull() && v.asInt(-1) != vni) {
-      throw new IllegalArgumentException("VNI " + v + " is not this network's " + vni);
+    JrsValue v = data.get("VNI");
+    if (!Json.isNull(v) && Json.intValue(v, -1) != vni) {
+      throw new IllegalArgumentException("VNI " + Json.write(v) + " is not this network's " + vni);
     }
     return m;
   }

@@ -1,12 +1,12 @@
 package io.jflannel.backend.vxlan;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.Device;
 import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.net.IpAddress;
@@ -107,8 +107,8 @@ final class VxlanBackend implements Backend {
     return attrs.withIpv6(ctx.ext().publicIpv6(), data(v6.mac()));
   }
 
-  private JsonNode data(MacAddress mac) {
-    return JsonNodeFactory.instance.objectNode().put("VNI", vni).put("VtepMAC", mac.toString());
+  private JrsValue data(MacAddress mac) {
+    return Json.object("VNI", vni, "VtepMAC", mac.toString());
   }
 
   @Override

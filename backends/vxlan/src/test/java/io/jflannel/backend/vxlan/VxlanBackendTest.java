@@ -3,11 +3,11 @@ package io.jflannel.backend.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
 import io.jflannel.backend.ExternalInterface;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
@@ -48,7 +48,7 @@ class VxlanBackendTest {
   }
 
   static Lease peer(int n, String mac) {
-    var data = new ObjectMapper().createObjectNode().put("VNI", 1).put("VtepMAC", mac);
+    var data = Json.object("VNI", 1, "VtepMAC", mac);
     return new Lease(
         Ipv4Net.parse("10.244." + n + ".0/24"),
         LeaseAttrs.of(Ipv4Address.parse("198.18.0." + n), "vxlan", data),
@@ -132,8 +132,7 @@ class VxlanBackendTest {
             1);
     assertThatThrownBy(() -> plain.objectsFor(noData))
         .hasMessage("vxlan lease without BackendData.VtepMAC");
-    var vni2 =
-        new ObjectMapper().createObjectNode().put("VNI", 2).put("VtepMAC", "aa:bb:cc:00:00:05");
+    var vni2 = Json.object("VNI", 2, "VtepMAC", "aa:bb:cc:00:00:05");
     Lease otherVni =
         new Lease(
             Ipv4Net.parse("10.244.5.0/24"),
@@ -170,8 +169,7 @@ class VxlanBackendTest {
             null,
             0,
             io.jflannel.net.Ipv6Net.parse("fc00:0:0:1::/64")));
-    var v6data =
-        new ObjectMapper().createObjectNode().put("VNI", 1).put("VtepMAC", "aa:bb:cc:00:01:03");
+    var v6data = Json.object("VNI", 1, "VtepMAC", "aa:bb:cc:00:01:03");
     Lease near = dual(peer(3, "aa:bb:cc:00:00:03"), "fd00:198:18::3", v6data);
     Lease far = dual(peer(4, "aa:bb:cc:00:00:04"), "fd00:99::4", v6data);
     assertThat(b.objectsFor(near).routes())
@@ -195,7 +193,7 @@ class VxlanBackendTest {
   }
 
   private static Lease dual(
-      Lease v4, String publicIpv6, com.fasterxml.jackson.databind.JsonNode d) {
+      Lease v4, String publicIpv6, com.fasterxml.jackson.jr.stree.JrsValue d) {
     int n = v4.subnet().address().toBytes()[2];
     return new Lease(
         v4.subnet(),

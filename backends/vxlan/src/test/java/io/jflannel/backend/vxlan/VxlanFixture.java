@@ -1,11 +1,11 @@
 package io.jflannel.backend.vxlan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseValidator;
@@ -60,7 +60,7 @@ final class VxlanFixture {
   }
 
   static Lease lease(String subnet, String publicIp, String mac) {
-    var data = new ObjectMapper().createObjectNode().put("VNI", 1).put("VtepMAC", mac);
+    var data = Json.object("VNI", 1, "VtepMAC", mac);
     return new Lease(
         Ipv4Net.parse(subnet),
         LeaseAttrs.of(Ipv4Address.parse(publicIp), "vxlan", data),
