@@ -82,7 +82,11 @@ public final class Jflanctl implements Runnable {
     // a CLI prints its own one-line errors; library chatter would bury them, and a logging
     // framework costs a fifth of a second to start
     io.jflannel.agent.Logging.silence();
-    int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(out, err, args);
+    out.flush(); // autoflush is println's only: what a command print()ed is still buffered
+    err.flush();
     awaitEventLoops(250);
     System.exit(code);
   }

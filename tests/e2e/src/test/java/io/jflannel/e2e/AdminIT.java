@@ -94,6 +94,20 @@ class AdminIT {
   }
 
   @Test
+  @Order(1)
+  void leasesPrintTheSameRowsAsJsonAndAsYaml() throws Exception {
+    // the real process: what it print()s must reach stdout before it exits
+    JsonNode json = new ObjectMapper().readTree(cluster.jflanctl("leases", "-o", "json"));
+    JsonNode yaml =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(cluster.jflanctl("leases", "-o", "yaml"));
+    assertThat(json).hasSize(2);
+    assertThat(yaml).isEqualTo(json);
+    assertThat(json.findValuesAsText("subnet")).contains(subnet);
+    assertThat(json.get(0).path("lease").path("BackendData").path("VNI").asInt()).isEqualTo(1);
+  }
+
+  @Test
   @Order(2)
   void theSocketIsRootOnlyAndHealthIsServing() throws Exception {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(n1.adminSocket())))
