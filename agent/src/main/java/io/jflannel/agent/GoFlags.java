@@ -15,7 +15,21 @@ import picocli.CommandLine.Model.OptionSpec;
  * left alone.
  */
 public final class GoFlags {
+  private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
   private GoFlags() {}
+
+  /**
+   * picocli's parser for {@code command}, without the built-in converters for java.sql and
+   * java.time types: no option of ours has one, and registering them (by reflection, for every
+   * CommandLine) loads some 40 classes of those packages and the java.sql module.
+   */
+  public static CommandLine commandLine(Object command) {
+    if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+      System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+    }
+    return new CommandLine(command);
+  }
 
   /** The long option names (without dashes) of a command, e.g. {@code etcd-endpoints}. */
   public static Set<String> longNames(CommandLine cl) {

@@ -256,7 +256,7 @@ public final class Jflanneld implements Callable<Integer> {
 
   /** Entry point. */
   public static void main(String[] args) {
-    CommandLine cl = new CommandLine(new Jflanneld());
+    CommandLine cl = GoFlags.commandLine(new Jflanneld());
     args = GoFlags.normalize(args, GoFlags.longNames(cl)); // flanneld's -flag=value spellings
     cl.setParameterExceptionHandler(
         (ex, a) -> {

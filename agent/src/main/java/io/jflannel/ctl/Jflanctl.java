@@ -113,7 +113,7 @@ public final class Jflanctl implements Runnable {
   /** Runs a command line, printing to {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     String[] line = GoFlags.hoist(GoFlags.normalize(args, GLOBAL), GLOBAL);
-    CommandLine cl = new CommandLine(new Jflanctl());
+    CommandLine cl = GoFlags.commandLine(new Jflanctl());
     Class<?> named = named(line);
     for (Class<?> c : SUBCOMMANDS) {
       if (named == null || c == named) {

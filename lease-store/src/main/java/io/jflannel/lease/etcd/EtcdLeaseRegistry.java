@@ -70,6 +70,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   }
 
   static final String VERTX_CP_RESOLVING = "vertx.disableFileCPResolving";
+  static final String VERTX_DNS_RESOLVER = "vertx.disableDnsResolver";
 
   /**
    * Connects (lazily: the first call reaches out) with the given options.
@@ -81,6 +82,11 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     // and a process that is killed leaves it behind: one directory per agent restart
     if (System.getProperty(VERTX_CP_RESOLVING) == null) {
       System.setProperty(VERTX_CP_RESOLVING, "true");
+    }
+    // endpoint names are resolved by the JDK (/etc/hosts, then DNS), as for any other process on
+    // the node, instead of by Netty's own DNS client: some 60 classes fewer in every process
+    if (System.getProperty(VERTX_DNS_RESOLVER) == null) {
+      System.setProperty(VERTX_DNS_RESOLVER, "true");
     }
     ClientBuilder b =
         Client.builder()
