@@ -44,13 +44,7 @@ public final class CdsTraining {
       for (String cmd : List.of("status", "peers", "reconcile")) {
         n.jflanctl(cmd);
       }
-      for (List<String> cmd :
-          List.of(
-              List.of(
-                  "leases",
-                  "--etcd-endpoints=" + c.etcdEndpoints(),
-                  "--etcd-prefix=" + c.etcdPrefix()),
-              List.of("status", "--socket=" + n.adminSocket()))) {
+      for (List<String> cmd : c.archivedJflanctlCommands(n)) {
         lists.add(jflanctl(Path.of(args[2]), n, cmd));
       }
       n.stopAgent(false);

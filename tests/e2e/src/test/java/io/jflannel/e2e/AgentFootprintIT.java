@@ -85,13 +85,7 @@ class AgentFootprintIT {
   @Test
   void jflanctlsArchiveCarriesNearlyEveryClassOfItsCommands() throws Exception {
     Path launcher = Path.of(System.getProperty("jflannel.root", "../..")).resolve("bin/jflanctl");
-    for (List<String> command :
-        List.of(
-            List.of(
-                "leases",
-                "--etcd-endpoints=" + cluster.etcdEndpoints(),
-                "--etcd-prefix=" + cluster.etcdPrefix()),
-            List.of("status", "--socket=" + node.adminSocket()))) {
+    for (List<String> command : cluster.archivedJflanctlCommands(node)) {
       Cmd.Result r =
           node.launcher(
               launcher,

@@ -210,6 +210,17 @@ public final class NetnsCluster implements AutoCloseable {
   }
 
   /**
+   * The jflanctl command lines whose classes the class-data archive is recorded from and checked
+   * for ({@code ./scripts/cds-classlist}, AgentFootprintIT): {@code leases} against this cluster's
+   * etcd and {@code status} against {@code n}'s admin socket.
+   */
+  public List<List<String>> archivedJflanctlCommands(Node n) {
+    return List.of(
+        List.of("leases", "--etcd-endpoints=" + etcdEndpoints(), "--etcd-prefix=" + etcdPrefix),
+        List.of("status", "--socket=" + n.adminSocket()));
+  }
+
+  /**
    * Runs jflanctl (from the agent jar) against the cluster's etcd; must succeed; returns its
    * output.
    */
