@@ -89,7 +89,7 @@ final class AdminService extends AdminGrpc.AdminImplBase {
       for (Rejection x : r.sync().rejected()) {
         all.add(new PeerRow(x.lease(), x.reason()));
       }
-      all.sort(Comparator.comparing(x -> x.lease().key()));
+      all.sort(Comparator.comparing(PeerRow::lease, Lease.BY_KEY));
       for (PeerRow x : all) {
         b.addPeers(peer(x.lease(), x.rejected()).setProgrammed(x.rejected() == null).build());
       }

@@ -13,6 +13,7 @@ public final class LeaseKeys {
   public static final String DEFAULT_PREFIX = "/coreos.com/network";
 
   private final String prefix;
+  private final String subnetsPrefix;
 
   /** Key layout under {@code prefix} (a trailing slash is ignored). */
   public LeaseKeys(String prefix) {
@@ -23,6 +24,7 @@ public final class LeaseKeys {
         prefix.endsWith("/") && prefix.length() > 1
             ? prefix.substring(0, prefix.length() - 1)
             : prefix;
+    this.subnetsPrefix = this.prefix + "/subnets/";
   }
 
   /** The prefix without a trailing slash. */
@@ -37,7 +39,7 @@ public final class LeaseKeys {
 
   /** {@code <prefix>/subnets/} (with the slash: the range of all lease keys). */
   public String subnetsPrefix() {
-    return prefix + "/subnets/";
+    return subnetsPrefix;
   }
 
   /** The key of a subnet. */
@@ -60,11 +62,11 @@ public final class LeaseKeys {
 
   /** The subnets named by a lease key, or empty when the key is not of flanneld's forms. */
   public Optional<SubnetKey> subnetsOf(String key) {
-    if (!key.startsWith(subnetsPrefix())) {
+    if (!key.startsWith(subnetsPrefix)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(SubnetKey.parse(key.substring(subnetsPrefix().length())));
+      return Optional.of(SubnetKey.parse(key.substring(subnetsPrefix.length())));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

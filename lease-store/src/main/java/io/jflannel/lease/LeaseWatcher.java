@@ -106,15 +106,16 @@ public final class LeaseWatcher implements AutoCloseable {
     }
     Map<SubnetKey, Lease> fresh = new HashMap<>();
     for (Lease l : snap.leases()) {
-      if (!own.shares(l.key())) {
-        fresh.put(l.key(), l);
+      SubnetKey k = l.key();
+      if (!own.shares(k)) {
+        fresh.put(k, l);
       }
     }
     if (!snapshotDelivered) {
       known.putAll(fresh);
       snapshotDelivered = true;
       List<Lease> peers = new ArrayList<>(fresh.values());
-      peers.sort((a, b) -> a.key().compareTo(b.key()));
+      peers.sort(Lease.BY_KEY);
       listener.onSnapshot(peers);
     } else {
       List<LeaseEvent> diff = new ArrayList<>();

@@ -49,15 +49,7 @@ public record Ipv4Net(Ipv4Address address, int prefixLength) implements IpNet, C
     if (slash < 0) {
       throw new IllegalArgumentException("not a CIDR (no /prefix): \"" + cidr + "\"");
     }
-    String len = cidr.substring(slash + 1);
-    if (len.isEmpty() || len.length() > 2 || !len.chars().allMatch(Character::isDigit)) {
-      throw new IllegalArgumentException("not a CIDR prefix length: \"" + cidr + "\"");
-    }
-    try {
-      return new Ipv4Net(Ipv4Address.parse(cidr.substring(0, slash)), Integer.parseInt(len));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid CIDR \"" + cidr + "\": " + e.getMessage(), e);
-    }
+    return parse(cidr, slash, "not a CIDR prefix length: \"%s\"");
   }
 
   /**
@@ -70,7 +62,27 @@ public record Ipv4Net(Ipv4Address address, int prefixLength) implements IpNet, C
     if (dash < 0) {
       throw new IllegalArgumentException("not a subnet key (want 10.244.1.0-24): \"" + key + "\"");
     }
-    return parse(key.substring(0, dash) + "/" + key.substring(dash + 1));
+    return parse(key, dash, "not a subnet key's prefix length: \"%s\"");
+  }
+
+  // the address before sep, a prefix length of one or two digits after it; no copies of the text
+  private static Ipv4Net parse(String text, int sep, String badLength) {
+    int end = text.length();
+    boolean digits = end > sep + 1 && end <= sep + 3;
+    int len = 0;
+    for (int i = sep + 1; digits && i < end; i++) {
+      char c = text.charAt(i);
+      digits = c >= '0' && c <= '9';
+      len = len * 10 + c - '0';
+    }
+    if (!digits) {
+      throw new IllegalArgumentException(String.format(badLength, text));
+    }
+    try {
+      return new Ipv4Net(Ipv4Address.parse(text, 0, sep), len);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid CIDR \"" + text + "\": " + e.getMessage(), e);
+    }
   }
 
   /** The network mask of a prefix length as an integer. */

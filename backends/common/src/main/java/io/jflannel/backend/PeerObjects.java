@@ -5,6 +5,7 @@ import io.jflannel.netlink.Neighbour;
 import io.jflannel.netlink.NetlinkObject;
 import io.jflannel.netlink.Route;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,6 +27,9 @@ public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<R
 
   /** These objects and {@code more}'s, each kind in this order then {@code more}'s. */
   public PeerObjects plus(PeerObjects more) {
+    if (more.size() == 0 || size() == 0) {
+      return more.size() == 0 ? this : more;
+    }
     return new PeerObjects(
         concat(neighbours, more.neighbours), concat(fdb, more.fdb), concat(routes, more.routes));
   }
@@ -42,8 +46,12 @@ public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<R
     return neighbours.size() + fdb.size() + routes.size();
   }
 
-  /** All objects in programming order: neighbours, FDB entries, routes. */
+  /** All objects in programming order: neighbours, FDB entries, routes (read-only). */
   public List<NetlinkObject> all() {
+    if (fdb.isEmpty() && (neighbours.isEmpty() || routes.isEmpty())) {
+      // one kind only (host-gw's routes): a view of that list, not a copy
+      return Collections.unmodifiableList(neighbours.isEmpty() ? routes : neighbours);
+    }
     List<NetlinkObject> out = new ArrayList<>(size());
     out.addAll(neighbours);
     out.addAll(fdb);

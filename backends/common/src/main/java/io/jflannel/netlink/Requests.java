@@ -40,8 +40,15 @@ final class Requests {
       verb = "";
       body = w -> RtnlCodec.address(w, a);
     }
-    String prefix = Rtnl.typeName(type) + " " + verb;
-    return new Request(type, delete ? 0 : REPLACE, body, n -> prefix + o.describe(n), delete, o);
+    int t = type; // the description is built only when a request fails or is logged
+    String kind = verb;
+    return new Request(
+        t,
+        delete ? 0 : REPLACE,
+        body,
+        n -> Rtnl.typeName(t) + " " + kind + o.describe(n),
+        delete,
+        o);
   }
 
   static Request createLink(LinkSpec s) {

@@ -162,7 +162,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         malformed++;
       }
     }
-    out.sort((a, b) -> a.key().compareTo(b.key()));
+    out.sort(Lease.BY_KEY);
     return new LeaseSnapshot(out, r.getHeader().getRevision(), malformed);
   }
 

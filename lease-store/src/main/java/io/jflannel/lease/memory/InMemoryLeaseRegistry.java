@@ -149,7 +149,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
           malformed++;
         }
       }
-      out.sort((a, b) -> a.key().compareTo(b.key()));
+      out.sort(Lease.BY_KEY);
       return new LeaseSnapshot(out, revision, malformed);
     }
   }
