@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * footprint}): each release as shipped (its bin/jflanneld and bin/jflanctl) on a one-node vxlan
  * cluster: process start → subnet.env (median of 5, from the file's own timestamp), RSS and threads
  * after sync with 3, 1000 and 5000 peers, a Native Memory Tracking breakdown at 1000 peers, {@code
- * jflanctl leases} with 3 and 1000 leases beside {@code etcdctl get --prefix}, and the image size.
+ * jflanctl leases} with 3 and 1000 leases beside {@code etcdctl get --prefix}, the floor the
+ * agent's classes set ({@link ClassFloor}), and the image size.
  *
  * <p>Arguments: this tree, the previous release's tree, its name.
  */
@@ -100,6 +101,11 @@ public final class FootprintBench {
       Thread.sleep(5000);
       nmt(n, col);
       n.stopAgent(false);
+      Path classList = r.tree().resolve("deploy/cds/jflannel.classlist");
+      if (Files.isRegularFile(classList)) {
+        col.put("class floor: a JVM with these flags, idle", ClassFloor.rss(r.jar(), null));
+        col.put("  the same, the agent's classes loaded", ClassFloor.rss(r.jar(), classList));
+      }
       n.environment().remove("JAVA_TOOL_OPTIONS");
       r.start(c, n);
       n.awaitSubnetEnv(60_000);
