@@ -31,9 +31,7 @@ public record Lease(
    * snapshot of thousands is sorted on the start path.
    */
   public static final Comparator<Lease> BY_KEY =
-      Comparator.comparing(Lease::subnet, Comparator.nullsFirst(Comparator.<Ipv4Net>naturalOrder()))
-          .thenComparing(
-              Lease::ipv6Subnet, Comparator.nullsFirst(Comparator.<Ipv6Net>naturalOrder()));
+      (a, b) -> SubnetKey.compare(a.subnet, a.ipv6Subnet, b.subnet, b.ipv6Subnet);
 
   /** An IPv4-only lease. */
   public Lease(

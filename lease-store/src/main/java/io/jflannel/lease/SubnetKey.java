@@ -17,9 +17,10 @@ public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) implements Comparable<Subnet
   /** flanneld's text for the absent IPv4 subnet of an IPv6-only lease. */
   public static final String NO_IPV4 = "0.0.0.0-0";
 
-  private static final Comparator<SubnetKey> ORDER =
-      Comparator.comparing(SubnetKey::ipv4, Comparator.nullsFirst(Comparator.naturalOrder()))
-          .thenComparing(SubnetKey::ipv6, Comparator.nullsFirst(Comparator.naturalOrder()));
+  private static final Comparator<Ipv4Net> IPV4_ORDER =
+      Comparator.nullsFirst(Comparator.naturalOrder());
+  private static final Comparator<Ipv6Net> IPV6_ORDER =
+      Comparator.nullsFirst(Comparator.naturalOrder());
 
   /** Requires a subnet of one family at least. */
   public SubnetKey {
@@ -92,6 +93,12 @@ public record SubnetKey(Ipv4Net ipv4, Ipv6Net ipv6) implements Comparable<Subnet
   /** IPv4 subnet first (IPv6-only keys before the others), then IPv6 subnet. */
   @Override
   public int compareTo(SubnetKey o) {
-    return ORDER.compare(this, o);
+    return compare(ipv4, ipv6, o.ipv4, o.ipv6);
+  }
+
+  /** The order of keys on their parts, for callers holding the parts ({@link Lease#BY_KEY}). */
+  static int compare(Ipv4Net a4, Ipv6Net a6, Ipv4Net b4, Ipv6Net b6) {
+    int c = IPV4_ORDER.compare(a4, b4);
+    return c != 0 ? c : IPV6_ORDER.compare(a6, b6);
   }
 }

@@ -27,8 +27,11 @@ public record PeerObjects(List<Neighbour> neighbours, List<FdbEntry> fdb, List<R
 
   /** These objects and {@code more}'s, each kind in this order then {@code more}'s. */
   public PeerObjects plus(PeerObjects more) {
-    if (more.size() == 0 || size() == 0) {
-      return more.size() == 0 ? this : more;
+    if (more.size() == 0) {
+      return this;
+    }
+    if (size() == 0) {
+      return more;
     }
     return new PeerObjects(
         concat(neighbours, more.neighbours), concat(fdb, more.fdb), concat(routes, more.routes));

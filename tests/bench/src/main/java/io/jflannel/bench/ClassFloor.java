@@ -2,7 +2,6 @@ package io.jflannel.bench;
 
 import io.jflannel.testing.Node;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,10 +54,11 @@ public final class ClassFloor {
         Path.of(ClassFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
     if (classList != null) {
-      if (Node.archiveFlags(jar).isEmpty()) {
+      List<String> archive = Node.archiveFlags(jar);
+      if (archive.isEmpty()) {
         return "- (no archive)";
       }
-      cmd.addAll(Node.archiveFlags(jar));
+      cmd.addAll(archive);
       // the archive's class path first, as it was dumped; this class after it
       cmd.addAll(
           List.of("-cp", jar + ":" + self, ClassFloor.class.getName(), classList.toString()));
@@ -73,19 +73,12 @@ public final class ClassFloor {
         throw new IllegalStateException(String.join(" ", cmd) + " failed: " + line);
       }
       Thread.sleep(1000);
-      return String.format("%.0f MiB (%s classes)", kib(p.pid()) / 1024.0, line.substring(7));
+      return String.format(
+          "%.0f MiB (%s classes)",
+          EventTimes.status(p.pid(), "VmRSS:") / 1024.0, line.substring(7));
     } finally {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
-  }
-
-  private static long kib(long pid) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith("VmRSS:")) {
-        return Long.parseLong(l.replaceAll("\\D", ""));
-      }
-    }
-    throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
   }
 }

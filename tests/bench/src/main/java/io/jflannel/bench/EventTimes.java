@@ -96,11 +96,16 @@ final class EventTimes {
 
   /** A number from the agent's /proc status (VmRSS in kB). */
   static long status(Node n, String field) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + n.agent().pid() + "/status"))) {
+    return status(n.agent().pid(), field);
+  }
+
+  /** A number from a process's /proc status (VmRSS in kB). */
+  static long status(long pid, String field) throws IOException {
+    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (l.startsWith(field)) {
         return Long.parseLong(l.replaceAll("\\D", ""));
       }
     }
-    throw new IllegalStateException("no " + field + " in /proc/" + n.agent().pid() + "/status");
+    throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
   }
 }
