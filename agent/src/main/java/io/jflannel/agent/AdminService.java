@@ -69,6 +69,7 @@ final class AdminService extends AdminGrpc.AdminImplBase {
             .setLeaseExpiresUnix(s.leaseExpiresUnix())
             .setPeers(s.sync().peers())
             .setRejected(s.sync().rejected())
+            .setConflicts(s.sync().conflicts())
             .setKernelObjects(s.sync().objects())
             .setRepairsTotal(s.sync().repairs())
             .setLastReconcileUnixMs(s.sync().lastReconcileMs())

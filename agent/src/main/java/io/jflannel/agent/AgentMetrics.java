@@ -87,6 +87,20 @@ final class AgentMetrics {
           .help("peer leases currently rejected")
           .withoutExemplars()
           .register(registry);
+  final Gauge conflictsNow =
+      Gauge.builder()
+          .name("jflannel_lease_conflicts")
+          .help(
+              "leases that claim a subnet, address or VtepMAC an older lease holds (rejected on"
+                  + " every node), this node's own included")
+          .withoutExemplars()
+          .register(registry);
+  final Counter backendErrors =
+      Counter.builder()
+          .name("jflannel_backend_errors_total")
+          .help("exceptions out of the backend that are bugs, not bad lease data (see the log)")
+          .withoutExemplars()
+          .register(registry);
   final Counter configRefused =
       Counter.builder()
           .name("jflannel_config_changes_refused_total")

@@ -3,6 +3,7 @@ package io.jflannel.agent;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.LeaseRules;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Lease;
@@ -65,7 +66,9 @@ final class Node implements AutoCloseable {
     this.local = new LocalState(o.stateDir(), o.subnetFile());
     this.store =
         LeaseStore.create(
-            c.registry(), LeaseStoreOptions.defaults().withTtl(o.leaseTtl(), o.renewMargin()));
+            c.registry(),
+            LeaseStoreOptions.defaults().withTtl(o.leaseTtl(), o.renewMargin()),
+            LeaseRules.byBackendType());
   }
 
   /**
@@ -168,17 +171,11 @@ final class Node implements AutoCloseable {
         throw new Agent.StartupException(e.getMessage());
       }
     }
-    if (config.dualStack() && "udp".equals(config.backend().type())) {
-      throw new Agent.StartupException(
-          "EnableIPv6: the udp backend carries IPv4 only (as flanneld's): use vxlan or host-gw for"
-              + " a dual-stack or IPv6-only network");
+    String problem = BackendFactory.problemWith(config);
+    if (problem != null) {
+      throw new Agent.StartupException(problem);
     }
-    BackendFactory f =
-        BackendFactory.find(config.backend().type())
-            .orElseThrow(
-                () ->
-                    new Agent.StartupException(
-                        "backend " + config.backend().type() + " is not on the class path"));
+    BackendFactory f = BackendFactory.find(config.backend().type()).orElseThrow();
     return Agent.open(
         () -> f.create(new BackendContext(c.netlink(), c.ext(), config, o.stateDir())), "backend");
   }
@@ -374,9 +371,20 @@ final class Node implements AutoCloseable {
             c.netlink(),
             b,
             new LeaseValidator(config, subnets, c.ext().publicIp(), c.ext().publicIpv6()),
+            LeaseRules.of(config),
             config,
             new SubnetKey(subnet, subnet6));
     sync.onRejected(r -> metrics.rejectedLeases.inc());
+    sync.onBackendError(
+        (l, e) -> {
+          metrics.backendErrors.inc();
+          LOG.error(
+              "backend {} failed on lease {} (a bug, not bad lease data; nothing is programmed for"
+                  + " it)",
+              config.backend().type(),
+              l.key().toKey(),
+              e);
+        });
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));
     return new Running(config, b, attrs, subnets, sync, fw);

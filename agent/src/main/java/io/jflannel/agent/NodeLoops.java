@@ -74,6 +74,7 @@ final class NodeLoops implements AutoCloseable {
     if (own.expiration() != null) {
       leaseExpires(own);
     }
+    r.sync().own(own);
     LeaseKeeper keeper = store.keep(own, keeperListener());
     closeables.add(keeper);
     LeaseWatcher watcher = store.watch(own.key(), watchListener(), keeper);
@@ -127,6 +128,8 @@ final class NodeLoops implements AutoCloseable {
       @Override
       public void reacquired(Lease l) {
         leaseExpires(l);
+        r.sync().own(l); // a new key: a new create revision
+        publish();
       }
 
       @Override
@@ -220,16 +223,7 @@ final class NodeLoops implements AutoCloseable {
         lc.condition("docker", DockerBridge.mismatch(c.netlink(), o.dockerBridge(), r.subnet()));
       }
       long now = c.clockMs().getAsLong();
-      lc.update(
-          s ->
-              s.with(
-                  new StatusSnapshot.SyncInfo(
-                      s.sync().peers(),
-                      s.sync().rejected(),
-                      s.sync().objects(),
-                      s.sync().repairs(),
-                      now,
-                      rep.repaired().size())));
+      lc.update(s -> s.with(s.sync().reconciled(now, rep.repaired().size())));
       publish();
       return rep;
     } catch (RuntimeException e) {
@@ -269,6 +263,39 @@ final class NodeLoops implements AutoCloseable {
     metrics.peers.set(r.sync().peerCount());
     metrics.objects.set(r.sync().objectCount());
     metrics.rejectedNow.set(r.sync().rejected().size());
+    metrics.conflictsNow.set(r.sync().conflictCount());
+    ownConflict();
+    var bugs = r.sync().backendFailures();
+    lc.condition(
+        "backend",
+        bugs.isEmpty()
+            ? null
+            : "the backend failed on "
+                + bugs.size()
+                + " lease(s) with an error that is a bug, not bad lease data (see the log): "
+                + bugs.values().iterator().next());
+  }
+
+  /**
+   * A lease of ours that loses to an older one is programmed by no other node: say so (the next
+   * start gives it up and takes another subnet, {@code LeaseStore.acquire}).
+   */
+  private void ownConflict() {
+    var c = r.sync().ownConflict();
+    lc.condition(
+        "lease",
+        c == null
+            ? null
+            : "this node's lease "
+                + own.key().toKey()
+                + " loses to the older lease "
+                + c.holder().toKey()
+                + " ("
+                + c.holderNode()
+                + "): both claim "
+                + c.claim()
+                + "; other nodes do not program this node's subnet; restart the agent to take"
+                + " another one");
   }
 
   /** Puts the sync's counters into the status (last reconcile kept when {@code repairs} < 0). */
@@ -279,6 +306,7 @@ final class NodeLoops implements AutoCloseable {
                 new StatusSnapshot.SyncInfo(
                     sync.peerCount(),
                     sync.rejected().size(),
+                    sync.conflictCount(),
                     sync.objectCount(),
                     sync.repairCount(),
                     s.sync().lastReconcileMs(),

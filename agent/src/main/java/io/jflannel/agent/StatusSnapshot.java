@@ -35,15 +35,24 @@ record StatusSnapshot(
     static final NodeInfo UNKNOWN = new NodeInfo("", "", "", "", 0, "");
   }
 
-  /** Peers accepted and rejected, kernel objects, repairs, the last reconcile. */
+  /**
+   * Peers accepted and rejected, conflicts among the leases (rejected leases that lost a subnet,
+   * address or VtepMAC to an older lease), kernel objects, repairs, the last reconcile.
+   */
   record SyncInfo(
       int peers,
       int rejected,
+      int conflicts,
       long objects,
       long repairs,
       long lastReconcileMs,
       int lastReconcileRepairs) {
-    static final SyncInfo NONE = new SyncInfo(0, 0, 0, 0, 0, 0);
+    static final SyncInfo NONE = new SyncInfo(0, 0, 0, 0, 0, 0, 0);
+
+    /** The same counts after a reconcile at {@code nowMs} that repaired {@code repaired}. */
+    SyncInfo reconciled(long nowMs, int repaired) {
+      return new SyncInfo(peers, rejected, conflicts, objects, repairs, nowMs, repaired);
+    }
   }
 
   /** etcd as last probed: healthy or not since when, and the last error. */

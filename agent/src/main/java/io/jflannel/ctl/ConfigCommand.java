@@ -1,6 +1,7 @@
 package io.jflannel.ctl;
 
 import io.jflannel.agent.EtcdFlags;
+import io.jflannel.backend.BackendFactory;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.NetworkConfig;
@@ -67,7 +68,7 @@ final class ConfigCommand {
     @Override
     public Integer call() throws Exception {
       String json = read(file);
-      NetworkConfig c = NetworkConfig.parse(json);
+      NetworkConfig c = parse(json);
       warn(spec, c);
       try (LeaseRegistry r = Jflanctl.connect(etcd)) {
         r.putNetworkConfig(json.strip());
@@ -100,7 +101,7 @@ final class ConfigCommand {
     @Override
     public Integer call() throws Exception {
       try {
-        NetworkConfig c = NetworkConfig.parse(read(file));
+        NetworkConfig c = parse(read(file));
         warn(spec, c);
         spec.commandLine()
             .getOut()
@@ -139,6 +140,21 @@ final class ConfigCommand {
         return ExitCodes.INVALID_CONFIG;
       }
     }
+  }
+
+  /**
+   * The config as the agent takes it: flannel's rules, then the backend's own ({@link
+   * BackendFactory#problemWith}: udp refuses IPv6), so validate, set and the agent agree.
+   *
+   * @throws ConfigException naming every problem
+   */
+  static NetworkConfig parse(String json) {
+    NetworkConfig c = NetworkConfig.parse(json);
+    String problem = BackendFactory.problemWith(c);
+    if (problem != null) {
+      throw new ConfigException(java.util.List.of(problem));
+    }
+    return c;
   }
 
   /** The warnings the agent logs for this config (unknown fields ignored, ...), on stderr. */

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.stree.JrSimpleTreeExtension;
 import io.jflannel.agent.EtcdFlags;
+import io.jflannel.backend.LeaseRules;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseSnapshot;
-import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.IpNet;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       "List the subnet leases, sorted by subnet; with --watch, then stream changes; with"
           + " --history SUBNET, show who held a subnet.",
       "STATUS says REJECTED, and why, for a lease every agent refuses to program (outside the"
-          + " network, not of SubnetLen, PublicIP inside the network, another backend)."
+          + " network, not of SubnetLen, PublicIP inside the network, another backend, unusable"
+          + " backend data, or a conflict: a subnet, address or VtepMAC an older lease holds)."
     })
 final class LeasesCommand implements Callable<Integer> {
   @Mixin EtcdFlags etcd;
@@ -75,13 +77,7 @@ final class LeasesCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       List<Map<String, Object>> rows = new ArrayList<>();
       java.util.Map<Long, Optional<Duration>> ttls = ttls(r, snap);
-      LeaseValidator rules = validator(r);
-      java.util.Map<String, List<String>> byIp = new java.util.HashMap<>();
-      snap.leases()
-          .forEach(
-              l ->
-                  byIp.computeIfAbsent(l.attrs().nodeAddress(), k -> new ArrayList<>())
-                      .add(LeaseCells.subnets(l)));
+      Map<SubnetKey, String> verdicts = verdicts(r, snap);
       for (Lease l : snap.leases()) {
         Optional<Duration> ttl = l.isReservation() ? Optional.empty() : ttls.get(l.storeLeaseId());
         Map<String, Object> row =
@@ -103,15 +99,7 @@ final class LeasesCommand implements Callable<Integer> {
                 "reserved",
                 l.isReservation(),
                 "rejected",
-                rules == null ? null : rules.reject(l));
-        List<String> same = byIp.get(l.attrs().nodeAddress());
-        if (same.size() > 1) {
-          row.put(
-              "duplicatePublicIP",
-              same.stream()
-                  .filter(x -> !x.equals(LeaseCells.subnets(l)))
-                  .collect(java.util.stream.Collectors.joining(",")));
-        }
+                verdicts == null ? null : verdicts.get(l.key()));
         row.put("lease", Json.parse(l.attrs().toJson()));
         rows.add(row);
       }
@@ -143,15 +131,14 @@ final class LeasesCommand implements Callable<Integer> {
   }
 
   /**
-   * The checks the agents apply to every peer lease (those of the whole cluster), or null when the
-   * network config is missing or invalid.
+   * Why every agent refuses each lease: the rules they all apply ({@link LeaseRules}: the
+   * cluster-wide checks, the backend's data checks and the conflict rule); null when the network
+   * config is missing or invalid.
    */
-  private static LeaseValidator validator(LeaseRegistry r) {
+  private static Map<SubnetKey, String> verdicts(LeaseRegistry r, LeaseSnapshot snap) {
     try {
-      return r.getNetworkConfig()
-          .map(NetworkConfig::parse)
-          .map(LeaseValidator::forCluster)
-          .orElse(null);
+      Optional<NetworkConfig> c = r.getNetworkConfig().map(NetworkConfig::parse);
+      return c.map(config -> LeaseRules.of(config).verdicts(config, snap.leases())).orElse(null);
     } catch (ConfigException e) {
       return null;
     }
@@ -176,12 +163,7 @@ final class LeasesCommand implements Callable<Integer> {
   }
 
   private static String status(Map<String, Object> r) {
-    if (r.get("rejected") != null) {
-      return "REJECTED: " + r.get("rejected");
-    }
-    return r.containsKey("duplicatePublicIP")
-        ? "DUPLICATE: PublicIP also in " + r.get("duplicatePublicIP")
-        : "ok";
+    return r.get("rejected") != null ? "REJECTED: " + r.get("rejected") : "ok";
   }
 
   /** A cell of both families' fields ({@code v4}, {@code v6} or {@code v4,v6}; null: none). */

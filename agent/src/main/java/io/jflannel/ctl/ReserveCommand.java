@@ -1,10 +1,14 @@
 package io.jflannel.ctl;
 
 import io.jflannel.agent.EtcdFlags;
+import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseRegistry;
+import io.jflannel.lease.LeaseValidator;
+import io.jflannel.lease.NetworkConfig;
 import io.jflannel.net.Ipv4Address;
 import io.jflannel.net.Ipv4Net;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +40,22 @@ final class ReserveCommand implements Callable<Integer> {
     Ipv4Net net = Ipv4Net.parse(subnet);
     Ipv4Address ip = Ipv4Address.parse(publicIp);
     try (LeaseRegistry r = Jflanctl.connect(etcd)) {
+      Optional<String> raw = r.getNetworkConfig();
+      if (raw.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("jflanctl: warning: no network config in etcd: " + net + " is not checked");
+      } else {
+        NetworkConfig c = NetworkConfig.parse(raw.get());
+        String why =
+            LeaseValidator.forCluster(c)
+                .rejectForCluster(
+                    new Lease(net, LeaseAttrs.of(ip, c.backend().type(), null), 0, null, 0));
+        if (why != null) {
+          throw new IllegalArgumentException(
+              "cannot reserve " + net + " for " + ip + ": " + why + "; nothing written");
+        }
+      }
       if (r.createLease(net, LeaseAttrs.of(ip, null, null), null).isEmpty()) {
         String holder = r.getLease(net).map(l -> l.attrs().publicIp().toString()).orElse("someone");
         spec.commandLine().getErr().println("jflanctl: " + net + " is already leased to " + holder);

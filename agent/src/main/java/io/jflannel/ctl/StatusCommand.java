@@ -47,7 +47,12 @@ final class StatusCommand extends AdminQuery<StatusReply> {
             + " kernel objects)"
             + (s.getRejected() == 0
                 ? ""
-                : ", " + s.getRejected() + " leases rejected (jflanctl peers)"));
+                : ", " + s.getRejected() + " leases rejected (jflanctl peers)")
+            + (s.getConflicts() == 0
+                ? ""
+                : ", "
+                    + s.getConflicts()
+                    + " conflicting (a subnet, address or VtepMAC an older lease holds)"));
     row(
         out,
         "last reconcile",

@@ -251,13 +251,91 @@ class JflanctlIT {
         .contains("reserved 10.244.7.0/24 for 198.18.0.7");
     Run again = ctl("reserve", "10.244.7.0/24", "--public-ip", "198.18.0.8");
     assertThat(again.exit()).isEqualTo(ExitCodes.FAILED);
-    assertThat(again.err().strip())
-        .isEqualTo("jflanctl: 10.244.7.0/24 is already leased to 198.18.0.7");
+    assertThat(again.err().strip().lines())
+        .containsExactly(
+            "jflanctl: warning: no network config in etcd: 10.244.7.0/24 is not checked",
+            "jflanctl: 10.244.7.0/24 is already leased to 198.18.0.7");
     assertThat(ctl("unreserve", "10.244.7.0/24").exit()).isZero();
     assertThat(ctl("lease", "delete", "10.244.7.0/24").exit()).isEqualTo(ExitCodes.NOT_FOUND);
     Run syntax = ctl("reserve", "10.244.7.1/24", "--public-ip", "198.18.0.7");
     assertThat(syntax.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(syntax.err().strip()).startsWith("jflanctl: invalid CIDR \"10.244.7.1/24\"");
+  }
+
+  /**
+   * The STATUS column applies exactly the agents' rules: the backend's data checks (VNI, unicast
+   * VtepMAC) and the conflict rule (the older lease keeps a subnet or VtepMAC both claim).
+   */
+  @Test
+  void leasesSayWhyEveryAgentRejectsALeaseConflictsIncluded(@TempDir Path dir) throws Exception {
+    assertThat(
+            ctl(
+                    "config",
+                    "set",
+                    file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                        .toString())
+                .exit())
+        .isZero();
+    String v =
+        "{\"PublicIP\":\"%s\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":%d,\"VtepMAC\":\"%s\"}}";
+    try (var r =
+        io.jflannel.lease.etcd.EtcdLeaseRegistry.connect(
+            io.jflannel.lease.etcd.EtcdOptions.builder()
+                .endpoints(List.of(endpoint))
+                .prefix(prefix)
+                .build())) {
+      java.util.function.BiConsumer<String, String> put =
+          (key, json) ->
+              r.createLease(
+                  io.jflannel.lease.SubnetKey.parse(key),
+                  io.jflannel.lease.LeaseAttrs.fromJson(json),
+                  java.time.Duration.ofHours(1));
+      put.accept("10.244.3.0-24", String.format(v, "198.18.0.3", 1, "aa:bb:cc:00:00:03"));
+      put.accept("10.244.4.0-24", String.format(v, "198.18.0.4", 7, "aa:bb:cc:00:00:04"));
+      put.accept("10.244.5.0-24", String.format(v, "198.18.0.5", 1, "ff:ff:ff:ff:ff:ff"));
+      put.accept("10.244.6.0-24", String.format(v, "198.18.0.6", 1, "aa:bb:cc:00:00:03"));
+      put.accept(
+          "10.244.3.0-24&fc00:0:0:99::-64", String.format(v, "198.18.0.9", 1, "aa:bb:cc:00:00:09"));
+    }
+    String t = ctl("leases").out();
+    assertThat(t)
+        .containsPattern("10\\.244\\.3\\.0/24 +198\\.18\\.0\\.3 .* ok\\n")
+        .contains("REJECTED: BackendData.VNI 7 is not this network's 1")
+        .contains("REJECTED: BackendData.VtepMAC ff:ff:ff:ff:ff:ff is not a unicast MAC")
+        .contains(
+            "REJECTED: conflict: VtepMAC aa:bb:cc:00:00:03 is held by the older lease"
+                + " 10.244.3.0-24 (198.18.0.3)")
+        .contains(
+            "REJECTED: conflict: IPv4 subnet 10.244.3.0/24 is held by the older lease"
+                + " 10.244.3.0-24 (198.18.0.3)");
+  }
+
+  @Test
+  void reserveRefusesASubnetNoNodeCouldUse(@TempDir Path dir) throws Exception {
+    assertThat(
+            ctl(
+                    "config",
+                    "set",
+                    file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                        .toString())
+                .exit())
+        .isZero();
+    for (String[] bad :
+        new String[][] {
+          {
+            "10.245.7.0/24",
+            "198.18.0.7",
+            "subnet 10.245.7.0/24 is outside the network 10.244.0.0/16"
+          },
+          {"10.244.7.0/25", "198.18.0.7", "subnet 10.244.7.0/25 is not a /24"},
+          {"10.244.7.0/24", "10.244.9.9", "PublicIP 10.244.9.9 is inside the cluster network"}
+        }) {
+      Run r = ctl("reserve", bad[0], "--public-ip", bad[1]);
+      assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains(bad[2]).contains("nothing written");
+    }
+    assertThat(ctl("leases").out().strip().lines()).as("nothing written").hasSize(1);
   }
 
   @Test

@@ -18,10 +18,12 @@ final class DefaultLeaseStore implements LeaseStore {
 
   private final LeaseRegistry registry;
   private final LeaseStoreOptions options;
+  private final LeaseCheck check;
 
-  DefaultLeaseStore(LeaseRegistry registry, LeaseStoreOptions options) {
+  DefaultLeaseStore(LeaseRegistry registry, LeaseStoreOptions options, LeaseCheck check) {
     this.registry = registry;
     this.options = options;
+    this.check = check;
   }
 
   @Override
@@ -70,7 +72,10 @@ final class DefaultLeaseStore implements LeaseStore {
         continue; // our lease changed under us: look again
       }
       if (own.isPresent()) {
-        return own.get();
+        if (keptAgainst(config, own.get(), snap)) {
+          return own.get();
+        }
+        continue;
       }
       List<Ipv4Net> taken = new ArrayList<>();
       List<Ipv6Net> taken6 = new ArrayList<>();
@@ -91,15 +96,56 @@ final class DefaultLeaseStore implements LeaseStore {
                   ? pick6(config, taken6, previous == null ? null : previous.ipv6())
                   : null);
       Optional<Lease> created = registry.createLease(key, attrs, options.leaseTtl());
-      if (created.isPresent()) {
+      if (created.isPresent() && keptAgainst(config, created.get(), registry.listLeases())) {
         LOG.info(
             "acquired subnet {} for {} (ttl {})", key, attrs.nodeAddress(), options.leaseTtl());
         return created.get();
+      }
+      if (created.isPresent()) {
+        continue; // another node created a lease of one of these subnets first: pick again
       }
       LOG.info("subnet {} was taken by another node meanwhile; trying again", key);
     }
     throw new LeaseStoreException(
         Reason.UNAVAILABLE, "could not acquire a subnet after " + MAX_RACES + " lost races");
+  }
+
+  /**
+   * True when {@code mine} keeps its subnets among the leases of {@code snap}: no older lease that
+   * takes part (it passes the cluster-wide checks and lost nothing itself) holds a subnet of either
+   * family of it. Two nodes that listed the leases before either wrote can pick the same IPv6
+   * subnet under different keys (the create transaction only sees its own key): the younger one
+   * finds the older here, deletes its lease and picks again, so no two live leases share a subnet.
+   * Every node decides by the same rule as {@link LeaseConflicts}, which the agents apply to leases
+   * written by anyone else.
+   */
+  private boolean keptAgainst(NetworkConfig config, Lease mine, LeaseSnapshot snap) {
+    java.util.function.Predicate<Lease> takesPart = l -> check.reject(config, l) == null;
+    java.util.Map<SubnetKey, LeaseConflicts.Conflict> lost =
+        LeaseConflicts.of(config, snap.leases(), takesPart);
+    for (Lease l : snap.leases()) {
+      if (l.key().equals(mine.key()) || !l.olderThan(mine) || lost.containsKey(l.key())) {
+        continue;
+      }
+      boolean four = config.ipv4() && mine.subnet() != null && mine.subnet().equals(l.subnet());
+      boolean six =
+          config.dualStack()
+              && mine.ipv6Subnet() != null
+              && mine.ipv6Subnet().equals(l.ipv6Subnet());
+      if ((four || six) && takesPart.test(l)) {
+        LOG.warn(
+            "{} subnet {} is also in the older lease {} of {}: giving up ours ({}) and picking"
+                + " again",
+            four ? "IPv4" : "IPv6",
+            four ? mine.subnet() : mine.ipv6Subnet(),
+            l.key().toKey(),
+            l.attrs().nodeAddress(),
+            mine.key().toKey());
+        registry.deleteLease(mine.key());
+        return false;
+      }
+    }
+    return true;
   }
 
   private Ipv4Net pick4(

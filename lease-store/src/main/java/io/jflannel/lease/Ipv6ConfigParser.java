@@ -60,6 +60,11 @@ final class Ipv6ConfigParser {
               Ipv6Net.masked(network.next().addressAt(java.math.BigInteger.ONE.negate()), len),
               len);
     }
+    if (lo != null && hi != null && lo.compareTo(hi) > 0) {
+      problems.add(
+          "IPv6SubnetMin " + lo + " is after IPv6SubnetMax " + hi + ": no subnet can be leased");
+      return null;
+    }
     return lo == null || hi == null ? null : new Ipv6Config(network, len, lo, hi);
   }
 

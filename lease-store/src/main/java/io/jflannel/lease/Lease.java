@@ -17,6 +17,8 @@ import java.util.Comparator;
  * @param modRevision the store revision of the key's last change
  * @param ipv6Subnet the leased IPv6 subnet of a dual-stack or IPv6-only lease (flanneld's key
  *     {@code 10.244.1.0-24&fc00:0:0:1::-64}), or null
+ * @param createRevision the store revision that created the key (etcd's {@code create_revision}):
+ *     the lease's age, by which a conflict between two leases is decided ({@link LeaseConflicts})
  */
 public record Lease(
     Ipv4Net subnet,
@@ -24,7 +26,8 @@ public record Lease(
     long storeLeaseId,
     Instant expiration,
     long modRevision,
-    Ipv6Net ipv6Subnet) {
+    Ipv6Net ipv6Subnet,
+    long createRevision) {
 
   /**
    * Leases in the order of their keys ({@link SubnetKey#compareTo}) without building the keys: a
@@ -33,10 +36,21 @@ public record Lease(
   public static final Comparator<Lease> BY_KEY =
       (a, b) -> SubnetKey.compare(a.subnet, a.ipv6Subnet, b.subnet, b.ipv6Subnet);
 
-  /** An IPv4-only lease. */
+  /** An IPv4-only lease created at {@code modRevision} (never updated since). */
   public Lease(
       Ipv4Net subnet, LeaseAttrs attrs, long storeLeaseId, Instant expiration, long modRevision) {
     this(subnet, attrs, storeLeaseId, expiration, modRevision, null);
+  }
+
+  /** A lease created at {@code modRevision} (never updated since). */
+  public Lease(
+      Ipv4Net subnet,
+      LeaseAttrs attrs,
+      long storeLeaseId,
+      Instant expiration,
+      long modRevision,
+      Ipv6Net ipv6Subnet) {
+    this(subnet, attrs, storeLeaseId, expiration, modRevision, ipv6Subnet, modRevision);
   }
 
   /** The subnets this lease's key names. */
@@ -51,6 +65,18 @@ public record Lease(
 
   /** This lease with a known expiration. */
   public Lease withExpiration(Instant at) {
-    return new Lease(subnet, attrs, storeLeaseId, at, modRevision, ipv6Subnet);
+    return new Lease(subnet, attrs, storeLeaseId, at, modRevision, ipv6Subnet, createRevision);
+  }
+
+  /**
+   * True when this lease was created before {@code other} (lower create revision; between equal
+   * revisions, which only leases made by hand in tests have, the lower key): the older of two
+   * conflicting leases keeps what they share.
+   */
+  public boolean olderThan(Lease other) {
+    if (createRevision != other.createRevision) {
+      return createRevision < other.createRevision;
+    }
+    return BY_KEY.compare(this, other) < 0;
   }
 }

@@ -71,4 +71,18 @@ public final class LeaseKeys {
       return Optional.empty();
     }
   }
+
+  /** Longest text of a key or value a log line carries whole. */
+  static final int LOG_LIMIT = 160;
+
+  /**
+   * {@code text} for a log line: whole up to {@value #LOG_LIMIT} characters, else its start and its
+   * length (a 100 KB key written by mistake must not flood the log).
+   */
+  public static String forLog(String text) {
+    if (text == null || text.length() <= LOG_LIMIT) {
+      return text;
+    }
+    return text.substring(0, LOG_LIMIT - 40) + "... (" + text.length() + " characters)";
+  }
 }

@@ -11,7 +11,15 @@ public interface LeaseStore {
 
   /** A store over {@code registry}. */
   static LeaseStore create(LeaseRegistry registry, LeaseStoreOptions options) {
-    return new DefaultLeaseStore(registry, options);
+    return new DefaultLeaseStore(registry, options, LeaseCheck.NONE);
+  }
+
+  /**
+   * A store whose acquire counts only the leases that pass {@code check} too (the backend's own
+   * checks of lease data), as the agents do.
+   */
+  static LeaseStore create(LeaseRegistry registry, LeaseStoreOptions options, LeaseCheck check) {
+    return new DefaultLeaseStore(registry, options, check);
   }
 
   /** The registry underneath. */
@@ -55,8 +63,9 @@ public interface LeaseStore {
 
   /**
    * Starts watching the other nodes' leases: a snapshot, then changes; {@code keeper} (may be null)
-   * is told about events on its own key. A lease sharing a subnet with {@code own} (the same node's
-   * lease in another key form) is ours, not a peer.
+   * is told about events on its own key. Only the lease of exactly {@code own}'s key is ours; any
+   * other lease, one sharing a subnet with ours included, is reported (a conflict is the listener's
+   * to decide, {@link LeaseConflicts}).
    */
   LeaseWatcher watch(SubnetKey own, LeaseWatcher.Listener listener, LeaseKeeper keeper);
 

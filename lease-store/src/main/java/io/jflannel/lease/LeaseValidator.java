@@ -11,10 +11,9 @@ import io.jflannel.net.Ipv6Net;
  * would otherwise route part of another node's pods (a subnet of the wrong size), put routes
  * outside the cluster network, or point traffic at this node itself.
  *
- * <p>The node-specific checks (own subnet, own PublicIP) apply when those are given. A lease that
- * claims another node's PublicIP is rejected by that node (it would point traffic at itself); other
- * nodes cannot tell which of two claims is genuine, and the extra one cannot take another subnet's
- * traffic, so they program both; {@code jflanctl leases} flags the duplicate.
+ * <p>The node-specific checks (own subnet, own PublicIP or PublicIPv6) apply when those are given.
+ * What two leases both claim (a subnet, an address, a VtepMAC) is decided by {@link
+ * LeaseConflicts}, among the leases that pass {@link #rejectForCluster}.
  */
 public final class LeaseValidator {
   private static final Ipv4Net LOOPBACK = Ipv4Net.parse("127.0.0.0/8");
@@ -51,10 +50,20 @@ public final class LeaseValidator {
   }
 
   /**
-   * Why {@code lease} must not be programmed, or null when it may. The own subnet itself is not a
-   * peer and is reported as such.
+   * Why {@code lease} must not be programmed, or null when it may: the cluster-wide checks, then
+   * this node's ({@link #rejectForNode}).
    */
   public String reject(Lease lease) {
+    String why = rejectForCluster(lease);
+    return why != null ? why : rejectForNode(lease);
+  }
+
+  /**
+   * Why no node may program {@code lease} (the same verdict on every node and in {@code jflanctl
+   * leases}), or null: a value, subnets of the network and of its sizes, addresses another node can
+   * be reached at, the network's backend.
+   */
+  public String rejectForCluster(Lease lease) {
     if (lease.attrs() == null) {
       return "the lease has no value";
     }
@@ -77,6 +86,41 @@ public final class LeaseValidator {
     return null;
   }
 
+  /**
+   * Why this node must not program {@code lease} although the cluster may (it passed {@link
+   * #rejectForCluster}), or null: a subnet overlapping this node's, or this node's own address
+   * (traffic for it would come back here).
+   */
+  public String rejectForNode(Lease lease) {
+    Ipv4Net s = lease.subnet();
+    if (own != null && s != null && config.ipv4() && s.overlaps(own)) {
+      return s.equals(own)
+          ? "subnet " + s + " is this node's own"
+          : "subnet " + s + " overlaps this node's subnet " + own;
+    }
+    if (config.ipv4() && ownPublicIp != null && ownPublicIp.equals(lease.attrs().publicIp())) {
+      return "PublicIP "
+          + ownPublicIp
+          + " is this node's own (a stale lease of this node, or a clash)";
+    }
+    Ipv6Net s6 = lease.ipv6Subnet();
+    if (!config.dualStack() || s6 == null) {
+      return null;
+    }
+    if (own6 != null && s6.overlaps(own6)) {
+      return s6.equals(own6)
+          ? "IPv6 subnet " + s6 + " is this node's own"
+          : "IPv6 subnet " + s6 + " overlaps this node's IPv6 subnet " + own6;
+    }
+    if (ownPublicIpv6 != null
+        && ownPublicIpv6.equals(Ipv6Address.parse(lease.attrs().publicIpv6()))) {
+      return "PublicIPv6 "
+          + ownPublicIpv6
+          + " is this node's own (a stale lease of this node, or a clash)";
+    }
+    return null;
+  }
+
   /** The IPv4 half: subnet and PublicIP (the network enables IPv4). */
   private String rejectIpv4(Lease lease) {
     Ipv4Net s = lease.subnet();
@@ -91,20 +135,12 @@ public final class LeaseValidator {
     if (s.prefixLength() != config.subnetLen()) {
       return "subnet " + s + " is not a /" + config.subnetLen() + " (the network's SubnetLen)";
     }
-    if (own != null && s.overlaps(own)) {
-      return s.equals(own)
-          ? "subnet " + s + " is this node's own"
-          : "subnet " + s + " overlaps this node's subnet " + own;
-    }
     Ipv4Address ip = lease.attrs().publicIp();
     if (config.network().contains(ip)) {
       return "PublicIP " + ip + " is inside the cluster network " + config.network();
     }
     if (LOOPBACK.contains(ip) || MULTICAST.contains(ip) || THIS_NETWORK.contains(ip)) {
       return "PublicIP " + ip + " is not a unicast address another node can be reached at";
-    }
-    if (ownPublicIp != null && ownPublicIp.equals(ip)) {
-      return "PublicIP " + ip + " is this node's own (a stale lease of this node, or a clash)";
     }
     return null;
   }
@@ -121,11 +157,6 @@ public final class LeaseValidator {
     if (s.prefixLength() != c.subnetLen()) {
       return "IPv6 subnet " + s + " is not a /" + c.subnetLen() + " (the network's IPv6SubnetLen)";
     }
-    if (own6 != null && s.overlaps(own6)) {
-      return s.equals(own6)
-          ? "IPv6 subnet " + s + " is this node's own"
-          : "IPv6 subnet " + s + " overlaps this node's IPv6 subnet " + own6;
-    }
     if (publicIpv6 == null) {
       return "IPv6 subnet " + s + " comes without a PublicIPv6";
     }
@@ -136,9 +167,6 @@ public final class LeaseValidator {
           || ip.hi() == 0
           || (ip.hi() >>> 56) == 0xff) {
         return "PublicIPv6 " + ip + " is not a unicast address another node can be reached at";
-      }
-      if (!config.ipv4() && ip.equals(ownPublicIpv6)) {
-        return "PublicIPv6 " + ip + " is this node's own (a stale lease of this node, or a clash)";
       }
     } catch (IllegalArgumentException e) {
       return "PublicIPv6 \"" + publicIpv6 + "\" is not an IPv6 address";

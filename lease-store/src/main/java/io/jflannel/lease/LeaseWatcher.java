@@ -107,7 +107,7 @@ public final class LeaseWatcher implements AutoCloseable {
     Map<SubnetKey, Lease> fresh = new HashMap<>();
     for (Lease l : snap.leases()) {
       SubnetKey k = l.key();
-      if (!own.shares(k)) {
+      if (!own.equals(k)) {
         fresh.put(k, l);
       }
     }
@@ -225,7 +225,7 @@ public final class LeaseWatcher implements AutoCloseable {
     List<LeaseEvent> peers = new ArrayList<>(events.size());
     for (LeaseEvent e : events) {
       SubnetKey s = e.lease().key();
-      if (own.shares(s)) {
+      if (own.equals(s)) {
         if (keeper != null) {
           keeper.ownKeyEvent(e);
         }

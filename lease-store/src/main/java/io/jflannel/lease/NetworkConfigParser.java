@@ -86,7 +86,7 @@ final class NetworkConfigParser {
         max = new Ipv4Net(new Ipv4Address(network.lastAddress().value() & Ipv4Net.mask(len)), len);
       }
       if (min != null && max != null && min.compareTo(max) > 0) {
-        warnings.add(
+        problems.add(
             "SubnetMin " + min + " is after SubnetMax " + max + ": no subnet can be leased");
       }
     }

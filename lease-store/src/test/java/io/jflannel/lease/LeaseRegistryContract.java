@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link LeaseRegistry} fulfils, and the lease policy on top of it. Subclasses
  * give a registry (in memory, real etcd).
  */
-public abstract class LeaseRegistryContract implements Ipv6OnlyLeaseContract {
+public abstract class LeaseRegistryContract
+    implements Ipv6OnlyLeaseContract, LeaseConflictContract {
   protected static final String CONFIG =
       "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
   protected static final Duration TTL = Duration.ofHours(24);

@@ -40,15 +40,14 @@ class NetworkConfigTest {
     NetworkConfig c =
         NetworkConfig.parse(
             "{\"Network\":\"10.244.0.1/16\",\"Netwrok\":1,\"EnableIPv4\":true,\"EnableIPv6\":false,"
-                + "\"EnableNFTables\":false,\"IPv6Network\":\"fc00::/48\",\"SubnetMin\":\"10.244.9.0\","
-                + "\"SubnetMax\":\"10.244.8.0\",\"Backend\":{\"Type\":\"host-gw\",\"Port\":1}}");
+                + "\"EnableNFTables\":false,\"IPv6Network\":\"fc00::/48\",\"SubnetMin\":\"10.244.8.0\","
+                + "\"SubnetMax\":\"10.244.9.0\",\"Backend\":{\"Type\":\"host-gw\",\"Port\":1}}");
     assertThat(c.network()).isEqualTo(Ipv4Net.parse("10.244.0.0/16"));
     assertThat(c.warnings())
         .containsExactly(
             "Netwrok is not a field of flannel's network config: ignored, as flanneld ignores it",
             "Network: 10.244.0.1/16 has host bits set: using 10.244.0.0/16, as flanneld does",
-            "Backend.Port is not an option of the host-gw backend: ignored, as flanneld ignores it",
-            "SubnetMin 10.244.9.0/24 is after SubnetMax 10.244.8.0/24: no subnet can be leased");
+            "Backend.Port is not an option of the host-gw backend: ignored, as flanneld ignores it");
     NetworkConfig v =
         NetworkConfig.parse(
             "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"GBP\":true,\"Learning\":true,\"Port\":0}}");
@@ -90,6 +89,8 @@ class NetworkConfigTest {
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":17}|SubnetLen: 17 must be at least Network prefix + 2 (18",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":\"24\"}|SubnetLen: \"24\" is not an integer",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.245.1.0\"}|SubnetMin: 10.245.1.0 is outside Network 10.244.0.0/16",
+        "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"10.244.9.0\",\"SubnetMax\":\"10.244.3.0\"}|SubnetMin 10.244.9.0/24 is after SubnetMax 10.244.3.0/24: no subnet can be leased",
+        "{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":\"fc00::/48\",\"IPv6SubnetMin\":\"fc00:0:0:9::\",\"IPv6SubnetMax\":\"fc00:0:0:3::\"}|IPv6SubnetMin fc00:0:0:9::/64 is after IPv6SubnetMax fc00:0:0:3::/64: no subnet can be leased",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMax\":\"10.244.1.7\"}|SubnetMax: 10.244.1.7 is not aligned to SubnetLen 24",
         "{\"Network\":\"10.244.0.0/16\",\"SubnetMin\":\"x\"}|SubnetMin: \"x\" is not an IPv4 address",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}|Backend.Type: \"ipsec\" is not supported by jflannel",

@@ -39,10 +39,11 @@ public interface Backend extends AutoCloseable {
    * The kernel objects a peer needs. The peer has passed the lease checks every backend shares
    * ({@link io.jflannel.lease.LeaseValidator}).
    *
-   * @throws IllegalArgumentException with the reason when this backend cannot use the lease (e.g.
-   *     vxlan data missing, host-gw peer not on-link): the lease is rejected
+   * @throws BadLeaseException with the reason when this backend cannot use the lease (e.g. vxlan
+   *     data missing, host-gw peer not on-link): the lease is rejected. Nothing else may be thrown:
+   *     any other exception is a bug and is reported as one
    */
-  PeerObjects objectsFor(Lease peer);
+  PeerObjects objectsFor(Lease peer) throws BadLeaseException;
 
   /** The devices this backend owns as they must be; drift in them is reported and repaired. */
   default List<Device> devices() {

@@ -2,6 +2,8 @@ package io.jflannel.backend;
 
 import io.jflannel.lease.Ipv6Config;
 import io.jflannel.lease.Lease;
+import io.jflannel.lease.LeaseCheck;
+import io.jflannel.lease.LeaseConflicts;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
@@ -15,21 +17,24 @@ import io.jflannel.netlink.NetlinkObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the kernel in step with the peer leases for any backend (docs/architecture.md, "event
- * path"). Every lease passes the {@link LeaseValidator} and the backend before it reaches the
- * kernel; a rejected one is logged once, counted and programs nothing. Lease events become one
- * batch of netlink writes per call; the wanted objects are kept in a {@link DesiredState} index, so
- * a kernel event is answered by looking up its key (an echo of our own write is ignored, a deleted
- * or altered object of ours is put back alone) and only device changes and lost events need the
- * full dump-and-diff of {@link #repair()}. Thread-safe; calls are serialized. After {@link
- * #close()} nothing is written.
+ * path"). Every lease passes the cluster-wide rules, the conflict rule and this node's checks
+ * ({@link Admission}) and the backend before it reaches the kernel; a rejected one is logged once,
+ * counted and programs nothing. Lease events become one batch of netlink writes per call; the
+ * wanted objects are kept in a {@link DesiredState} index, so a kernel event is answered by looking
+ * up its key (an echo of our own write is ignored, a deleted or altered object of ours is put back
+ * alone) and only device changes and lost events need the full dump-and-diff of {@link #repair()}.
+ * Thread-safe; calls are serialized. After {@link #close()} nothing is written.
  */
 public final class PeerSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
@@ -46,32 +51,31 @@ public final class PeerSync implements AutoCloseable {
 
   private final Netlink netlink;
   private final Backend backend;
-  private final LeaseValidator validator;
   private final Ownership ownership;
   private final SubnetKey own;
-  private final Map<SubnetKey, Lease> peers = new HashMap<>();
-  private final Map<SubnetKey, Rejection> rejected = new HashMap<>();
+  private final Admission admission;
   private final DesiredState desired = new DesiredState();
   private final KernelWriter writer;
-  private Consumer<Rejection> onRejected = r -> {};
   private volatile boolean closed;
 
   /**
    * A sync for {@code backend} in the network of {@code config}, whose enabled families name the
    * address spaces the agent owns; {@code own} (this node's subnets of those families) is never
-   * treated as a peer. Leases are peers by their key ({@link SubnetKey}); one sharing a subnet with
-   * ours is our own.
+   * treated as a peer. Leases are peers by their key ({@link SubnetKey}); every one passes {@code
+   * rules} (cluster-wide, with conflicts decided among those that pass) and then {@code
+   * validator}'s checks of this node.
    */
   public PeerSync(
       Netlink netlink,
       Backend backend,
       LeaseValidator validator,
+      LeaseCheck rules,
       NetworkConfig config,
       SubnetKey own) {
     this.netlink = netlink;
     this.backend = backend;
-    this.validator = validator;
     this.own = own;
+    this.admission = new Admission(backend, validator, rules, config, own);
     List<Ownership.Space> spaces = new ArrayList<>(2);
     if (config.ipv4()) {
       spaces.add(new Ownership.Space(config.network(), config.subnetLen(), own.ipv4()));
@@ -84,9 +88,55 @@ public final class PeerSync implements AutoCloseable {
     this.writer = new KernelWriter(netlink);
   }
 
+  /** As above with the validator's cluster-wide checks only (no backend data checks). */
+  public PeerSync(
+      Netlink netlink,
+      Backend backend,
+      LeaseValidator validator,
+      NetworkConfig config,
+      SubnetKey own) {
+    this(netlink, backend, validator, LeaseCheck.NONE, config, own);
+  }
+
   /** Called once for every lease newly rejected (or rejected for a new reason). */
   public synchronized void onRejected(Consumer<Rejection> listener) {
-    onRejected = listener;
+    admission.onRejected = listener;
+  }
+
+  /**
+   * Called when the backend throws anything but {@link BadLeaseException} for a lease: a bug. The
+   * default logs it with its stack trace; the lease programs nothing and is not shown as rejected.
+   * Tests install a handler that fails them.
+   */
+  public synchronized void onBackendError(BiConsumer<Lease, RuntimeException> handler) {
+    admission.onBackendError = handler;
+  }
+
+  /**
+   * This node's own lease as etcd holds it (its create revision decides conflicts with younger
+   * leases); leases whose verdict that changes are programmed or removed at once.
+   */
+  public synchronized void own(Lease lease) {
+    if (closed) {
+      return;
+    }
+    Batch b = netlink.batch();
+    boolean changed = false;
+    for (SubnetKey k : admission.own(lease)) {
+      changed |= readmit(b, k, false);
+    }
+    writer.run(b);
+    if (changed) {
+      backend.peersChanged(List.copyOf(admission.peers.values()));
+    }
+  }
+
+  /**
+   * Why this node's own lease loses to an older lease claiming the same subnet, address or VtepMAC
+   * (no other node programs it), or null.
+   */
+  public synchronized LeaseConflicts.Conflict ownConflict() {
+    return admission.ownConflict();
   }
 
   /**
@@ -98,9 +148,15 @@ public final class PeerSync implements AutoCloseable {
     if (closed) {
       return;
     }
-    peers.clear();
-    Map<SubnetKey, Rejection> before = new HashMap<>(rejected);
-    rejected.clear();
+    admission.reset();
+    for (Lease l : leases) {
+      if (!l.key().equals(own)) {
+        admission.put(l);
+      }
+    }
+    Set<SubnetKey> before = new HashSet<>(admission.rejected.keySet());
+    admission.peers.clear();
+    admission.failed.clear();
     desired.clearPeers();
     StreamingPlan plan = new StreamingPlan(kernelObjects(), netlink.batch());
     for (NetlinkObject b : backend.deviceAddresses()) {
@@ -110,7 +166,8 @@ public final class PeerSync implements AutoCloseable {
       plan.want(b);
     }
     for (Lease l : leases) {
-      PeerObjects o = admit(l, before.get(l.key()));
+      before.remove(l.key());
+      PeerObjects o = admission.admit(l.key());
       if (o != null) {
         desired.put(l.key(), o);
         for (NetlinkObject w : o.all()) {
@@ -118,9 +175,10 @@ public final class PeerSync implements AutoCloseable {
         }
       }
     }
+    before.forEach(admission.rejected::remove); // rejected leases gone from the new snapshot
     plan.removeUnwanted(k -> desired.wanted(k) != null || baseObject(k) != null, ownership::ours);
     writer.run(plan.batch());
-    backend.peersChanged(List.copyOf(peers.values()));
+    backend.peersChanged(List.copyOf(admission.peers.values()));
   }
 
   /** Applies lease events with one batch. */
@@ -132,34 +190,47 @@ public final class PeerSync implements AutoCloseable {
     boolean changed = false;
     for (LeaseEvent e : events) {
       SubnetKey s = e.lease().key();
-      if (s.shares(own)) {
+      if (s.equals(own)) {
         continue;
       }
-      PeerObjects old = desired.remove(s);
-      Rejection wasRejected = rejected.remove(s);
-      boolean known = peers.remove(s) != null;
-      PeerObjects now = e.type() == LeaseEvent.Type.REMOVED ? null : admit(e.lease(), wasRejected);
-      if (now != null) {
-        desired.put(s, now);
+      boolean removed = e.type() == LeaseEvent.Type.REMOVED;
+      Set<SubnetKey> flipped = removed ? admission.remove(s) : admission.put(e.lease());
+      changed |= readmit(b, s, removed);
+      for (SubnetKey k : flipped) {
+        changed |= readmit(b, k, false);
       }
-      change(b, old, now);
-      if (now != null && !now.equals(old)) {
-        LOG.info("peer {} at {}", s, e.lease().attrs().nodeAddress());
-      } else if (now == null && known && e.type() == LeaseEvent.Type.REMOVED) {
-        LOG.info("peer {} left", s);
-      }
-      changed |= known || now != null;
     }
     writer.run(b);
     if (changed) {
-      backend.peersChanged(List.copyOf(peers.values()));
+      backend.peersChanged(List.copyOf(admission.peers.values()));
     }
   }
 
   /**
+   * Decides the lease of {@code s} again and writes what takes its objects from the old verdict to
+   * the new one; returns whether the peer set changed.
+   */
+  private boolean readmit(Batch b, SubnetKey s, boolean removed) {
+    PeerObjects old = desired.remove(s);
+    boolean known = admission.forget(s);
+    PeerObjects now = admission.admit(s); // null for a removed lease: it is no longer known
+    if (now != null) {
+      desired.put(s, now);
+    }
+    change(b, old, now);
+    if (now != null && !now.equals(old)) {
+      LOG.info("peer {} at {}", s, admission.peers.get(s).attrs().nodeAddress());
+    } else if (now == null && known) {
+      LOG.info(removed ? "peer {} left" : "peer {} is no longer programmed", s);
+    }
+    return known || now != null;
+  }
+
+  /**
    * The writes that take one peer from {@code old} to {@code now} objects (after {@link #desired}
-   * was updated): an old object no one wants any more is deleted (in reverse order), a new or
-   * changed one is written; unchanged ones cost nothing.
+   * was updated): an old object no one wants any more is deleted (in reverse order); a slot another
+   * peer still wants gets that peer's value back; a new or changed object is written as its slot
+   * wants it. Unchanged objects cost nothing.
    */
   private void change(Batch b, PeerObjects old, PeerObjects now) {
     List<NetlinkObject> before = old == null ? List.of() : old.all();
@@ -175,36 +246,9 @@ public final class PeerSync implements AutoCloseable {
     }
     for (NetlinkObject o : after) {
       if (!before.contains(o)) {
-        b.replace(o);
+        b.replace(desired.wanted(o.key()));
       }
     }
-  }
-
-  /** Checks a lease; returns its objects, or null (and records why) when it is rejected. */
-  private PeerObjects admit(Lease l, Rejection before) {
-    if (l.key().shares(own)) {
-      return null; // our own lease is not a peer, nor a rejection
-    }
-    String why = validator.reject(l);
-    PeerObjects o = null;
-    if (why == null) {
-      try {
-        o = backend.objectsFor(l);
-      } catch (RuntimeException e) {
-        why = e.getMessage();
-      }
-    }
-    if (why != null) {
-      Rejection r = new Rejection(l, why);
-      rejected.put(l.key(), r);
-      if (before == null || !before.reason().equals(why)) {
-        LOG.warn("rejected lease {}: {}; nothing is programmed for it", l.key(), why);
-        onRejected.accept(r);
-      }
-      return null;
-    }
-    peers.put(l.key(), l);
-    return o;
   }
 
   /** What {@link #repair()} would repair now, without repairing it. */
@@ -256,12 +300,11 @@ public final class PeerSync implements AutoCloseable {
   /** Asks the backend again for every accepted peer's objects. */
   private void recompute() {
     desired.clearPeers();
-    for (Lease l : List.copyOf(peers.values())) {
-      try {
-        desired.put(l.key(), backend.objectsFor(l));
-      } catch (RuntimeException e) {
-        peers.remove(l.key());
-        rejected.put(l.key(), new Rejection(l, e.getMessage()));
+    for (SubnetKey k : List.copyOf(admission.peers.keySet())) {
+      admission.forget(k);
+      PeerObjects o = admission.admit(k);
+      if (o != null) {
+        desired.put(k, o);
       }
     }
   }
@@ -362,22 +405,40 @@ public final class PeerSync implements AutoCloseable {
 
   /** Peers accepted, as leases. */
   public synchronized List<Lease> peers() {
-    return new ArrayList<>(peers.values());
+    return new ArrayList<>(admission.peers.values());
   }
 
   /** Peers accepted. */
   public synchronized int peerCount() {
-    return peers.size();
+    return admission.peers.size();
   }
 
   /** Leases rejected, with their reasons. */
   public synchronized List<Rejection> rejected() {
-    return new ArrayList<>(rejected.values());
+    return new ArrayList<>(admission.rejected.values());
+  }
+
+  /** Leases that lose a conflict to an older lease, this node's own included. */
+  public synchronized int conflictCount() {
+    return admission.conflictCount();
+  }
+
+  /**
+   * Leases the backend failed on with something other than {@link BadLeaseException} (a bug), with
+   * the exception: not programmed, not rejected.
+   */
+  public synchronized Map<SubnetKey, String> backendFailures() {
+    return new HashMap<>(admission.failed);
+  }
+
+  /** Backend failures that were bugs, counted since the start. */
+  public long backendErrorCount() {
+    return admission.backendErrors();
   }
 
   /** True when the peer's kernel objects are programmed (false when it was rejected). */
   public synchronized boolean isProgrammed(SubnetKey subnets) {
-    return peers.containsKey(subnets);
+    return admission.peers.containsKey(subnets);
   }
 
   /** Kernel objects wanted for peers. */

@@ -189,6 +189,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         attrs,
         ttl,
         new Cmp(bytes(keys.subnetKey(subnet)), Cmp.Op.EQUAL, CmpTarget.version(0)),
+        0,
         "create");
   }
 
@@ -208,10 +209,12 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
             current.storeLeaseId(),
             alive.get().expiration(),
             unchanged,
+            current.createRevision(),
             "update");
       }
     }
-    Optional<Lease> l = write(current.key(), attrs, ttl, unchanged, "update");
+    Optional<Lease> l =
+        write(current.key(), attrs, ttl, unchanged, current.createRevision(), "update");
     if (l.isPresent() && current.storeLeaseId() != 0) {
       revokeQuietly(current.storeLeaseId());
     }
@@ -244,8 +247,9 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         : Optional.of(current.withExpiration(Instant.now().plusSeconds(ttl)));
   }
 
+  /** The conditional put under a new store lease ({@code ttl}; null: none). */
   private Optional<Lease> write(
-      SubnetKey subnet, LeaseAttrs attrs, Duration ttl, Cmp cmp, String verb) {
+      SubnetKey subnet, LeaseAttrs attrs, Duration ttl, Cmp cmp, long created, String verb) {
     String key = keys.subnetKey(subnet);
     long leaseId = 0;
     Instant expires = null;
@@ -259,7 +263,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
       expires = Instant.now().plusSeconds(secs);
     }
     try {
-      Optional<Lease> l = write(subnet, attrs, leaseId, expires, cmp, verb);
+      Optional<Lease> l = write(subnet, attrs, leaseId, expires, cmp, created, verb);
       if (l.isEmpty()) {
         revokeQuietly(leaseId);
       }
@@ -272,9 +276,18 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     }
   }
 
-  /** The conditional put under an existing store lease (0: none); empty when {@code cmp} failed. */
+  /**
+   * The conditional put under an existing store lease (0: none); empty when {@code cmp} failed.
+   * {@code created} is the key's create revision, 0 when this put creates it.
+   */
   private Optional<Lease> write(
-      SubnetKey subnet, LeaseAttrs attrs, long leaseId, Instant expires, Cmp cmp, String verb) {
+      SubnetKey subnet,
+      LeaseAttrs attrs,
+      long leaseId,
+      Instant expires,
+      Cmp cmp,
+      long created,
+      String verb) {
     String key = keys.subnetKey(subnet);
     PutOption put =
         leaseId == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(leaseId).build();
@@ -283,11 +296,19 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         calls.run(
             verb + " " + key,
             () -> kv.txn().If(cmp).Then(Op.put(bytes(key), bytes(value), put)).commit());
-    return r.isSucceeded()
-        ? Optional.of(
-            new Lease(
-                subnet.ipv4(), attrs, leaseId, expires, r.getHeader().getRevision(), subnet.ipv6()))
-        : Optional.empty();
+    if (!r.isSucceeded()) {
+      return Optional.empty();
+    }
+    long rev = r.getHeader().getRevision();
+    return Optional.of(
+        new Lease(
+            subnet.ipv4(),
+            attrs,
+            leaseId,
+            expires,
+            rev,
+            subnet.ipv6(),
+            created == 0 ? rev : created));
   }
 
   @Override
@@ -430,7 +451,15 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     try {
       LeaseAttrs a = LeaseAttrs.fromJson(k.getValue().toString(StandardCharsets.UTF_8));
       SubnetKey s = subnet.get();
-      return Optional.of(new Lease(s.ipv4(), a, k.getLease(), null, k.getModRevision(), s.ipv6()));
+      return Optional.of(
+          new Lease(
+              s.ipv4(),
+              a,
+              k.getLease(),
+              null,
+              k.getModRevision(),
+              s.ipv6(),
+              k.getCreateRevision()));
     } catch (IllegalArgumentException | UncheckedIOException e) {
       malformed(key, e.getMessage());
       return Optional.empty();
@@ -438,8 +467,10 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   }
 
   private void malformed(String key, String reason) {
-    LOG.warn("skipping malformed lease {}: {}", key, reason);
-    observer.malformedLease(key, reason);
+    String k = LeaseKeys.forLog(key);
+    String why = LeaseKeys.forLog(reason);
+    LOG.warn("skipping malformed lease {}: {}", k, why);
+    observer.malformedLease(k, why);
   }
 
   static ByteSequence bytes(String s) {

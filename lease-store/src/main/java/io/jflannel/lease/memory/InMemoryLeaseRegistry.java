@@ -46,7 +46,11 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   private boolean closed;
   private volatile boolean unavailable;
 
-  record Entry(String value, long leaseId, long modRevision) {}
+  record Entry(String value, long leaseId, long modRevision, long createRevision) {
+    Entry(String value, long leaseId, long modRevision) {
+      this(value, leaseId, modRevision, modRevision);
+    }
+  }
 
   record StoreLease(long id, Duration ttl, Instant expires, ScheduledFuture<?> expiry) {}
 
@@ -101,7 +105,8 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       ensureOpen();
       String key = keys.prefix() + "/" + relativeKey;
       long rev = ++revision;
-      kv.put(key, new Entry(value, 0, rev));
+      Entry before = kv.get(key);
+      kv.put(key, new Entry(value, 0, rev, before == null ? rev : before.createRevision()));
       keys.subnetsOf(key)
           .flatMap(s -> decode(key, kv.get(key)))
           .ifPresent(l -> publish(rev, List.of(LeaseEvent.added(l))));
@@ -171,7 +176,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       if (kv.containsKey(keys.subnetKey(subnet))) {
         return Optional.empty();
       }
-      return Optional.of(write(subnet, attrs, ttl));
+      return Optional.of(write(subnet, attrs, ttl, 0));
     }
   }
 
@@ -187,7 +192,9 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       if (alive != null) { // keep the store lease: refresh it, put under it
         refresh(alive);
         long rev = ++revision;
-        kv.put(keys.subnetKey(current.key()), new Entry(attrs.toJson(), alive.id(), rev));
+        kv.put(
+            keys.subnetKey(current.key()),
+            new Entry(attrs.toJson(), alive.id(), rev, e.createRevision()));
         Lease l =
             new Lease(
                 current.subnet(),
@@ -195,11 +202,12 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
                 alive.id(),
                 storeLeases.get(alive.id()).expires(),
                 rev,
-                current.ipv6Subnet());
+                current.ipv6Subnet(),
+                e.createRevision());
         publish(rev, List.of(LeaseEvent.added(l)));
         return Optional.of(l);
       }
-      Lease l = write(current.key(), attrs, ttl);
+      Lease l = write(current.key(), attrs, ttl, e.createRevision());
       release(e.leaseId());
       return Optional.of(l);
     }
@@ -325,7 +333,8 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     return dual != null && dual.startsWith(v4 + "&") ? dual : v4;
   }
 
-  private Lease write(SubnetKey subnet, LeaseAttrs attrs, Duration ttl) {
+  /** Puts a lease; {@code created} is the key's create revision, 0 when this put creates it. */
+  private Lease write(SubnetKey subnet, LeaseAttrs attrs, Duration ttl, long created) {
     long leaseId = 0;
     Instant expires = null;
     if (ttl != null) {
@@ -337,8 +346,9 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       storeLeases.put(leaseId, new StoreLease(leaseId, ttl, expires, f));
     }
     long rev = ++revision;
-    kv.put(keys.subnetKey(subnet), new Entry(attrs.toJson(), leaseId, rev));
-    Lease l = new Lease(subnet.ipv4(), attrs, leaseId, expires, rev, subnet.ipv6());
+    long c = created == 0 ? rev : created;
+    kv.put(keys.subnetKey(subnet), new Entry(attrs.toJson(), leaseId, rev, c));
+    Lease l = new Lease(subnet.ipv4(), attrs, leaseId, expires, rev, subnet.ipv6(), c);
     publish(rev, List.of(LeaseEvent.added(l)));
     return l;
   }
@@ -408,7 +418,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     Optional<SubnetKey> subnet = keys.subnetsOf(key);
     if (subnet.isEmpty()) {
       observer.malformedLease(
-          key, "key is not a subnet (want a.b.c.d-len or a.b.c.d-len&ipv6-len)");
+          LeaseKeys.forLog(key), "key is not a subnet (want a.b.c.d-len or a.b.c.d-len&ipv6-len)");
       return Optional.empty();
     }
     try {
@@ -421,9 +431,10 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
               e.leaseId(),
               exp,
               e.modRevision(),
-              subnet.get().ipv6()));
+              subnet.get().ipv6(),
+              e.createRevision()));
     } catch (IllegalArgumentException ex) {
-      observer.malformedLease(key, ex.getMessage());
+      observer.malformedLease(LeaseKeys.forLog(key), LeaseKeys.forLog(ex.getMessage()));
       return Optional.empty();
     }
   }

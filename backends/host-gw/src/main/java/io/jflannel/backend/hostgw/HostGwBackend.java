@@ -2,6 +2,7 @@ package io.jflannel.backend.hostgw;
 
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.BadLeaseException;
 import io.jflannel.backend.PeerObjects;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -68,7 +69,7 @@ final class HostGwBackend implements Backend {
   }
 
   @Override
-  public PeerObjects objectsFor(Lease peer) {
+  public PeerObjects objectsFor(Lease peer) throws BadLeaseException {
     int dev = ctx.ext().link().index();
     PeerObjects v6 =
         ctx.config().dualStack() && peer.ipv6Subnet() != null
@@ -79,7 +80,7 @@ final class HostGwBackend implements Backend {
       return v6;
     }
     if (!ctx.ext().network().contains(peer.attrs().publicIp())) {
-      throw new IllegalArgumentException(
+      throw new BadLeaseException(
           "PublicIP "
               + peer.attrs().publicIp()
               + " is not on this node's network "

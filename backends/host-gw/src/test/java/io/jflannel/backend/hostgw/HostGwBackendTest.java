@@ -36,7 +36,7 @@ class HostGwBackendTest {
   }
 
   @Test
-  void routesViaThePeersPublicIpOnlyWhenOnLink() {
+  void routesViaThePeersPublicIpOnlyWhenOnLink() throws Exception {
     HostGwBackend b = backend("198.18.0.1");
     assertThat(b.prepare().toJson())
         .isEqualTo("{\"PublicIP\":\"198.18.0.1\",\"PublicIPv6\":null,\"BackendType\":\"host-gw\"}");
@@ -64,7 +64,7 @@ class HostGwBackendTest {
   }
 
   @Test
-  void refusesAPublicIpThatIsNotOnTheInterface() {
+  void refusesAPublicIpThatIsNotOnTheInterface() throws Exception {
     assertThatThrownBy(() -> backend("203.0.113.1").prepare())
         .hasMessageContaining("NAT between nodes is not supported");
   }

@@ -3,6 +3,7 @@ package io.jflannel.backend.vxlan;
 import com.fasterxml.jackson.jr.stree.JrsValue;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
+import io.jflannel.backend.BadLeaseException;
 import io.jflannel.backend.Device;
 import io.jflannel.backend.Drift;
 import io.jflannel.backend.PeerObjects;
@@ -168,7 +169,7 @@ final class VxlanBackend implements Backend {
   }
 
   @Override
-  public PeerObjects objectsFor(Lease peer) {
+  public PeerObjects objectsFor(Lease peer) throws BadLeaseException {
     PeerObjects four;
     if (v4 == null || peer.subnet() == null) {
       four = PeerObjects.NONE;

@@ -58,7 +58,7 @@ class VxlanBackendTest {
   }
 
   @Test
-  void createsFlannelDeviceAdvertisesAStableMac() {
+  void createsFlannelDeviceAdvertisesAStableMac() throws Exception {
     LeaseAttrs a = backend(CONFIG).prepare();
     Link dev = nl.link("flannel.1").orElseThrow();
     assertThat(dev.vxlan())
@@ -74,7 +74,7 @@ class VxlanBackendTest {
   }
 
   @Test
-  void anIncompatibleExistingDeviceIsRecreatedKeepingItsMac() {
+  void anIncompatibleExistingDeviceIsRecreatedKeepingItsMac() throws Exception {
     MacAddress mac = MacAddress.parse("c6:d2:32:6f:8f:44");
     Link old =
         nl.createLink(
@@ -93,7 +93,7 @@ class VxlanBackendTest {
   }
 
   @Test
-  void aCompatibleDeviceIsAdoptedAsIs() {
+  void aCompatibleDeviceIsAdoptedAsIs() throws Exception {
     Link old =
         nl.createLink(
             LinkSpec.vxlan(
@@ -106,7 +106,7 @@ class VxlanBackendTest {
   }
 
   @Test
-  void directRoutingUsesAPlainRouteForOnLinkPeersAndBadVtepDataIsRefused() {
+  void directRoutingUsesAPlainRouteForOnLinkPeersAndBadVtepDataIsRefused() throws Exception {
     NetworkConfig direct =
         NetworkConfig.parse(
             "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"DirectRouting\":true}}");
@@ -122,7 +122,8 @@ class VxlanBackendTest {
     Backend plain = backend(CONFIG);
     plain.prepare();
     assertThatThrownBy(() -> plain.objectsFor(peer(5, "01:00:5e:00:00:01")))
-        .hasMessage("VtepMAC 01:00:5e:00:00:01 is not a unicast MAC");
+        .isInstanceOf(io.jflannel.backend.BadLeaseException.class)
+        .hasMessage("BackendData.VtepMAC 01:00:5e:00:00:01 is not a unicast MAC");
     Lease noData =
         new Lease(
             Ipv4Net.parse("10.244.5.0/24"),
@@ -141,11 +142,14 @@ class VxlanBackendTest {
             null,
             1);
     assertThatThrownBy(() -> plain.objectsFor(otherVni))
-        .hasMessage("VNI 2 is not this network's 1");
+        .hasMessage("BackendData.VNI 2 is not this network's 1");
+    assertThat(new VxlanBackendFactory().leaseProblem(CONFIG, otherVni))
+        .as("the same check without a node, as jflanctl applies it")
+        .isEqualTo("BackendData.VNI 2 is not this network's 1");
   }
 
   @Test
-  void directRoutingOverIpv6UsesAPlainRouteForPeersOnTheIpv6Link() {
+  void directRoutingOverIpv6UsesAPlainRouteForPeersOnTheIpv6Link() throws Exception {
     ext =
         new ExternalInterface(
             ext.link(),

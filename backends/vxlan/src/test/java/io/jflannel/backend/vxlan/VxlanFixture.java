@@ -4,6 +4,7 @@ import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
 import io.jflannel.backend.ExternalInterface;
+import io.jflannel.backend.LeaseRules;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
@@ -46,8 +47,13 @@ final class VxlanFixture {
             nl,
             backend,
             new LeaseValidator(CONFIG, OWN, ext.publicIp()),
+            LeaseRules.of(CONFIG),
             CONFIG,
             new io.jflannel.lease.SubnetKey(OWN, null));
+    sync.onBackendError(
+        (l, e) -> {
+          throw new AssertionError("backend bug on lease " + l.key(), e); // fails the test
+        });
   }
 
   int dev() {
@@ -60,12 +66,17 @@ final class VxlanFixture {
   }
 
   static Lease lease(String subnet, String publicIp, String mac) {
+    return lease(subnet, publicIp, mac, 1);
+  }
+
+  /** A lease created at {@code revision} (its age in a conflict). */
+  static Lease lease(String subnet, String publicIp, String mac, long revision) {
     var data = Json.object("VNI", 1, "VtepMAC", mac);
     return new Lease(
         Ipv4Net.parse(subnet),
         LeaseAttrs.of(Ipv4Address.parse(publicIp), "vxlan", data),
         7,
         null,
-        1);
+        revision);
   }
 }
