@@ -93,7 +93,8 @@ final class Agent {
   /** SIGTERM: state STOPPING and the peer sync closed before anything else runs. */
   private void haltWrites() {
     boolean first = lc.current().state() != AgentState.STOPPING;
-    lc.to(AgentState.STOPPING, null);
+    lc.on(LifecycleEvent.STOP, null);
+    FirewallCommand.stopAll(); // a tool stuck on the xtables lock must not hold the exit
     Node n = node;
     if (n != null) {
       n.close(); // waits for a kernel batch in flight: nothing is written after the line below
@@ -104,6 +105,8 @@ final class Agent {
   }
 
   private void start() throws InterruptedException {
+    // one agent per node, decided before anything is opened: a second one exits touching nothing
+    keep(NodeLock.take(o.stateDir(), "this one"));
     // etcd's client does not need the interface: it is built on a second thread while this one
     // opens netlink and picks the interface (each takes ~0.1 s at start)
     CompletableFuture<EtcdLeaseRegistry> etcd = new CompletableFuture<>();

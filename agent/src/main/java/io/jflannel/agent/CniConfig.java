@@ -105,29 +105,76 @@ final class CniConfig {
 
   /** Writes the config for {@code env} unless it is there already or the file is not ours. */
   void write(SubnetEnv env) {
+    String problem = check(env);
+    if (problem != null) {
+      LOG.warn("CNI config: {}", problem);
+    }
+  }
+
+  /**
+   * Writes the config for {@code env} when it is missing or stale (someone deleted it, the subnet
+   * changed), and says why kubelet would not give pods this network: the file cannot be written, a
+   * foreign file sits under our name, or another config sorts before ours (kubelet takes the first
+   * of the directory in lexical order). Null when pods get it.
+   */
+  String check(SubnetEnv env) {
     if (mode == Mode.OFF) {
-      return;
+      return null;
     }
     String text = render(env);
     try {
       if (Files.isRegularFile(file)) {
         String have = Files.readString(file);
-        if (have.equals(text)) {
-          return;
+        if (!have.equals(text) && !ours(have)) {
+          return file
+              + " exists and was not written by jflanneld: left as it is, and pods do not get this"
+              + " network from it; remove it, or give --cni-conf-name another name";
         }
-        if (!ours(have)) {
-          LOG.warn("{} exists and was not written by jflanneld: left as it is", file);
-          return;
+        if (!have.equals(text)) {
+          write(file, text, env);
         }
+      } else {
+        write(file, text, env);
       }
-      AtomicFile.write(file, text, "rw-r--r--");
-      LOG.info(
-          "wrote CNI config {} ({} mode, subnet {})",
-          file,
-          mode.name().toLowerCase(),
-          env.subnets().commaSeparated());
     } catch (IOException e) {
-      LOG.warn("cannot write CNI config {}: {}", file, e.getMessage());
+      return "cannot write "
+          + file
+          + " ("
+          + e.getMessage()
+          + "): pods on this node get no network from it; make --cni-conf-dir writable";
+    }
+    return shadowedBy();
+  }
+
+  private void write(Path f, String text, SubnetEnv env) throws IOException {
+    AtomicFile.write(f, text, "rw-r--r--");
+    LOG.info(
+        "wrote CNI config {} ({} mode, subnet {})",
+        f,
+        mode.name().toLowerCase(),
+        env.subnets().commaSeparated());
+  }
+
+  /** A config kubelet reads before ours (the first of *.conf, *.conflist, *.json by name). */
+  private String shadowedBy() {
+    try (var s = Files.list(file.getParent())) {
+      String ours = file.getFileName().toString();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".conf") || n.endsWith(".conflist") || n.endsWith(".json"))
+          .filter(n -> n.compareTo(ours) < 0)
+          .sorted()
+          .findFirst()
+          .map(
+              n ->
+                  file.getParent().resolve(n)
+                      + " sorts before "
+                      + ours
+                      + " and kubelet uses the first config of the directory: pods on this node"
+                      + " get that network; remove it, or name ours to sort first"
+                      + " (--cni-conf-name 00-jflannel.conflist)")
+          .orElse(null);
+    } catch (IOException e) {
+      return "cannot list " + file.getParent() + ": " + e.getMessage();
     }
   }
 

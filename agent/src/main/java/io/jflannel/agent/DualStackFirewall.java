@@ -25,6 +25,12 @@ final class DualStackFirewall implements Firewall {
   }
 
   @Override
+  public String dataPathProblem() {
+    String a = v4.dataPathProblem();
+    return a != null ? a : v6.dataPathProblem();
+  }
+
+  @Override
   public List<Drift> drift() {
     List<Drift> out = new ArrayList<>(v4.drift());
     out.addAll(v6.drift());

@@ -53,6 +53,7 @@ public final class EtcdFlags {
    * @throws IllegalArgumentException naming the flag and file that is not
    */
   public void check() {
+    io.jflannel.lease.etcd.EtcdEndpoint.parseAll(endpoints); // one line naming a bad one
     if (passwordFile != null && !Files.isReadable(passwordFile)) {
       throw new IllegalArgumentException(
           "--etcd-password-file " + passwordFile + " is not readable");

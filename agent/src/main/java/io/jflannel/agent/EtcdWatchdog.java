@@ -23,7 +23,6 @@ final class EtcdWatchdog {
   static final Duration PERIOD = Duration.ofSeconds(1);
   static final Duration TIMEOUT = Duration.ofMillis(900);
   static final Duration DEGRADED_AFTER = Duration.ofSeconds(15);
-  static final Duration RECONNECT_EVERY = Duration.ofSeconds(5);
 
   private final LeaseRegistry registry;
   private final Lifecycle lc;
@@ -34,8 +33,7 @@ final class EtcdWatchdog {
   private String lastRaw;
   private boolean healthy = true;
   private long sinceMs;
-  private int failures;
-  private long lastReconnectMs;
+  private final EtcdReconnect reconnect;
 
   EtcdWatchdog(
       LeaseRegistry registry,
@@ -51,6 +49,7 @@ final class EtcdWatchdog {
     this.running = running; // lastRaw null: the first read is always judged (and may clear)
     this.recovered = recovered;
     this.sinceMs = clock.getAsLong();
+    this.reconnect = new EtcdReconnect(registry);
   }
 
   void tick() {
@@ -65,7 +64,7 @@ final class EtcdWatchdog {
       LOG.warn("etcd probe: {}", e.toString());
       return;
     }
-    failures = 0;
+    reconnect.answered();
     if (!healthy) {
       LOG.info("etcd answers again (after {} s)", (now - sinceMs) / 1000);
       healthy = true;
@@ -79,7 +78,6 @@ final class EtcdWatchdog {
   }
 
   private void failed(long now, LeaseStoreException e) {
-    failures++;
     if (healthy) {
       healthy = false;
       sinceMs = now;
@@ -97,12 +95,7 @@ final class EtcdWatchdog {
               + " s (the data path keeps forwarding; the lease is renewed when it returns): "
               + error);
     }
-    if (failures >= 2
-        && now - lastReconnectMs >= RECONNECT_EVERY.toMillis()
-        && registry.reachable(Duration.ofMillis(300))) {
-      lastReconnectMs = now;
-      registry.reconnect();
-    }
+    reconnect.failed(now);
   }
 
   /** A config read from etcd: unchanged, taken live, or refused with a condition. */
@@ -151,6 +144,9 @@ final class EtcdWatchdog {
                 ? ") and would move this node: not applied; it keeps its subnet and the previous"
                     + " config, also across restarts; restart with --allow-network-change to move"
                     + " it (its pods lose connectivity)"
-                : "): not applied while running; restart the agent to apply it"));
+                : !running.backend().equals(fresh.backend())
+                    ? "): a backend change is not applied, also across restarts; restart every"
+                        + " node with --allow-network-change to switch"
+                    : "): not applied while running; restart the agent to apply it"));
   }
 }

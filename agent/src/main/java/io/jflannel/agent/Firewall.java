@@ -16,6 +16,14 @@ interface Firewall {
   /** Rules and jumps missing, and rules in our chains that should not be there. */
   List<Drift> drift();
 
+  /**
+   * Why pod traffic dies although our rules are in place (nftables mode: another base chain of the
+   * forward hook drops it), with the fix; null when nothing is seen.
+   */
+  default String dataPathProblem() {
+    return null;
+  }
+
   /** Makes the firewall for one node's rules, in the nftables or the iptables mode. */
   interface Factory {
     Firewall create(RuleSet rules, boolean nftables);

@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Firewall} on iptables: a {@link RuleSet} applied with {@code iptables-restore --noflush
- * -w} of the flavour the host uses (nft or legacy, detected as kube-proxy does: whichever holds
- * more rules).
+ * {@link Firewall} on iptables: a {@link RuleSet} applied with {@code iptables-restore --noflush -w
+ * 5} (a bounded wait for the xtables lock) of the flavour the host uses (nft or legacy, detected as
+ * kube-proxy does: whichever holds more rules).
  */
 final class Iptables implements Firewall {
   private static final Logger LOG = LoggerFactory.getLogger(Iptables.class);
@@ -83,7 +83,7 @@ final class Iptables implements Firewall {
       in.append("COMMIT\n");
     }
     if (in.length() > 0) {
-      FirewallCommand.run(List.of(cmd("restore"), "--noflush", "-w"), in.toString());
+      FirewallCommand.run(List.of(cmd("restore"), "--noflush", "-w", lockWait()), in.toString());
       LOG.info(
           "{} ({}) rules applied: masquerade {}, forward {}",
           rules.v6() ? "ip6tables" : "iptables",
@@ -129,8 +129,13 @@ final class Iptables implements Firewall {
       in.append(t[2].replaceFirst("^-A ", "-D ")).append('\n');
     }
     in.append(':').append(t[1]).append(" - [0:0]\n-X ").append(t[1]).append("\nCOMMIT\n");
-    FirewallCommand.run(List.of(tool + "-restore", "--noflush", "-w"), in.toString());
+    FirewallCommand.run(List.of(tool + "-restore", "--noflush", "-w", lockWait()), in.toString());
     LOG.info("{}: removed chain {} (nftables mode)", tool, t[1]);
+  }
+
+  /** The bounded wait for the xtables lock another process (kube-proxy) may hold. */
+  private static String lockWait() {
+    return Integer.toString(FirewallCommand.LOCK_WAIT_SECONDS);
   }
 
   private String cmd(String verb) {

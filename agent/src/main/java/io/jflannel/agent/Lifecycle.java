@@ -9,12 +9,9 @@ import static io.jflannel.agent.AgentState.STARTING;
 import static io.jflannel.agent.AgentState.STOPPING;
 import static io.jflannel.agent.AgentState.WAITING_FOR_CONFIG;
 
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
@@ -22,25 +19,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's state machine (docs/architecture.md, "lifecycle"): the legal transitions, and one
- * immutable {@link StatusSnapshot} published after every change, which health, readiness, metrics
- * and the admin API read. READY and DEGRADED follow from the conditions: any condition makes a
- * running node DEGRADED, none makes it READY again. STOPPING is final: later transitions are
- * ignored (a start step racing SIGTERM cannot bring the node back).
+ * The agent's state machine (docs/architecture.md, "lifecycle"), after Curator's connection state
+ * manager: every {@link LifecycleEvent} in every {@link AgentState} leads to a defined state (the
+ * table {@link #next}), so no event can throw or leave the machine nowhere; an event that changes
+ * nothing in a state is logged at debug level. One immutable {@link StatusSnapshot} is published
+ * after every change, which health, readiness, metrics and the admin API read. READY and DEGRADED
+ * follow from the conditions: any condition makes a running node DEGRADED, none makes it READY
+ * again. STOPPING is final.
  */
 final class Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(Lifecycle.class);
-  private static final Map<AgentState, Set<AgentState>> NEXT = new EnumMap<>(AgentState.class);
 
-  static {
-    NEXT.put(STARTING, EnumSet.of(WAITING_FOR_CONFIG));
-    NEXT.put(WAITING_FOR_CONFIG, EnumSet.of(OFFLINE, ACQUIRING));
-    NEXT.put(OFFLINE, EnumSet.of(ACQUIRING));
-    NEXT.put(ACQUIRING, EnumSet.of(PROGRAMMING));
-    NEXT.put(PROGRAMMING, EnumSet.of(READY, DEGRADED));
-    NEXT.put(READY, EnumSet.of(DEGRADED));
-    NEXT.put(DEGRADED, EnumSet.of(READY));
-    NEXT.put(STOPPING, EnumSet.noneOf(AgentState.class));
+  /**
+   * The state {@code event} leads to from {@code from} (before conditions turn READY into
+   * DEGRADED). Total: defined for every pair.
+   */
+  static AgentState next(AgentState from, LifecycleEvent event) {
+    if (from == STOPPING || event == LifecycleEvent.STOP) {
+      return STOPPING;
+    }
+    return switch (event) {
+        // a node programmed offline keeps forwarding while it waits; a running one keeps running
+      case CONFIG_AWAITED -> from == STARTING ? WAITING_FOR_CONFIG : from;
+      case PROGRAMMED_OFFLINE -> from == STARTING || from == WAITING_FOR_CONFIG ? OFFLINE : from;
+      case CONFIG_READ ->
+          from == STARTING || from == WAITING_FOR_CONFIG || from == OFFLINE ? ACQUIRING : from;
+      case LEASE_HELD -> from == ACQUIRING ? PROGRAMMING : from;
+      case SNAPSHOT_PROGRAMMED -> from == PROGRAMMING ? READY : from;
+      case STOP -> STOPPING;
+    };
   }
 
   /** Told of every published snapshot change, on the thread that made it. */
@@ -67,32 +74,48 @@ final class Lifecycle {
   }
 
   /**
-   * Moves to {@code next}; {@code why} says what the agent waits for (states before it is
-   * programmed). READY with conditions present becomes DEGRADED.
+   * Applies {@code event}; {@code why} says what the agent waits for (states before it is
+   * programmed). READY with conditions present becomes DEGRADED. Never throws.
    *
-   * @return false when stopping (nothing changes)
-   * @throws IllegalStateException for a transition the machine does not have (a bug)
+   * @return the state after the event
    */
-  synchronized boolean to(AgentState next, String why) {
+  synchronized AgentState on(LifecycleEvent event, String why) {
     AgentState from = current.state();
-    if (from == STOPPING) {
-      return false;
-    }
+    AgentState next = next(from, event);
     if (next == READY && !conditions.isEmpty()) {
       next = DEGRADED;
     }
-    if (next != STOPPING && next != from && !NEXT.get(from).contains(next)) {
-      throw new IllegalStateException("no transition " + from + " -> " + next);
-    }
-    if (next == from && java.util.Objects.equals(why, current.waitingFor())) {
-      return true;
+    if (next == from) {
+      if (from == STOPPING) {
+        return from;
+      }
+      if (!next.programmed() && why != null && !why.equals(current.waitingFor())) {
+        publish(current.with(next, why, clock.getAsLong())); // the same wait, a new reason
+      } else if (event != LifecycleEvent.CONFIG_AWAITED && event != LifecycleEvent.CONFIG_READ) {
+        LOG.debug("{} changes nothing in state {}", event, from);
+      }
+      return from;
     }
     publish(current.with(next, next.programmed() ? null : why, clock.getAsLong()));
-    if (next != from) {
-      String detail = next == DEGRADED ? current.conditionsLine() : why;
-      LOG.info("state {} -> {}{}", from, next, detail == null ? "" : ": " + detail);
+    String detail = next == DEGRADED ? current.conditionsLine() : why;
+    LOG.info("state {} -> {}{}", from, next, detail == null ? "" : ": " + detail);
+    return next;
+  }
+
+  /** READY or DEGRADED as the conditions say, for a running node (no other state changes). */
+  private void follow() {
+    AgentState s = current.state();
+    if (s == READY && !conditions.isEmpty()) {
+      move(DEGRADED, current.conditionsLine());
+    } else if (s == DEGRADED && conditions.isEmpty()) {
+      move(READY, null);
     }
-    return true;
+  }
+
+  private void move(AgentState to, String detail) {
+    AgentState from = current.state();
+    publish(current.with(to, null, clock.getAsLong()));
+    LOG.info("state {} -> {}{}", from, to, detail == null ? "" : ": " + detail);
   }
 
   /** STOPPING without a log line (a startup error already said everything in one line). */
@@ -117,12 +140,7 @@ final class Lifecycle {
       LOG.info("recovered: {} (was: {})", area, before);
     }
     publish(current.withConditions(conditions));
-    AgentState s = current.state();
-    if (s == READY && !conditions.isEmpty()) {
-      to(DEGRADED, null);
-    } else if (s == DEGRADED && conditions.isEmpty()) {
-      to(READY, null);
-    }
+    follow();
   }
 
   /** Updates fields of the snapshot other than the state. */

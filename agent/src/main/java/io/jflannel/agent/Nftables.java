@@ -129,6 +129,44 @@ final class Nftables implements Firewall {
     return c;
   }
 
+  /**
+   * nftables drops a packet that any base chain of a hook drops, whatever our chain accepted: a
+   * foreign forward chain with policy drop (Docker's iptables-nft FORWARD DROP) kills pod traffic
+   * through this node while our rules look fine.
+   */
+  @Override
+  public String dataPathProblem() {
+    FirewallCommand.Result r = FirewallCommand.tryRun(List.of("nft", "-j", "list", "chains"));
+    if (r.exit() != 0) {
+      return null;
+    }
+    List<String> drops = new ArrayList<>();
+    if (!(io.jflannel.lease.Json.parse(r.out()).path("nftables")
+        instanceof com.fasterxml.jackson.jr.stree.JrsArray root)) {
+      return null;
+    }
+    for (var it = root.elements(); it.hasNext(); ) {
+      var c = it.next().path("chain");
+      String family = io.jflannel.lease.Json.text(c.path("family"));
+      String table = io.jflannel.lease.Json.text(c.path("table"));
+      if ("forward".equals(io.jflannel.lease.Json.text(c.path("hook")))
+          && "drop".equals(io.jflannel.lease.Json.text(c.path("policy")))
+          && (family().equals(family) || "inet".equals(family))
+          && !table().equals(table)) {
+        drops.add(family + " " + table + " " + io.jflannel.lease.Json.text(c.path("name")));
+      }
+    }
+    return drops.isEmpty()
+        ? null
+        : "the forward chain "
+            + String.join(", ", drops)
+            + " has policy drop: nftables drops pod traffic that any base chain of the hook"
+            + " drops, whatever table "
+            + table()
+            + " accepts; set its policy to accept (e.g. iptables -P FORWARD ACCEPT) or run"
+            + " without EnableNFTables";
+  }
+
   /** A table as nft lists it: one entry per chain header and rule, comments left out. */
   static List<FirewallRule> listing(String family, String table) {
     FirewallCommand.Result r =

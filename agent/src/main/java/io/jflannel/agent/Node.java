@@ -80,10 +80,10 @@ final class Node implements AutoCloseable {
    */
   void start() throws InterruptedException {
     lc.update(s -> s.with(info(null, null, 0)));
-    lc.to(AgentState.WAITING_FOR_CONFIG, "waiting for the network config in etcd");
-    NetworkConfig fromEtcd = awaitConfig();
+    lc.on(LifecycleEvent.CONFIG_AWAITED, "waiting for the network config in etcd");
+    NetworkConfig fromEtcd = keepBackend(awaitConfig());
     NetworkConfig config = fromEtcd;
-    lc.to(AgentState.ACQUIRING, "acquiring a lease");
+    lc.on(LifecycleEvent.CONFIG_READ, "acquiring a lease");
     Running offline = running;
     Prepared p = step(() -> prepare(fromEtcd, offline));
     Lease own;
@@ -103,7 +103,7 @@ final class Node implements AutoCloseable {
             again.getMessage() + "; pass --allow-network-change to move this node");
       }
     }
-    lc.to(AgentState.PROGRAMMING, "programming the first peer snapshot");
+    lc.on(LifecycleEvent.LEASE_HELD, "programming the first peer snapshot");
     Running r;
     if (offline != null && offline.serves(config, own.key())) {
       r = offline;
@@ -187,19 +187,25 @@ final class Node implements AutoCloseable {
   private NetworkConfig awaitConfig() throws InterruptedException {
     long t0 = c.clockMs().getAsLong();
     boolean offlineTried = false;
+    EtcdReconnect reconnect = new EtcdReconnect(c.registry());
     for (int attempt = 1; ; attempt++) {
       try {
         Optional<String> raw = c.registry().probe(Duration.ofSeconds(2));
+        reconnect.answered();
         etcd(true, "");
         if (raw.isPresent()) {
           NetworkConfig config = NetworkConfig.parse(raw.get());
           config.warnings().forEach(w -> LOG.warn("network config: {}", w));
+          lc.condition("config", null);
           return config;
         }
         String key = c.registry().prefix() + "/config";
-        lc.to(
-            AgentState.WAITING_FOR_CONFIG,
-            "the network config " + key + " is not in etcd (write it with jflanctl config set)");
+        String missing =
+            "the network config " + key + " is not in etcd (write it with jflanctl config set)";
+        lc.on(LifecycleEvent.CONFIG_AWAITED, missing);
+        if (running != null) { // programmed offline: it keeps forwarding while it waits
+          lc.condition("config", missing + "; forwarding on the last-known-good state meanwhile");
+        }
         if (attempt == 1 || attempt % 30 == 0) {
           LOG.warn(
               "network config {} not found (attempt {}); write it with `jflanctl config set` or"
@@ -208,18 +214,14 @@ final class Node implements AutoCloseable {
               attempt);
         }
       } catch (ConfigException e) {
-        if (running == null) {
-          throw new Agent.StartupException(e.getMessage());
-        }
-        lc.condition("config", "the network config in etcd is invalid: " + e.getMessage());
+        return lastValid(e);
       } catch (LeaseStoreException e) {
         if (e.reason() != LeaseStoreException.Reason.UNAVAILABLE) {
           throw new Agent.StartupException(e.getMessage());
         }
         etcd(false, e.getMessage());
-        if (running == null) {
-          lc.to(AgentState.WAITING_FOR_CONFIG, "etcd unreachable: " + e.getMessage());
-        }
+        reconnect.failed(c.clockMs().getAsLong());
+        lc.on(LifecycleEvent.CONFIG_AWAITED, "etcd unreachable: " + e.getMessage());
         if (attempt == 1 || attempt % 10 == 0) {
           LOG.warn(
               "cannot read network config {}/config (attempt {}): {}; retrying",
@@ -240,6 +242,51 @@ final class Node implements AutoCloseable {
         throw new InterruptedException("stopped while waiting for the network config");
       }
     }
+  }
+
+  /**
+   * The config of the previous run when the one in etcd is invalid: a restart runs on it, DEGRADED,
+   * as a running node does (no crash loop under systemd); with none saved, one line and exit.
+   */
+  private NetworkConfig lastValid(ConfigException e) {
+    NetworkConfig last =
+        local.config().orElseThrow(() -> new Agent.StartupException(e.getMessage()));
+    metrics.configRefused.inc();
+    lc.condition(
+        "config",
+        "the network config in etcd is invalid ("
+            + e.getMessage()
+            + "): running on the last valid one ("
+            + last.networks()
+            + ", backend "
+            + last.backend().type()
+            + ")");
+    return last;
+  }
+
+  /**
+   * A Backend change (type, VNI, port or any other option) is refused at start like a Network
+   * change: a node that switched alone would stop talking to the others. The node keeps the config
+   * it ran with until started with --allow-network-change.
+   */
+  private NetworkConfig keepBackend(NetworkConfig fromEtcd) {
+    Optional<NetworkConfig> previous = local.config();
+    if (o.allowNetworkChange()
+        || previous.isEmpty()
+        || previous.get().backend().equals(fromEtcd.backend())) {
+      return fromEtcd;
+    }
+    metrics.configRefused.inc();
+    lc.condition(
+        "config",
+        "the network config in etcd changes the backend ("
+            + ConfigChange.between(previous.get(), fromEtcd).describe()
+            + "): not applied; this node keeps "
+            + previous.get().backend().type()
+            + " and the previous config, also across restarts; restart every node with"
+            + " --allow-network-change to switch (a node that switches alone cannot reach the"
+            + " others)");
+    return previous.get();
   }
 
   private void etcd(boolean healthy, String error) {
@@ -267,7 +314,9 @@ final class Node implements AutoCloseable {
       Running r = bringUp(config.get(), b, attrs, subnet.get());
       r.sync().snapshot(peers);
       running = r;
-      lc.to(AgentState.OFFLINE, "etcd unreachable: programmed from the last-known-good snapshot");
+      lc.on(
+          LifecycleEvent.PROGRAMMED_OFFLINE,
+          "etcd unreachable: programmed from the last-known-good snapshot");
       NodeLoops.publishSync(lc, r.sync(), 0);
       LOG.warn(
           "etcd unreachable: programmed {} peers ({} kernel objects) from the last-known-good"
@@ -343,13 +392,7 @@ final class Node implements AutoCloseable {
     checkForwarding(config);
     b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
     Firewall fw = firewall(config, subnet, subnet6);
-    Agent.open(
-        () -> {
-          fw.apply();
-          return null;
-        },
-        config.nftables() ? "nftables" : "iptables");
-    metrics.iptablesRestores.inc();
+    applyFirewall(fw, config);
     SubnetEnv env =
         new SubnetEnv(
             config.network(),
@@ -387,7 +430,28 @@ final class Node implements AutoCloseable {
         });
     BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));
-    return new Running(config, b, attrs, subnets, sync, fw);
+    return new Running(config, b, attrs, subnets, sync, fw, env);
+  }
+
+  /**
+   * The rules at start. A tool that is missing is one line and exit; one that is refused or stuck
+   * (the xtables lock held by kube-proxy or an operator's iptables) leaves the node DEGRADED with
+   * the reason, and the resync loop applies the rules once it can.
+   */
+  private void applyFirewall(Firewall fw, NetworkConfig config) {
+    String what = config.nftables() ? "nftables" : "iptables";
+    try {
+      fw.apply();
+      metrics.iptablesRestores.inc();
+    } catch (FirewallCommand.ExitException | FirewallCommand.StuckException e) {
+      if (Agent.stopping()) {
+        throw new Agent.StartupException(what + ": " + e.getMessage());
+      }
+      lc.condition(
+          "iptables", e.getMessage() + "; retrying every " + o.iptablesResync().toSeconds() + " s");
+    } catch (RuntimeException e) {
+      throw new Agent.StartupException(what + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -471,7 +535,7 @@ final class Node implements AutoCloseable {
   /** SIGTERM: no kernel write from here on; lease and kernel state are kept. */
   @Override
   public void close() {
-    lc.to(AgentState.STOPPING, null);
+    lc.on(LifecycleEvent.STOP, null);
     closed = true;
     synchronized (steps) {
       // a start step in flight has finished; no other one starts

@@ -149,7 +149,7 @@ final class NodeLoops implements AutoCloseable {
         metrics.convergence.observe((System.nanoTime() - t0) / 1e9);
         scheduleSave();
         publish();
-        if (lc.to(AgentState.READY, null)) {
+        if (lc.on(LifecycleEvent.SNAPSHOT_PROGRAMMED, null).programmed()) {
           LOG.info(
               "ready: {} peers programmed ({} kernel objects)",
               r.sync().peerCount(),
@@ -222,6 +222,8 @@ final class NodeLoops implements AutoCloseable {
       if (o.dockerBridge() != null && r.subnet() != null) {
         lc.condition("docker", DockerBridge.mismatch(c.netlink(), o.dockerBridge(), r.subnet()));
       }
+      lc.condition("interface", InterfaceCheck.problem(c.netlink(), c.ext(), r.config()));
+      lc.condition("cni", o.cni().check(r.env()));
       long now = c.clockMs().getAsLong();
       lc.update(s -> s.with(s.sync().reconciled(now, rep.repaired().size())));
       publish();
@@ -246,6 +248,7 @@ final class NodeLoops implements AutoCloseable {
         metrics.iptablesRestores.inc();
       }
       lc.condition("iptables", null);
+      lc.condition("forward", r.firewall().dataPathProblem());
       return drift;
     } catch (RuntimeException e) {
       lc.condition("iptables", e.getMessage());

@@ -4,6 +4,7 @@ import io.jflannel.backend.Backend;
 import io.jflannel.backend.PeerSync;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.SubnetEnv;
 import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.Ipv4Net;
 
@@ -17,6 +18,7 @@ import io.jflannel.net.Ipv4Net;
  * @param subnets our subnet (and our IPv6 subnet in a dual-stack network)
  * @param sync the peer sync
  * @param firewall our rules
+ * @param env what subnet.env (and the CNI config) says of this node
  */
 record Running(
     NetworkConfig config,
@@ -24,7 +26,8 @@ record Running(
     LeaseAttrs attrs,
     SubnetKey subnets,
     PeerSync sync,
-    Firewall firewall)
+    Firewall firewall,
+    SubnetEnv env)
     implements AutoCloseable {
 
   /** Our IPv4 subnet, or null in an IPv6-only network. */

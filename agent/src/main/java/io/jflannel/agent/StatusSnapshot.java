@@ -77,15 +77,29 @@ record StatusSnapshot(
   }
 
   /**
-   * Null when the node is programmed and no kernel problem stands in the way (readiness); else why
-   * not. An etcd outage or a refused config change does not make a programmed node unready.
+   * The condition areas under which the node's data path is dead although it is programmed: the
+   * kernel refuses its objects, another forward chain drops pod traffic, the chosen interface lost
+   * its address, the CNI config kubelet uses is not ours. They make a running node unready.
+   */
+  static final java.util.Set<String> UNREADY =
+      java.util.Set.of("kernel", "forward", "interface", "cni");
+
+  /**
+   * Null when the node is programmed and nothing stands in the way of its data path (readiness);
+   * else why not. An etcd outage or a refused config change does not make a programmed node
+   * unready: its pods keep their network.
    */
   String notReadyReason() {
     if (!state.programmed()) {
       return waitingFor == null ? state.name().toLowerCase() : waitingFor;
     }
-    String kernel = conditions.get("kernel");
-    return kernel == null ? null : "degraded: " + kernel;
+    for (String area : new java.util.TreeSet<>(UNREADY)) {
+      String why = conditions.get(area);
+      if (why != null) {
+        return "degraded: " + area + ": " + why;
+      }
+    }
+    return null;
   }
 
   /** The conditions as one line, "area: what; area: what", sorted; empty when none. */

@@ -120,6 +120,8 @@ public final class Jflanctl implements Runnable {
         cl.addSubcommand(c.getAnnotation(Command.class).name(), c);
       }
     }
+    // FLANNELD_* for every subcommand's flags too: the annotation reaches the top command only
+    cl.setDefaultValueProvider(new EnvDefaults());
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(

@@ -108,6 +108,26 @@ class JflanneldTest {
   }
 
   @Test
+  void badEtcdEndpointsAreOneLineAndExit2AndEveryGoodFormGetsPast() throws Exception {
+    Run r = jflanneld(Map.of(), "--etcd-endpoints=http://fd00::250:2379");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "jflanneld: etcd endpoint \"http://fd00::250:2379\": an IPv6 address goes in brackets:"
+                + " http://[fd00::250:2379]");
+    Run env = jflanneld(Map.of("FLANNELD_ETCD_ENDPOINTS", "etcd:2379"));
+    assertThat(env.exit()).isEqualTo(2);
+    assertThat(env.err().strip())
+        .isEqualTo("jflanneld: etcd endpoint \"etcd:2379\": must start with http:// or https://");
+    // the bracketed form and a list are taken: the start goes on to the interface
+    Run ok =
+        jflanneld(
+            Map.of("FLANNELD_IFACE", "nonexistent9", "FLANNELD_HEALTHZ_PORT", "0"),
+            "--etcd-endpoints=http://[fd00:198::250]:2379,http://[::1]:2379");
+    assertThat(ok.err().strip()).startsWith("jflanneld: interface: no interface matches");
+  }
+
+  @Test
   void flagsAreReadFromTheEnvironmentAndAMissingInterfaceIsOneLine() throws Exception {
     Run r = jflanneld(Map.of("FLANNELD_IFACE", "nonexistent9", "FLANNELD_HEALTHZ_PORT", "0"));
     assertThat(r.exit()).isEqualTo(1);

@@ -44,6 +44,11 @@ final class NodeHarness implements AutoCloseable {
     Link eth =
         nl.link("eth0")
             .orElseGet(() -> nl.addExisting("eth0", 1500, MacAddress.parse("02:00:00:00:00:01")));
+    io.jflannel.netlink.Address own =
+        new io.jflannel.netlink.Address(eth.index(), Ipv4Address.parse("198.18.0.1"), 24);
+    if (!nl.addresses(eth.index()).contains(own)) {
+      nl.appear(own); // the interface's address, as the kernel has it
+    }
     this.ext =
         new ExternalInterface(
             eth,

@@ -126,7 +126,8 @@ class NodeLifecycleTest {
                 assertThat(h.status().conditions().get("kernel"))
                     .contains("device flannel.1 missing"));
     assertThat(h.status().state()).isEqualTo(DEGRADED);
-    assertThat(h.status().notReadyReason()).startsWith("degraded: device flannel.1 missing");
+    assertThat(h.status().notReadyReason())
+        .startsWith("degraded: kernel: device flannel.1 missing");
     awaitReady(h);
     int now = nl.link("flannel.1").orElseThrow().index();
     assertThat(now).isNotEqualTo(old);
@@ -199,6 +200,51 @@ class NodeLifecycleTest {
   }
 
   @Test
+  void aRestartUnderAnotherBackendOrVniKeepsTheOldOneUnlessAllowed() throws Exception {
+    etcd.putNetworkConfig(NodeHarness.VXLAN);
+    peer(3);
+    h = awaitReady(new NodeHarness(dir, nl, etcd).start(false));
+    int vni1 = nl.link("flannel.1").orElseThrow().index();
+    h.close();
+    etcd.putNetworkConfig(
+        "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":7}}");
+    h = new NodeHarness(dir, nl, etcd).start(false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(h.status().state()).isEqualTo(DEGRADED));
+    assertThat(h.status().conditions().get("config"))
+        .contains("\"VNI\":7", "not applied", "--allow-network-change");
+    assertThat(nl.link("flannel.1").orElseThrow().index()).as("VNI 1 kept").isEqualTo(vni1);
+    assertThat(nl.link("flannel.7")).isEmpty();
+    h.close();
+    etcd.putNetworkConfig("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    h = new NodeHarness(dir, nl, etcd).start(true); // --allow-network-change
+    awaitReady(h);
+    assertThat(h.status().node().backend()).isEqualTo("host-gw");
+  }
+
+  @Test
+  void aRestartUnderAnInvalidConfigRunsOnTheLastValidOne() throws Exception {
+    etcd.putNetworkConfig(NodeHarness.VXLAN);
+    peer(3);
+    h = awaitReady(new NodeHarness(dir, nl, etcd).start(false));
+    String subnet = h.status().node().subnet();
+    h.close();
+    etcd.putNetworkConfig("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}");
+    h = new NodeHarness(dir, nl, etcd).start(false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(h.status().state()).isEqualTo(DEGRADED));
+    assertThat(h.startFailure).as("no crash loop").isNull();
+    assertThat(h.status().conditions().get("config"))
+        .contains("is invalid", "SubnetLen: 31 is larger than 30", "running on the last valid one");
+    assertThat(h.status().node().subnet()).isEqualTo(subnet);
+    assertThat(h.status().sync().peers()).isEqualTo(1);
+    etcd.putNetworkConfig(NodeHarness.VXLAN);
+    awaitReady(h);
+  }
+
+  @Test
   void aRestartUnderAMovedNetworkKeepsTheNodeOnItsSubnetUnlessAllowed() throws Exception {
     etcd.putNetworkConfig(NodeHarness.VXLAN);
     h = awaitReady(new NodeHarness(dir, nl, etcd).start(false));
@@ -249,6 +295,6 @@ class NodeLifecycleTest {
     Thread.sleep(1500);
     assertThat(nl.log()).hasSize(writes);
     assertThat(h.status().state()).isEqualTo(STOPPING);
-    assertThat(h.lc.to(READY, null)).isFalse();
+    assertThat(h.lc.on(LifecycleEvent.SNAPSHOT_PROGRAMMED, null)).isEqualTo(STOPPING);
   }
 }

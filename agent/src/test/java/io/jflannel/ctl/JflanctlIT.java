@@ -338,6 +338,36 @@ class JflanctlIT {
     assertThat(ctl("leases").out().strip().lines()).as("nothing written").hasSize(1);
   }
 
+  /** The etcd flags come from FLANNELD_* variables too, for every subcommand (a process). */
+  @Test
+  void etcdFlagsComeFromFlanneldVariables(@TempDir Path dir) throws Exception {
+    assertThat(
+            ctl(
+                    "config",
+                    "set",
+                    file(dir, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}")
+                        .toString())
+                .exit())
+        .isZero();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Jflanctl.class.getName(),
+                "config",
+                "get")
+            .redirectErrorStream(true);
+    pb.environment().put("FLANNELD_ETCD_ENDPOINTS", "http://127.0.0.1:1," + endpoint);
+    pb.environment().put("FLANNELD_ETCD_PREFIX", prefix);
+    Process p = pb.start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("10.244.0.0/16");
+  }
+
   @Test
   void unreachableEtcdIsOneLineAndExit3() {
     Run r = ctl("leases", "--etcd-endpoints=http://127.0.0.1:1");

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLeaseRegistry.class);
 
   private final ClientBuilder builder;
-  private final List<URI> endpoints;
+  private final List<EtcdEndpoint> endpoints;
   private volatile Client client;
   private volatile KV kv;
   private final LeaseKeys keys;
@@ -62,7 +61,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   private EtcdLeaseRegistry(ClientBuilder builder, LeaseKeys keys, EtcdOptions options) {
     this.builder = builder;
-    this.endpoints = options.endpoints().stream().map(URI::create).toList();
+    this.endpoints = options.endpoints().stream().map(EtcdEndpoint::parse).toList();
     this.client = builder.copy().build();
     this.kv = client.getKVClient();
     this.keys = keys;
@@ -90,7 +89,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     }
     ClientBuilder b =
         Client.builder()
-            .endpoints(o.endpoints().toArray(String[]::new))
+            .target(EtcdEndpoint.target(o.endpoints().stream().map(EtcdEndpoint::parse).toList()))
             .connectTimeout(Duration.ofSeconds(3))
             .keepaliveTime(Duration.ofSeconds(10))
             .keepaliveTimeout(Duration.ofSeconds(3))
@@ -393,11 +392,9 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
 
   @Override
   public boolean reachable(Duration timeout) {
-    for (URI e : endpoints) {
+    for (EtcdEndpoint e : endpoints) {
       try (Socket s = new Socket()) {
-        s.connect(
-            new InetSocketAddress(e.getHost(), e.getPort() < 0 ? 2379 : e.getPort()),
-            (int) timeout.toMillis());
+        s.connect(new InetSocketAddress(e.host(), e.port()), (int) timeout.toMillis());
         return true;
       } catch (IOException | IllegalArgumentException x) {
         // try the next one

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * How to reach etcd: endpoints, prefix, TLS, auth, and call limits. Build with {@link #builder()}.
  *
- * @param endpoints client URLs, e.g. {@code http://127.0.0.1:2379}
+ * @param endpoints client URLs, e.g. {@code http://127.0.0.1:2379}, {@code https://[fd00::1]:2379}
+ *     (in their normal form: {@link EtcdEndpoint})
  * @param prefix key prefix, default {@code /coreos.com/network}
  * @param caFile CA bundle for TLS, or null
  * @param certFile client certificate for TLS, or null
@@ -31,16 +32,7 @@ public record EtcdOptions(
 
   /** Validates. */
   public EtcdOptions {
-    endpoints = List.copyOf(endpoints);
-    if (endpoints.isEmpty()) {
-      throw new IllegalArgumentException("no etcd endpoints given");
-    }
-    for (String e : endpoints) {
-      if (!e.startsWith("http://") && !e.startsWith("https://")) {
-        throw new IllegalArgumentException(
-            "etcd endpoint must start with http:// or https://: \"" + e + "\"");
-      }
-    }
+    endpoints = EtcdEndpoint.parseAll(endpoints).stream().map(EtcdEndpoint::toString).toList();
     new LeaseKeys(prefix);
     if ((certFile == null) != (keyFile == null)) {
       throw new IllegalArgumentException("etcd TLS needs both a cert file and a key file");

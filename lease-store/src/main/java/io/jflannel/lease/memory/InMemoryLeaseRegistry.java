@@ -113,6 +113,17 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     }
   }
 
+  /** Deletes any key under the prefix (the config too), as another etcd client could: for tests. */
+  public void deleteRaw(String relativeKey) {
+    synchronized (lock) {
+      ensureOpen();
+      String key = keys.prefix() + "/" + relativeKey;
+      if (kv.containsKey(key)) {
+        remove(List.of(key));
+      }
+    }
+  }
+
   /** Drops history before {@code rev}: watches from an earlier revision get a compaction. */
   public void compact(long rev) {
     synchronized (lock) {

@@ -75,4 +75,20 @@ class EtcdLeaseRegistryIT extends LeaseRegistryContract {
       throw new IllegalStateException(e);
     }
   }
+
+  /** etcd by its IPv6 loopback address, in brackets, as an IPv6-only node names it. */
+  @org.junit.jupiter.api.Test
+  void anIpv6EndpointInBracketsReachesEtcd() {
+    String v4 = etcd.endpoints().get(0); // http://127.0.0.1:<port>, published on [::] too
+    String v6 = v4.replace("127.0.0.1", "[::1]");
+    try (EtcdLeaseRegistry r =
+        EtcdLeaseRegistry.connect(
+            EtcdOptions.builder().endpoints(java.util.List.of(v6)).prefix("/v6").build())) {
+      r.putNetworkConfig("{\"Network\":\"10.244.0.0/16\"}");
+      org.assertj.core.api.Assertions.assertThat(r.getNetworkConfig())
+          .contains("{\"Network\":\"10.244.0.0/16\"}");
+      org.assertj.core.api.Assertions.assertThat(r.reachable(java.time.Duration.ofSeconds(1)))
+          .isTrue();
+    }
+  }
 }

@@ -34,6 +34,7 @@ abstract class Ipv6OnlyContract {
   static NetnsCluster cluster;
   static final Map<String, String> pods = new LinkedHashMap<>(); // netns -> IPv6
   static final Map<String, Node> nodeOf = new LinkedHashMap<>();
+  static String etcd6;
 
   static void boot(String backendJson, String extraConfig) throws Exception {
     pods.clear();
@@ -48,12 +49,14 @@ abstract class Ipv6OnlyContract {
                 + extraConfig
                 + "}");
     DualStackContract.addIpv6Underlay(cluster);
+    etcd6 = cluster.etcdIpv6(DualStackContract.UNDERLAY6 + "250");
     for (Node n : cluster.nodes()) {
       String a6 = DualStackContract.address6(n);
       if (!extraConfig.contains("EnableNFTables")) {
         Cmd.in(n.ns(), "ip6tables", "-P", "FORWARD", "DROP");
       }
-      n.startAgent("--iface", a6, "--cni-bridge", "jfcni0");
+      // etcd by its IPv6 address, in brackets as etcdctl and flanneld take it
+      n.startAgent("--iface", a6, "--cni-bridge", "jfcni0", "--etcd-endpoints", etcd6);
     }
     for (Node n : cluster.nodes()) {
       awaitSubnetEnv(n);
@@ -190,5 +193,38 @@ abstract class Ipv6OnlyContract {
     Cmd.in(on.ns(), "ip", "-6", "route", "del", s6);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertPeerProgrammed(on, s6, peer));
     assertThat(unreachable()).isEmpty();
+  }
+
+  @Test
+  @Order(90)
+  void jflanctlReachesEtcdAtItsBracketedIpv6Address() {
+    Node n = cluster.nodes().get(0);
+    Cmd.Result r = n.jflanctlOnNode("leases", "--etcd-endpoints=" + etcd6);
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("fc00:"))).hasSize(3);
+    Cmd.Result env =
+        Cmd.run(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                n.ns(),
+                "env",
+                "FLANNELD_ETCD_ENDPOINTS=http://[fd00:198:18::99]:2379," + etcd6,
+                "java",
+                "-cp",
+                System.getProperty("jflannel.agent.jar"),
+                "io.jflannel.ctl.Jflanctl",
+                "config",
+                "get"),
+            120);
+    assertThat(env.exit()).as("one endpoint down, the other answers: %s", env.out()).isZero();
+    assertThat(env.out()).contains("fc00::/48");
+    Cmd.Result bad = n.jflanctlOnNode("leases", "--etcd-endpoints=http://fd00:198:18::250:2379");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.out().strip())
+        .isEqualTo(
+            "jflanctl: etcd endpoint \"http://fd00:198:18::250:2379\": an IPv6 address goes in"
+                + " brackets: http://[fd00:198:18::250:2379]");
   }
 }

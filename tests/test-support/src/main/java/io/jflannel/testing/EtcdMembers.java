@@ -18,6 +18,7 @@ public final class EtcdMembers implements AutoCloseable {
   private final List<String> namespaces;
   private final Path dir;
   private final Process[] processes;
+  private String extraClientUrl;
 
   EtcdMembers(List<String> namespaces, Path dir) {
     this.namespaces = List.copyOf(namespaces);
@@ -51,9 +52,19 @@ public final class EtcdMembers implements AutoCloseable {
     return namespaces.get(i);
   }
 
+  /**
+   * Member 0 also serves clients at {@code url} (e.g. {@code http://[fd00:198:18::250]:2379}) from
+   * its next start on.
+   */
+  public void listenAlso(String url) {
+    extraClientUrl = url;
+  }
+
   /** Starts (or restarts with its data) member {@code i}. */
   public void start(int i) throws IOException {
     String url = "http://" + address(i);
+    String clientUrls =
+        url + ":2379" + (i == 0 && extraClientUrl != null ? "," + extraClientUrl : "");
     String initial =
         IntStream.range(0, size())
             .mapToObj(j -> name(j) + "=http://" + address(j) + ":2380")
@@ -70,7 +81,7 @@ public final class EtcdMembers implements AutoCloseable {
                 "--data-dir",
                 dir.resolve("etcd-" + i).toString(),
                 "--listen-client-urls",
-                url + ":2379",
+                clientUrls,
                 "--advertise-client-urls",
                 url + ":2379",
                 "--listen-peer-urls",

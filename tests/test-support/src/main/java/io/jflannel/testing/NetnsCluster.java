@@ -165,6 +165,21 @@ public final class NetnsCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives the (first) etcd member the IPv6 underlay address {@code address} and has it serve
+   * clients there too (restarted with its data); returns that client URL, {@code
+   * http://[address]:2379}.
+   */
+  public String etcdIpv6(String address) throws IOException, InterruptedException {
+    Cmd.in(etcdNamespace(), "ip", "addr", "add", address + "/64", "dev", "eth0", "nodad");
+    String url = "http://[" + address + "]:2379";
+    etcd.listenAlso(url);
+    etcd.kill(0);
+    etcd.start(0);
+    awaitEtcd();
+    return url;
+  }
+
   /** Stops every etcd member, or the bridge to it (SIGKILL: an outage, not a clean leave). */
   public void stopEtcd() throws InterruptedException {
     if (bridge != null) {

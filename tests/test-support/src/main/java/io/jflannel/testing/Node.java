@@ -166,6 +166,14 @@ public final class Node {
   public void startAgent(String... extra) throws IOException {
     Files.createDirectories(dir);
     starts++;
+    agent = startInNamespace(agentCommand(extra));
+  }
+
+  /**
+   * The command line {@link #startAgent} runs (in the node's namespace, with the node's flags and
+   * {@code extra} on top): for a test that starts a second agent on the same node by itself.
+   */
+  public List<String> agentCommand(String... extra) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("--etcd-endpoints", cluster.etcdEndpoints());
     flags.put("--etcd-prefix", cluster.etcdPrefix());
@@ -186,7 +194,7 @@ public final class Node {
     cmd.addAll(archiveFlags(cluster.agentJar()));
     cmd.addAll(List.of("-cp", cluster.agentJar().toString(), "io.jflannel.agent.Jflanneld"));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
-    agent = startInNamespace(cmd);
+    return cmd;
   }
 
   /**
