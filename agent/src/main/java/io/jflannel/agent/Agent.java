@@ -1,8 +1,29 @@
 package io.jflannel.agent;
 
+import io.jflannel.agent.admin.AdminServer;
+import io.jflannel.agent.admin.AdminService;
+import io.jflannel.agent.admin.HealthServer;
+import io.jflannel.agent.admin.IoLoop;
+import io.jflannel.agent.cli.AgentOptions;
+import io.jflannel.agent.firewall.FirewallCommand;
+import io.jflannel.agent.firewall.Firewalls;
+import io.jflannel.agent.host.CniConfig;
+import io.jflannel.agent.host.InterfacePicker;
+import io.jflannel.agent.host.SdNotify;
+import io.jflannel.agent.metrics.AgentMetrics;
+import io.jflannel.agent.metrics.MetricsObserver;
+import io.jflannel.agent.node.AgentState;
+import io.jflannel.agent.node.Collaborators;
+import io.jflannel.agent.node.Lifecycle;
+import io.jflannel.agent.node.LifecycleEvent;
+import io.jflannel.agent.node.Node;
+import io.jflannel.agent.node.NodeLock;
+import io.jflannel.agent.node.NodeSettings;
+import io.jflannel.agent.node.StartupException;
+import io.jflannel.agent.node.StateMetrics;
+import io.jflannel.agent.node.StatusSnapshot;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.lease.etcd.EtcdLeaseRegistry;
-import io.jflannel.lease.etcd.EtcdOptions;
 import io.jflannel.netlink.Netlink;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -60,7 +81,7 @@ final class Agent {
                   }
                 },
                 "jflannel-shutdown"));
-    metrics.follow(lc);
+    StateMetrics.follow(metrics, lc);
     lc.addListener(this::readinessChanged);
     try {
       start();
@@ -106,7 +127,7 @@ final class Agent {
 
   private void start() throws InterruptedException {
     // one agent per node, decided before anything is opened: a second one exits touching nothing
-    keep(NodeLock.take(o.stateDir(), "this one"));
+    keep(NodeLock.take(o.node().stateDir(), "this one"));
     // etcd's client does not need the interface: it is built on a second thread while this one
     // opens netlink and picks the interface (each takes ~0.1 s at start)
     CompletableFuture<EtcdLeaseRegistry> etcd = new CompletableFuture<>();
@@ -114,7 +135,7 @@ final class Agent {
         new Thread(
             () -> {
               try {
-                etcd.complete(open(this::connectEtcd, "etcd options"));
+                etcd.complete(StartupException.open(this::connectEtcd, "etcd options"));
               } catch (Throwable e) { // whatever it is, the main thread waiting on it hears it
                 etcd.completeExceptionally(e);
               }
@@ -132,28 +153,22 @@ final class Agent {
   }
 
   private EtcdLeaseRegistry connectEtcd() {
-    return EtcdLeaseRegistry.connect(
-        EtcdOptions.builder()
-            .endpoints(o.etcdEndpoints())
-            .prefix(o.etcdPrefix())
-            .tls(o.etcdCaFile(), o.etcdCertFile(), o.etcdKeyFile())
-            .auth(o.etcdUsername(), o.etcdPassword())
-            .build());
+    return EtcdLeaseRegistry.connect(o.etcd());
   }
 
   /** The start proper, with the etcd client being built. */
   private void start(CompletableFuture<EtcdLeaseRegistry> etcd) throws InterruptedException {
-    Netlink nl = keep(open(Netlink::open, "cannot open a netlink socket"));
+    Netlink nl = keep(StartupException.open(Netlink::open, "cannot open a netlink socket"));
     ExternalInterface ext =
-        open(
+        StartupException.open(
             () ->
                 InterfacePicker.pick(
                     nl,
-                    o.ifaces(),
-                    o.ifaceRegex(),
-                    o.ifaceCanReach(),
-                    o.publicIp(),
-                    o.publicIpv6()),
+                    o.iface().ifaces(),
+                    o.iface().ifaceRegex(),
+                    o.iface().ifaceCanReach(),
+                    o.iface().publicIp(),
+                    o.iface().publicIpv6()),
             "interface");
     LOG.info(
         "using interface {} ({}{}), public IP {}{}",
@@ -172,35 +187,42 @@ final class Agent {
     registry.setObserver(new MetricsObserver(metrics));
     Collaborators c =
         new Collaborators(nl, registry, new Firewalls(), System::currentTimeMillis, ext);
-    Node n = new Node(o, c, lc, metrics, stop, this::fatal);
+    Node n =
+        new Node(
+            new NodeSettings(o.node(), o.firewall(), CniConfig.of(o.cni())),
+            c,
+            lc,
+            metrics,
+            stop,
+            this::fatal);
     node = n;
     IoLoop io = keep(new IoLoop());
     // the runtime's own metrics cost 40-50 ms of class loading and MXBean lookups: off the start
     // path, a second later, on the otherwise idle listener loop
     io.group().schedule(metrics::registerRuntime, 1, java.util.concurrent.TimeUnit.SECONDS);
-    if (o.adminSocket() != null) {
+    if (o.listeners().adminSocket() != null) {
       admin =
           keep(
-              open(
+              StartupException.open(
                   () ->
                       new AdminServer(
-                          o.adminSocket(),
-                          new AdminService(lc, n, nl, String.join(",", o.etcdEndpoints())),
+                          o.listeners().adminSocket(),
+                          new AdminService(n, nl, String.join(",", o.etcd().endpoints())),
                           io.group()),
-                  "admin socket " + o.adminSocket()));
+                  "admin socket " + o.listeners().adminSocket()));
     }
-    if (o.healthzPort() != 0) {
+    if (o.listeners().healthzPort() != 0) {
       keep(
-          open(
+          StartupException.open(
               () ->
                   new HealthServer(
-                      o.healthzIp(),
-                      o.healthzPort(),
+                      o.listeners().healthzIp(),
+                      o.listeners().healthzPort(),
                       lc::current,
                       n::stalled,
                       metrics.registry,
                       io.group()),
-              "cannot listen on " + o.healthzIp() + ":" + o.healthzPort()));
+              "cannot listen on " + o.listeners().healthzIp() + ":" + o.listeners().healthzPort()));
     }
     if (stopping) {
       throw new InterruptedException("stopped during start");
@@ -239,21 +261,6 @@ final class Agent {
     return c;
   }
 
-  interface Step<T> {
-    T get() throws Exception;
-  }
-
-  /** Runs a start step; any failure becomes one line for the operator naming {@code what}. */
-  static <T> T open(Step<T> s, String what) {
-    try {
-      return s.get();
-    } catch (StartupException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new StartupException(what + ": " + e.getMessage());
-    }
-  }
-
   /**
    * Closes in reverse order of creation, but gives up after 700 ms: kernel state and the lease are
    * kept on purpose, so nothing left to close can matter more than exiting within a second.
@@ -277,15 +284,6 @@ final class Agent {
       t.join(700);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A startup error: one line for the operator. */
-  static final class StartupException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StartupException(String message) {
-      super(message);
     }
   }
 }

@@ -5,10 +5,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jflannel.admin.v1.AdminGrpc;
-import io.jflannel.agent.DaemonThreads;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class AdminClient implements AutoCloseable {
     if (!Files.isReadable(socket) || !Files.isWritable(socket)) {
       throw denied();
     }
-    group = new EpollEventLoopGroup(1, DaemonThreads.named("jflanctl-admin"));
+    group = new EpollEventLoopGroup(1, new DefaultThreadFactory("jflanctl-admin", true));
     channel =
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollDomainSocketChannel.class)

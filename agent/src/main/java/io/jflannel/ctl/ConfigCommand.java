@@ -1,7 +1,7 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.EtcdFlags;
-import io.jflannel.backend.BackendFactory;
+import io.jflannel.agent.cli.EtcdFlags;
+import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.NetworkConfig;
@@ -144,17 +144,12 @@ final class ConfigCommand {
 
   /**
    * The config as the agent takes it: flannel's rules, then the backend's own ({@link
-   * BackendFactory#problemWith}: udp refuses IPv6), so validate, set and the agent agree.
+   * NetworkConfigs}: its options, udp refusing IPv6), so validate, set and the agent agree.
    *
    * @throws ConfigException naming every problem
    */
   static NetworkConfig parse(String json) {
-    NetworkConfig c = NetworkConfig.parse(json);
-    String problem = BackendFactory.problemWith(c);
-    if (problem != null) {
-      throw new ConfigException(java.util.List.of(problem));
-    }
-    return c;
+    return NetworkConfigs.parse(json);
   }
 
   /** The warnings the agent logs for this config (unknown fields ignored, ...), on stderr. */

@@ -1,6 +1,6 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.Version;
+import io.jflannel.agent.cli.Version;
 import picocli.CommandLine;
 
 /** jflanctl's --version. */

@@ -1,6 +1,6 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.DockerBridge;
+import io.jflannel.agent.host.DockerBridge;
 import io.jflannel.lease.SubnetEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;

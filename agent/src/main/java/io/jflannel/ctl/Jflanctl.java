@@ -1,7 +1,7 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.EnvDefaults;
-import io.jflannel.agent.GoFlags;
+import io.jflannel.agent.cli.EnvDefaults;
+import io.jflannel.agent.cli.GoFlags;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseStoreException;
 import java.io.PrintWriter;
@@ -81,7 +81,7 @@ public final class Jflanctl implements Runnable {
   public static void main(String[] args) {
     // a CLI prints its own one-line errors; library chatter would bury them, and a logging
     // framework costs a fifth of a second to start
-    io.jflannel.agent.Logging.silence();
+    io.jflannel.agent.cli.Logging.silence();
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     int code = run(out, err, args);
@@ -154,7 +154,7 @@ public final class Jflanctl implements Runnable {
   }
 
   /** A registry for an etcd command: short deadlines, since a person is waiting. */
-  static io.jflannel.lease.etcd.EtcdLeaseRegistry connect(io.jflannel.agent.EtcdFlags etcd) {
+  static io.jflannel.lease.etcd.EtcdLeaseRegistry connect(io.jflannel.agent.cli.EtcdFlags etcd) {
     etcd.check();
     return io.jflannel.lease.etcd.EtcdLeaseRegistry.connect(
         etcd.options().callTimeout(java.time.Duration.ofSeconds(3)).retryAttempts(2).build());

@@ -3,8 +3,9 @@ package io.jflannel.ctl;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.fasterxml.jackson.jr.stree.JrSimpleTreeExtension;
-import io.jflannel.agent.EtcdFlags;
+import io.jflannel.agent.cli.EtcdFlags;
 import io.jflannel.backend.LeaseRules;
+import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Json;
 import io.jflannel.lease.Lease;
@@ -137,7 +138,7 @@ final class LeasesCommand implements Callable<Integer> {
    */
   private static Map<SubnetKey, String> verdicts(LeaseRegistry r, LeaseSnapshot snap) {
     try {
-      Optional<NetworkConfig> c = r.getNetworkConfig().map(NetworkConfig::parse);
+      Optional<NetworkConfig> c = r.getNetworkConfig().map(NetworkConfigs::parse);
       return c.map(config -> LeaseRules.of(config).verdicts(config, snap.leases())).orElse(null);
     } catch (ConfigException e) {
       return null;

@@ -1,6 +1,7 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.EtcdFlags;
+import io.jflannel.agent.cli.EtcdFlags;
+import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseRegistry;
@@ -46,7 +47,7 @@ final class ReserveCommand implements Callable<Integer> {
             .getErr()
             .println("jflanctl: warning: no network config in etcd: " + net + " is not checked");
       } else {
-        NetworkConfig c = NetworkConfig.parse(raw.get());
+        NetworkConfig c = NetworkConfigs.parse(raw.get());
         String why =
             LeaseValidator.forCluster(c)
                 .rejectForCluster(

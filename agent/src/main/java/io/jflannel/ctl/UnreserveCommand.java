@@ -1,6 +1,6 @@
 package io.jflannel.ctl;
 
-import io.jflannel.agent.EtcdFlags;
+import io.jflannel.agent.cli.EtcdFlags;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.net.Ipv4Net;

@@ -147,7 +147,7 @@ class JflanctlIT {
             .resolve("lease-store/src/test/resources/flannel-configs")
             .resolve(name);
     io.jflannel.lease.NetworkConfig agent =
-        io.jflannel.lease.NetworkConfig.parse(Files.readString(f));
+        io.jflannel.backend.NetworkConfigs.parse(Files.readString(f));
     Run r = ctl("config", "validate", f.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())

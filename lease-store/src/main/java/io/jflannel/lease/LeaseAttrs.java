@@ -117,9 +117,15 @@ public record LeaseAttrs(
     return backendV6Data == null ? null : Json.text(backendV6Data.get("VtepMAC"));
   }
 
+  /**
+   * The type a lease without BackendType has: flannel's udp backend writes none (a fact of
+   * flannel's lease format, not a choice of ours).
+   */
+  public static final String FLANNEL_UNTYPED = "udp";
+
   /** The backend type, reading a missing one as flannel's udp backend (which writes none). */
   public String effectiveBackendType() {
-    return backendType == null || backendType.isEmpty() ? "udp" : backendType;
+    return backendType == null || backendType.isEmpty() ? FLANNEL_UNTYPED : backendType;
   }
 
   /** These attributes with our own values, keeping unknown fields of {@code previous}. */

@@ -61,7 +61,7 @@ public final class LeaseValidator {
   /**
    * Why no node may program {@code lease} (the same verdict on every node and in {@code jflanctl
    * leases}), or null: a value, subnets of the network and of its sizes, addresses another node can
-   * be reached at, the network's backend.
+   * be reached at. Whether the lease's backend fits the network's is the backend's to say.
    */
   public String rejectForCluster(Lease lease) {
     if (lease.attrs() == null) {
@@ -75,15 +75,7 @@ public final class LeaseValidator {
         why = "the lease has no IPv6 subnet (the network is IPv6-only)";
       }
     }
-    if (why != null) {
-      return why;
-    }
-    String type = lease.attrs().effectiveBackendType();
-    String ours = config.backend().type();
-    if (!type.equals(ours) && !"alloc".equals(ours)) {
-      return "backend " + type + " does not match the network's " + ours;
-    }
-    return null;
+    return why; // the backend type: the backend's to judge (LeaseRules in backends/common)
   }
 
   /**

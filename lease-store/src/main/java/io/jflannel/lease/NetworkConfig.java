@@ -36,12 +36,44 @@ public record NetworkConfig(
   }
 
   /**
-   * Parses, validates and defaults a config.
+   * Parses, validates and defaults a config: flannel's network config format, the Backend taken as
+   * written (its options are its backend's to check: {@code NetworkConfigs} in backends/common
+   * applies both).
    *
    * @throws ConfigException listing every violated rule, each naming the field and value
    */
   public static NetworkConfig parse(String json) {
     return NetworkConfigParser.parse(json);
+  }
+
+  /**
+   * The Backend object of a config whose other fields may be invalid, so that a backend's problems
+   * are reported with flannel's; null when there is none to read.
+   */
+  public static BackendConfig backendOf(String json) {
+    try {
+      com.fasterxml.jackson.jr.stree.JrsValue root = Json.parse(json);
+      if (root == null || !root.isObject()) {
+        return null;
+      }
+      return BackendConfigParser.parse(
+          new JsonFields((com.fasterxml.jackson.jr.stree.JrsObject) root).get("Backend"),
+          new java.util.ArrayList<>(),
+          new java.util.ArrayList<>());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** This config with {@code more} warnings after its own (the backend's, for one). */
+  public NetworkConfig withWarnings(java.util.List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    java.util.List<String> all = new java.util.ArrayList<>(warnings);
+    all.addAll(more);
+    return new NetworkConfig(
+        network, subnetLen, subnetMin, subnetMax, backend, json, all, nftables, ipv6);
   }
 
   /** True when {@code subnet} is a subnet this config can lease: right size, within [min, max]. */

@@ -2,6 +2,9 @@ package io.jflannel.backend;
 
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.NetworkConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -27,22 +30,42 @@ public interface BackendFactory {
   /**
    * Why this backend cannot run {@code config} (e.g. udp: a dual-stack network), or null. The agent
    * refuses to start on it and {@code jflanctl config validate|set} refuses it alike ({@link
-   * #problemWith}).
+   * NetworkConfigs}).
    */
   default String configProblem(NetworkConfig config) {
     return null;
   }
 
   /**
-   * Why {@code config} cannot run here: its backend is not on the class path, or refuses it; null
-   * when it can.
+   * The options this backend takes in the network config's Backend object (flanneld's names), each
+   * with the rule its value follows; any other option is warned about and ignored, as flanneld
+   * ignores it ({@link NetworkConfigs}).
    */
-  static String problemWith(NetworkConfig config) {
-    String type = config.backend().type();
-    Optional<BackendFactory> f = find(type);
-    return f.isEmpty()
-        ? "backend " + type + " is not on the class path"
-        : f.get().configProblem(config);
+  default List<BackendOption> options() {
+    return List.of();
+  }
+
+  /**
+   * Options flanneld knows for this backend that jflannel ignores, and why, e.g. {@code MacPrefix
+   * -> "is a Windows-only option"}.
+   */
+  default Map<String, String> ignoredOptions() {
+    return Map.of();
+  }
+
+  /**
+   * True when a node of this backend's network can use a peer's lease of backend {@code leaseType}
+   * (by default: the same backend).
+   */
+  default boolean acceptsLeaseOf(String leaseType) {
+    return type().equals(leaseType);
+  }
+
+  /** Every factory on the class path. */
+  static List<BackendFactory> all() {
+    List<BackendFactory> out = new ArrayList<>();
+    ServiceLoader.load(BackendFactory.class).forEach(out::add);
+    return out;
   }
 
   /** The factory of a type among those on the class path. */

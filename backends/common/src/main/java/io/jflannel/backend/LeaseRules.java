@@ -45,7 +45,14 @@ public final class LeaseRules implements LeaseCheck {
 
   @Override
   public String problem(NetworkConfig config, Lease lease) {
-    return factory == null ? null : factory.leaseProblem(config, lease);
+    if (factory == null) {
+      return null;
+    }
+    String type = lease.attrs().effectiveBackendType();
+    if (!factory.acceptsLeaseOf(type)) {
+      return "backend " + type + " does not match the network's " + factory.type();
+    }
+    return factory.leaseProblem(config, lease);
   }
 
   /**

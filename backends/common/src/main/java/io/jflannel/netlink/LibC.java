@@ -72,6 +72,10 @@ public interface LibC {
   @SaveError
   long write(int fd, long address, long len);
 
+  /** fcntl(2) with an int argument (e.g. F_DUPFD_CLOEXEC). */
+  @SaveError
+  int fcntl(int fd, int cmd, int arg);
+
   /** dup3(2). */
   @SaveError
   int dup3(int oldfd, int newfd, int flags);

@@ -106,18 +106,35 @@ class BadInputIT {
 
   @Test
   void unknownBackendTypeIsOneLineAndExit1() throws Exception {
+    node.startAgent(); // a run that saves its valid config
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(node.jflanctl("status").out()).containsPattern("state: +READY"));
+    node.stopAgent(false);
     cluster.etcdctl(
         "put",
         "/coreos.com/network/config",
         "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"ipsec\"}}");
     try {
-      node.startAgent();
+      // a node that never ran has no valid config to fall back on: one line, exit 1
+      node.startAgent("--state-dir", node.dir().resolve("fresh-state").toString());
       assertThat(node.agent().waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(node.agent().exitValue()).isEqualTo(1);
       assertThat(log())
           .contains(
-              "jflanneld: invalid network config: Backend.Type: \"ipsec\" is not supported by jflannel (vxlan, host-gw, udp, alloc)")
+              "jflanneld: invalid network config: Backend.Type: \"ipsec\" is not supported by jflannel (alloc, host-gw, udp, vxlan)")
           .doesNotContain("\tat ");
+      // one that ran before keeps running on its last valid config, DEGRADED: no crash loop
+      node.startAgent();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(node.jflanctl("status").out())
+                      .containsPattern("state: +DEGRADED")
+                      .contains("is invalid", "running on the last valid one"));
+      assertThat(node.agent().isAlive()).isTrue();
     } finally {
       cluster.etcdctl(
           "put",

@@ -15,4 +15,10 @@ public final class AllocBackendFactory implements BackendFactory {
   public Backend create(BackendContext context) {
     return new AllocBackend(context);
   }
+
+  /** An alloc node programs no peer, so any backend's lease is fine beside it. */
+  @Override
+  public boolean acceptsLeaseOf(String leaseType) {
+    return true;
+  }
 }

@@ -7,10 +7,9 @@ import io.jflannel.netlink.Netlink;
 import io.jflannel.netlink.Route;
 import io.jflannel.netlink.Sysctl;
 import io.jflannel.netlink.TunDevice;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollTunChannel;
+import io.netty.channel.IoEventLoop;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,9 @@ final class TunPort implements AutoCloseable {
   private volatile Ipv4Net own;
   private volatile boolean reading;
   private volatile boolean closed;
-  private EpollTunChannel channel;
-  private EventLoop loop;
-  private Supplier<ChannelHandler> handlers;
+  private TunReader channel;
+  private IoEventLoop loop;
+  private Supplier<TunToUdpHandler> handlers;
 
   /** Opens (or re-attaches to) the device; {@code why} says why offloads are off, if they are. */
   TunPort(
@@ -85,14 +84,19 @@ final class TunPort implements AutoCloseable {
     return sink;
   }
 
-  /** Puts the descriptor on {@code loop}, not reading yet; each channel gets a fresh handler. */
-  void register(EventLoop loop, Supplier<ChannelHandler> handlers) {
+  /** Puts the descriptor on {@code loop}, reading once asked to; each reader a fresh handler. */
+  void register(IoEventLoop loop, Supplier<TunToUdpHandler> handlers) {
     this.loop = loop;
     this.handlers = handlers;
-    channel = new EpollTunChannel(tun.fd(), VnetHeader.LEN + 65_536);
-    channel.config().setAutoRead(reading);
-    channel.pipeline().addLast(handlers.get());
-    loop.register(channel).syncUninterruptibly();
+    TunToUdpHandler h = handlers.get();
+    channel =
+        TunReader.register(
+            loop, tun.fd(), VnetHeader.LEN + 65_536, PooledByteBufAllocator.DEFAULT, h);
+    h.reader(channel);
+    if (reading) {
+      TunReader c = channel;
+      loop.execute(() -> c.reading(true));
+    }
   }
 
   /** Our subnet's address on the device, the device up, the cluster route through it. */
@@ -106,14 +110,15 @@ final class TunPort implements AutoCloseable {
   void startReading() {
     if (!reading) {
       reading = true;
-      channel.config().setAutoRead(true);
+      TunReader c = channel;
+      loop.execute(() -> c.reading(true));
     }
   }
 
   /** Reading resumes when the socket drains (event loop). */
   void resume(Channel udp) {
     if (reading && channel != null) {
-      TunToUdpHandler.resume(channel, udp);
+      TunToUdpHandler.resume(channel, udp, () -> reading);
     }
   }
 
@@ -200,7 +205,8 @@ final class TunPort implements AutoCloseable {
   public void close() {
     closed = true;
     if (channel != null) {
-      channel.close().awaitUninterruptibly(200);
+      TunReader c = channel;
+      loop.submit(c::close).awaitUninterruptibly(200);
     }
     if (tun != null) {
       tun.close(); // the device persists, with its address and route, for the next start

@@ -3,7 +3,7 @@ package io.jflannel.backend.udp;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Where decapsulated packets go: the TUN device, or a {@link RecordingTunSink} in tests. One packet
+ * Where decapsulated packets go: the TUN device, or a {@code RecordingTunSink} in tests. One packet
  * per call, the readable bytes of {@code packet} (a virtio header first when the device has one);
  * the caller keeps ownership of the buffer.
  */

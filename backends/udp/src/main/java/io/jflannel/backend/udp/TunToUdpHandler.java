@@ -2,27 +2,27 @@ package io.jflannel.backend.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transmit path, on the TUN channel's pipeline (the same event loop as the UDP channel): each
- * packet read from TUN is encapsulated into datagrams written to the UDP channel, flushed once per
- * burst (one sendmmsg / UDP GSO flush). When the socket stops being writable the TUN channel stops
- * reading until it drains ({@link #resume}), so the kernel queues and pushes back instead of us
- * growing a buffer.
+ * The transmit path, on the event loop the TUN reader and the UDP channel share: each packet read
+ * from TUN is encapsulated into datagrams written to the UDP channel, flushed once per burst (one
+ * sendmmsg / UDP GSO flush). When the socket stops being writable the TUN reader stops reading
+ * until it drains ({@link #resume}), so the kernel queues and pushes back instead of us growing a
+ * buffer.
  */
-final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
+final class TunToUdpHandler implements TunReader.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(TunToUdpHandler.class);
   private final Encapsulator encapsulator;
   private final Channel udp;
   private final UdpStats stats;
   private final Consumer<Throwable> onReadFailure;
   private final RateLimitedWarning warning = new RateLimitedWarning(LOG, "reading the TUN device");
+  private TunReader reader;
 
   TunToUdpHandler(
       Encapsulator encapsulator, Channel udp, UdpStats stats, Consumer<Throwable> onReadFailure) {
@@ -32,9 +32,13 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
     this.onReadFailure = onReadFailure;
   }
 
+  /** The reader this handler serves (it stops it while the socket is full). */
+  void reader(TunReader r) {
+    this.reader = r;
+  }
+
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ByteBuf packet = (ByteBuf) msg;
+  public void packet(ByteBuf packet) {
     try {
       stats.tunReads.increment();
       encapsulator.encapsulate(packet, d -> udp.write(d, udp.voidPromise()));
@@ -43,19 +47,18 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
     } finally {
       packet.release();
     }
-    if (!udp.isWritable()) {
-      ctx.channel().config().setAutoRead(false);
+    if (!udp.isWritable() && reader != null) {
+      reader.reading(false);
     }
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
+  public void burstEnd() {
     udp.flush();
-    ctx.fireChannelReadComplete();
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+  public void failed(Throwable cause) {
     stats.drop(DropReason.TUN_READ_FAILED);
     if (cause instanceof IOException) {
       onReadFailure.accept(cause); // the device is gone: reading again would only fail again
@@ -65,9 +68,9 @@ final class TunToUdpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Reading resumes once the UDP channel is writable again (call on the event loop). */
-  static void resume(Channel tun, Channel udp) {
-    if (tun != null && udp.isWritable() && !tun.config().isAutoRead()) {
-      tun.config().setAutoRead(true);
+  static void resume(TunReader tun, Channel udp, BooleanSupplier wanted) {
+    if (tun != null && udp.isWritable() && !tun.reading() && wanted.getAsBoolean()) {
+      tun.reading(true);
     }
   }
 }

@@ -16,9 +16,11 @@ import io.jflannel.netlink.Route;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Collection;
@@ -43,14 +45,14 @@ final class UdpBackend implements Backend {
   private volatile int ownAddress;
   private volatile Ipv4Net ownSubnet;
   private TunPort tun;
-  private EpollEventLoopGroup group;
+  private MultiThreadIoEventLoopGroup group;
   private Channel channel;
   private UdpTunnelHandler handler;
 
   UdpBackend(BackendContext ctx) {
     this.ctx = ctx;
     this.nl = ctx.netlink();
-    this.port = ctx.config().backend().port();
+    this.port = UdpBackendFactory.port(ctx.config());
     this.name = ctx.config().backend().textOption("Device", "flannel0");
     this.wantOffloads = ctx.config().backend().boolOption("Offloads", true);
     this.table = PeerTable.empty(ctx.config().subnetLen());
@@ -81,7 +83,9 @@ final class UdpBackend implements Backend {
     tun = new TunPort(nl, name, wantOffloads, mtu(), ctx.config().network(), stats, why);
     boolean offloads = tun.offloads();
     boolean gso = offloads && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
-    group = new EpollEventLoopGroup(1, new DefaultThreadFactory("jflannel-udp", true));
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("jflannel-udp", true), EpollIoHandler.newFactory());
     handler =
         new UdpTunnelHandler(
             tun.sink(),
@@ -94,7 +98,9 @@ final class UdpBackend implements Backend {
     Encapsulator enc =
         new Encapsulator(
             tun.sink(), gso, ctx.config().network(), () -> table, () -> ownAddress, stats, alloc);
-    tun.register(channel.eventLoop(), () -> new TunToUdpHandler(enc, channel, stats, tun::failed));
+    tun.register(
+        (IoEventLoop) channel.eventLoop(),
+        () -> new TunToUdpHandler(enc, channel, stats, tun::failed));
     LOG.info(
         "udp backend: {} (mtu {}) <-> UDP {}:{}; offloads {}",
         name,

@@ -3,10 +3,32 @@ package io.jflannel.backend.udp;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.BackendOption;
 import io.jflannel.lease.NetworkConfig;
+import java.util.List;
 
-/** Registers udp. */
+/** Registers udp, with its options (flanneld's Port; jflannel's Offloads and Device). */
 public final class UdpBackendFactory implements BackendFactory {
+  /** The UDP port when the config gives none (or 0): flanneld's default. */
+  static final int DEFAULT_PORT = 8285;
+
+  private static final List<BackendOption> OPTIONS =
+      List.of(
+          BackendOption.integer("Port", 0, 65535),
+          BackendOption.bool("Offloads"),
+          BackendOption.interfaceName("Device"));
+
+  /** The network's udp port (0 or none: 8285). */
+  static int port(NetworkConfig c) {
+    int p = c.backend().intOption("Port", 0);
+    return p == 0 ? DEFAULT_PORT : p;
+  }
+
+  @Override
+  public List<BackendOption> options() {
+    return OPTIONS;
+  }
+
   @Override
   public String type() {
     return "udp";

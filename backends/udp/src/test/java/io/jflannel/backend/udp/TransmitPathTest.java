@@ -31,7 +31,7 @@ class TransmitPathTest {
           8285);
   final UdpStats stats = new UdpStats();
   final EmbeddedChannel ch = new EmbeddedChannel(); // the UDP side
-  EmbeddedChannel tunCh;
+  TunToUdpHandler tunSide;
   RecordingTunSink tun;
   final List<Throwable> readFailures = new ArrayList<>();
 
@@ -42,13 +42,20 @@ class TransmitPathTest {
     Encapsulator e =
         new Encapsulator(
             tun, gso, NETWORK, () -> table, () -> own, stats, ByteBufAllocator.DEFAULT);
-    tunCh = new EmbeddedChannel(new TunToUdpHandler(e, ch, stats, readFailures::add));
+    tunSide = new TunToUdpHandler(e, ch, stats, readFailures::add);
+  }
+
+  /** What the TUN reader does with one packet of a burst: hands it over, then ends the burst. */
+  void fromTun(ByteBuf... burst) {
+    for (ByteBuf p : burst) {
+      tunSide.packet(p);
+    }
+    tunSide.burstEnd();
   }
 
   @AfterEach
   void close() {
     ch.finishAndReleaseAll();
-    tunCh.finishAndReleaseAll();
   }
 
   @Test
@@ -56,7 +63,7 @@ class TransmitPathTest {
     forwarder(false, false);
     ByteBuf p = TestPackets.tcp(A, B, 1, 0x18, TestPackets.payload(100, 1), false);
     byte[] sent = io.netty.buffer.ByteBufUtil.getBytes(p);
-    tunCh.writeInbound(p);
+    fromTun(p);
     DatagramPacket d = ch.readOutbound();
     assertThat(d.recipient()).isEqualTo(new InetSocketAddress("198.18.0.12", 8285));
     assertThat(io.netty.buffer.ByteBufUtil.getBytes(d.content())).isEqualTo(sent);
@@ -71,7 +78,7 @@ class TransmitPathTest {
     ByteBuf p = TestPackets.tcp(A, B, 1, 0x18, TestPackets.payload(333, 2), true);
     int len = p.readableBytes();
     ByteBuf in = TestPackets.withVnet(new VnetHeader(VnetHeader.NEEDS_CSUM, 0, 0, 0, 20, 16), p);
-    tunCh.writeInbound(in);
+    fromTun(in);
     DatagramPacket d = ch.readOutbound();
     assertThat(d.content().readableBytes()).isEqualTo(len);
     assertThat(Checksum.transportValid(d.content(), 0, len)).isTrue();
@@ -96,7 +103,7 @@ class TransmitPathTest {
     ByteBuf in =
         TestPackets.withVnet(
             new VnetHeader(VnetHeader.NEEDS_CSUM, VnetHeader.GSO_TCPV4, 52, mss, 20, 16), p);
-    tunCh.writeInbound(in);
+    fromTun(in);
     List<ByteBuf> segments = new ArrayList<>();
     Object o;
     while ((o = ch.readOutbound()) != null) {
@@ -144,7 +151,7 @@ class TransmitPathTest {
     int unknown = Ipv4Address.parse("10.244.9.9").value();
     ByteBuf p = TestPackets.tcp(A, unknown, 1, 0x02, new byte[0], false);
     ByteBuf in = TestPackets.withVnet(VnetHeader.NONE, p);
-    tunCh.writeInbound(in);
+    fromTun(in);
     assertThat((Object) ch.readOutbound()).isNull();
     assertThat(stats.drops(DropReason.NO_PEER)).isEqualTo(1);
     assertThat(tun.packets()).hasSize(1);
@@ -167,7 +174,7 @@ class TransmitPathTest {
     ByteBuf p =
         TestPackets.tcp(A, Ipv4Address.parse("198.18.0.99").value(), 1, 0x02, new byte[0], false);
     ByteBuf garbage = Unpooled.directBuffer(8).writeLong(0x6000000000000000L); // IPv6-ish
-    tunCh.writeInbound(p, garbage);
+    fromTun(p, garbage);
     assertThat((Object) ch.readOutbound()).isNull();
     assertThat(tun.packets()).isEmpty();
     assertThat(stats.drops(DropReason.NO_PEER)).isEqualTo(1);
@@ -179,11 +186,11 @@ class TransmitPathTest {
   @Test
   void aFailedTunReadHandsTheDeviceBackAndOtherErrorsAreOnlyCounted() {
     forwarder(true, true);
-    tunCh.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+    tunSide.failed(new IllegalStateException("a bug"));
     assertThat(readFailures).isEmpty();
     java.io.IOException gone =
         new java.io.IOException("read(..) failed: File descriptor in bad state");
-    tunCh.pipeline().fireExceptionCaught(gone);
+    tunSide.failed(gone);
     assertThat(readFailures).containsExactly(gone);
     assertThat(stats.drops(DropReason.TUN_READ_FAILED)).isEqualTo(2);
   }

@@ -21,7 +21,7 @@ final class VtepCheck {
     if (lease.attrs() == null) {
       return null; // the validator says so first
     }
-    int vni = config.backend().vni();
+    int vni = VxlanBackendFactory.vni(config);
     try {
       if (config.ipv4() && lease.subnet() != null) {
         peerMac(lease.attrs().backendData(), "BackendData", vni, null);

@@ -38,9 +38,9 @@ final class VxlanBackend implements Backend {
 
   VxlanBackend(BackendContext ctx) {
     this.ctx = ctx;
-    this.vni = ctx.config().backend().vni();
+    this.vni = VxlanBackendFactory.vni(ctx.config());
     this.directRouting = ctx.config().backend().boolOption("DirectRouting", false);
-    int port = ctx.config().backend().port();
+    int port = VxlanBackendFactory.port(ctx.config());
     boolean learning = ctx.config().backend().boolOption("Learning", false);
     boolean gbp = ctx.config().backend().boolOption("GBP", false);
     int under = ctx.ext().link().index();
