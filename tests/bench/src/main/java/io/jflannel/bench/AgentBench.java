@@ -31,6 +31,7 @@ public final class AgentBench {
         "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":28,\"SubnetMax\":\"10.244.127.240\",\"Backend\":{\"Type\":\"host-gw\"}}";
     try (NetnsCluster c = new NetnsCluster(1, jar, config)) {
       Node n = c.nodes().get(0);
+      BurstPutter.onLink(n);
       double[] starts = new double[5];
       for (int i = 0; i < starts.length; i++) {
         Files.deleteIfExists(n.subnetFile());
@@ -116,7 +117,7 @@ public final class AgentBench {
     int inTxn = 0;
     for (int i = firstIndex; i < firstIndex + count; i++) {
       String subnet = "10.244." + (i / 16) + "." + (i % 16 * 16) + "-28";
-      String ip = "198.18.0." + (100 + i % 100);
+      String ip = BurstPutter.publicIp(i);
       String json =
           new ObjectMapper()
               .createObjectNode()

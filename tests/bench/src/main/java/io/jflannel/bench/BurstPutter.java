@@ -28,9 +28,17 @@ public final class BurstPutter {
     return "10.244." + (i / 32) + "." + (i % 32 * 8);
   }
 
-  /** The PublicIP of peer {@code i}: 198.18.0.100-199, on-link on the node's underlay /24. */
+  /**
+   * The PublicIP of peer {@code i}: one of its own (no two live leases may share one), from
+   * 198.18.1.1 on, on-link through the route {@link #onLink} adds to the node.
+   */
   static String publicIp(int i) {
-    return "198.18.0." + (100 + i % 100);
+    return "198.18." + (1 + i / 250) + "." + (1 + i % 250);
+  }
+
+  /** Makes every peer's PublicIP on-link on {@code n}'s underlay (host-gw routes need that). */
+  static void onLink(io.jflannel.testing.Node n) {
+    io.jflannel.testing.Cmd.in(n.ns(), "ip", "route", "add", "198.18.0.0/16", "dev", "eth0");
   }
 
   /** Lease JSON for peer {@code i}: a PublicIP on the underlay, a unique VTEP MAC. */

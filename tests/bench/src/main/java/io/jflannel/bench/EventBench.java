@@ -52,6 +52,7 @@ public final class EventBench {
       throws Exception {
     try (NetnsCluster c = new NetnsCluster(1, jar, String.format(CONFIG, backend))) {
       Node n = c.nodes().get(0);
+      BurstPutter.onLink(n);
       n.startAgent();
       n.awaitSubnetEnv(60_000);
       EventTimes.awaitLog(n, "ready:", 60_000);
@@ -95,6 +96,7 @@ public final class EventBench {
     for (int round = 0; round < COLD_ROUNDS; round++) {
       try (NetnsCluster c = new NetnsCluster(1, jar, String.format(CONFIG, backend))) {
         Node n = c.nodes().get(0);
+        BurstPutter.onLink(n);
         EventTimes.put(c, backend, count, 2);
         List<String> subnets = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -72,6 +72,7 @@ public final class FootprintBench {
     Map<String, String> col = new LinkedHashMap<>();
     try (NetnsCluster c = new NetnsCluster(1, r.jar(), String.format(EventBench.CONFIG, "vxlan"))) {
       Node n = c.nodes().get(0);
+      BurstPutter.onLink(n);
       put(c, 0, 3);
       List<Double> starts = new ArrayList<>();
       for (int i = 0; i < 5; i++) {

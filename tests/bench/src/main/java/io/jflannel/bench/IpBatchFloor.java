@@ -25,6 +25,7 @@ final class IpBatchFloor {
       Cmd.in(ns, "ip", "link", "set", "eth0p", "up");
       Cmd.in(ns, "ip", "link", "set", "eth0", "up");
       Cmd.in(ns, "ip", "addr", "add", "198.18.0.10/24", "dev", "eth0");
+      Cmd.in(ns, "ip", "route", "add", "198.18.0.0/16", "dev", "eth0"); // as BurstPutter.onLink
       boolean vxlan = "vxlan".equals(backend);
       if (vxlan) {
         Cmd.in(
