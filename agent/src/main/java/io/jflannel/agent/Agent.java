@@ -16,7 +16,7 @@ import io.jflannel.agent.node.AgentState;
 import io.jflannel.agent.node.Collaborators;
 import io.jflannel.agent.node.Lifecycle;
 import io.jflannel.agent.node.LifecycleEvent;
-import io.jflannel.agent.node.Node;
+import io.jflannel.agent.node.NodeHolder;
 import io.jflannel.agent.node.NodeLock;
 import io.jflannel.agent.node.NodeSettings;
 import io.jflannel.agent.node.StartupException;
@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The jflanneld process (docs/architecture.md, "lifecycle"): opens the real collaborators (netlink,
- * etcd, iptables), serves health, metrics and the admin API, runs one {@link Node}, and handles
- * SIGTERM at any moment: no kernel write after "stopping", lease and kernel state kept, exit 0
- * within a second. Returns the process exit code: 0 after SIGTERM, 1 on a startup error (one line
- * on stderr) or a lost lease.
+ * etcd, iptables), serves health, metrics and the admin API, runs one node ({@link NodeHolder}),
+ * and handles SIGTERM at any moment: no kernel write after "stopping", lease and kernel state kept,
+ * exit 0 within a second. Returns the process exit code: 0 after SIGTERM, 1 on a startup error (one
+ * line on stderr) or a lost lease.
  */
 final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -53,7 +53,7 @@ final class Agent {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicInteger exitCode = new AtomicInteger(0);
   private final SdNotify sd = SdNotify.fromEnvironment();
-  private volatile Node node;
+  private volatile NodeHolder node;
   private volatile AdminServer admin;
 
   Agent(AgentOptions o) {
@@ -105,8 +105,12 @@ final class Agent {
       System.err.println("jflanneld: " + e);
       return 1;
     } finally {
-      haltWrites();
-      sd.stopping();
+      try {
+        haltWrites();
+        sd.stopping();
+      } catch (RuntimeException e) { // the exit code is decided above; closing cannot change it
+        LOG.warn("while stopping: {}", e.toString());
+      }
       closeAll();
     }
   }
@@ -116,7 +120,7 @@ final class Agent {
     boolean first = lc.current().state() != AgentState.STOPPING;
     lc.on(LifecycleEvent.STOP, null);
     FirewallCommand.stopAll(); // a tool stuck on the xtables lock must not hold the exit
-    Node n = node;
+    NodeHolder n = node;
     if (n != null) {
       n.close(); // waits for a kernel batch in flight: nothing is written after the line below
     }
@@ -187,9 +191,9 @@ final class Agent {
     registry.setObserver(new MetricsObserver(metrics));
     Collaborators c =
         new Collaborators(nl, registry, new Firewalls(), System::currentTimeMillis, ext);
-    Node n =
-        new Node(
-            new NodeSettings(o.node(), o.firewall(), CniConfig.of(o.cni())),
+    NodeHolder n =
+        new NodeHolder(
+            new NodeSettings(o.node(), o.iface(), o.firewall(), CniConfig.of(o.cni())),
             c,
             lc,
             metrics,

@@ -1,6 +1,8 @@
 package io.jflannel.agent;
 
+import io.jflannel.agent.cleanup.Cleanup;
 import io.jflannel.agent.cli.AgentOptions;
+import io.jflannel.agent.cli.CleanupFlags;
 import io.jflannel.agent.cli.CniFlags;
 import io.jflannel.agent.cli.EnvDefaults;
 import io.jflannel.agent.cli.EtcdFlags;
@@ -18,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code jflanneld}: flags with flanneld's names; each also read from FLANNELD_&lt;FLAG&gt;. */
 @Command(
@@ -25,8 +28,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     sortOptions = false,
-    description =
-        "A flannel-compatible overlay network agent: leases a subnet from etcd and keeps routes to every other node.",
+    description = {
+      "A flannel-compatible overlay network agent: leases a subnet from etcd and keeps routes to every other node.",
+      "jflanneld cleanup [--release-lease] [--dry-run] [FLAGS]: with the agent's flags, removes what it"
+          + " made on this node (devices, routes, firewall rules, its CNI config, subnet.env, the state"
+          + " directory; with --release-lease its lease); refused while the agent runs."
+    },
     defaultValueProvider = EnvDefaults.class)
 public final class Jflanneld implements Callable<Integer> {
   @Mixin EtcdFlags etcd;
@@ -36,6 +43,13 @@ public final class Jflanneld implements Callable<Integer> {
   @Mixin FirewallFlags firewall;
   @Mixin CniFlags cni;
   @Mixin LogFlags log;
+  @Mixin CleanupFlags cleanup;
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "cleanup",
+      description = "cleanup: remove what the agent made on this node, instead of running it")
+  String verb;
 
   @Option(
       names = "--kube-subnet-mgr",
@@ -51,7 +65,6 @@ public final class Jflanneld implements Callable<Integer> {
         "--kube-api-url",
         "--kube-annotation-prefix",
         "--kubeconfig-file",
-        "--net-config-path",
         "--set-node-network-unavailable"
       },
       hidden = true,
@@ -86,7 +99,18 @@ public final class Jflanneld implements Callable<Integer> {
             "--kube-subnet-mgr: flanneld's Kubernetes subnet manager is not supported; jflanneld"
                 + " runs in etcd mode (--etcd-endpoints)");
       }
-      log.configure();
+      if (verb != null && !verb.equals("cleanup")) {
+        throw new IllegalArgumentException(
+            "unknown command \"" + verb + "\" (jflanneld takes flags, or cleanup)");
+      }
+      if (verb == null && cleanup.any()) {
+        throw new IllegalArgumentException("--release-lease and --dry-run go with cleanup");
+      }
+      if (verb == null) {
+        log.configure();
+      } else {
+        log.configureQuiet();
+      }
       o = options();
       if (!kubeOnly.isEmpty() || log.ignoredGiven()) {
         org.slf4j.LoggerFactory.getLogger(Jflanneld.class)
@@ -95,6 +119,11 @@ public final class Jflanneld implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("jflanneld: " + e.getMessage());
       return 2;
+    }
+    if (verb != null) {
+      java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+      java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+      return new Cleanup(o, cleanup.releaseLease(), cleanup.dryRun(), out, err).run();
     }
     return new Agent(o).run();
   }

@@ -2,6 +2,7 @@ package io.jflannel.ctl;
 
 import io.jflannel.agent.cli.EtcdFlags;
 import io.jflannel.backend.NetworkConfigs;
+import io.jflannel.lease.ConfigChange;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.NetworkConfig;
@@ -56,9 +57,18 @@ final class ConfigCommand {
   @Command(
       name = "set",
       mixinStandardHelpOptions = true,
-      description = "Validate a network config (as the agent does) and write it to etcd.")
+      description = {
+        "Validate a network config (as the agent does) and write it to etcd.",
+        "With --if-absent, write it only when etcd has none (exit 0 either way): the init step of"
+            + " every node, safe to race."
+      })
   static final class Set implements Callable<Integer> {
     @Mixin EtcdFlags etcd;
+
+    @picocli.CommandLine.Option(
+        names = "--if-absent",
+        description = "keep a config etcd already holds (say whether it differs from FILE)")
+    boolean ifAbsent;
 
     @Parameters(paramLabel = "FILE", description = "config JSON file, or - for standard input")
     String file;
@@ -71,7 +81,13 @@ final class ConfigCommand {
       NetworkConfig c = parse(json);
       warn(spec, c);
       try (LeaseRegistry r = Jflanctl.connect(etcd)) {
-        r.putNetworkConfig(json.strip());
+        if (ifAbsent && !r.createNetworkConfig(json.strip())) {
+          kept(r, c);
+          return ExitCodes.OK;
+        }
+        if (!ifAbsent) {
+          r.putNetworkConfig(json.strip());
+        }
         spec.commandLine()
             .getOut()
             .println(
@@ -84,6 +100,21 @@ final class ConfigCommand {
                     + c.backend().type());
         return ExitCodes.OK;
       }
+    }
+
+    /** --if-absent found a config: say so, and whether it is FILE's. */
+    private void kept(LeaseRegistry r, NetworkConfig mine) {
+      String theirs = r.getNetworkConfig().orElse("");
+      String how;
+      try {
+        ConfigChange d = ConfigChange.between(NetworkConfigs.parse(theirs), mine);
+        how = d.none() ? "the same as " + file : "it differs from " + file + ": " + d.describe();
+      } catch (RuntimeException e) {
+        how = "it is not valid: " + e.getMessage();
+      }
+      spec.commandLine()
+          .getOut()
+          .println("network config kept: " + r.prefix() + "/config exists (" + how + ")");
     }
   }
 

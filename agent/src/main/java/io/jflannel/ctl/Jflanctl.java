@@ -59,6 +59,7 @@ public final class Jflanctl implements Runnable {
           PeersCommand.class,
           DiffCommand.class,
           ReconcileCommand.class,
+          LogLevelCommand.class,
           CommandLine.HelpCommand.class,
           picocli.AutoComplete.GenerateCompletion.class);
 

@@ -32,6 +32,9 @@ final class StatusCommand extends AdminQuery<StatusReply> {
     row(out, "subnet", or(s.getSubnet()) + " of " + or(s.getNetwork()));
     row(out, "backend", or(s.getBackend()) + ", MTU " + s.getMtu());
     row(out, "interface", or(s.getInterface()) + ", public IP " + or(s.getPublicIp()));
+    if (!s.getMoved().isEmpty()) {
+      row(out, "address moved", s.getMoved() + " (no restart)");
+    }
     row(
         out,
         "lease expires",

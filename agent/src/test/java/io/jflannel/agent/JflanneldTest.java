@@ -29,11 +29,20 @@ class JflanneldTest {
                 Jflanneld.class.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    // never the host's state directory, subnet.env or admin socket: a run that gets past its flags
+    // takes the node lock and may write
+    Path scratch = Files.createTempDirectory("jflanneld-test");
+    pb.environment().put("FLANNELD_STATE_DIR", scratch.resolve("state").toString());
+    pb.environment().put("FLANNELD_SUBNET_FILE", scratch.resolve("subnet.env").toString());
+    pb.environment().put("FLANNELD_ADMIN_SOCKET", scratch.resolve("admin.sock").toString());
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Runtime.getRuntime()
+        .exec(new String[] {"rm", "-rf", scratch.toString()})
+        .waitFor(10, TimeUnit.SECONDS);
     return new Run(p.exitValue(), out, err);
   }
 
@@ -125,6 +134,61 @@ class JflanneldTest {
             Map.of("FLANNELD_IFACE", "nonexistent9", "FLANNELD_HEALTHZ_PORT", "0"),
             "--etcd-endpoints=http://[fd00:198::250]:2379,http://[::1]:2379");
     assertThat(ok.err().strip()).startsWith("jflanneld: interface: no interface matches");
+  }
+
+  @Test
+  void masqueradeExclusionsAreCidrsOfEitherFamilyFromFlagOrEnvironment() throws Exception {
+    var flag =
+        Jflanneld.parse(
+            Map.of(),
+            "--ip-masq",
+            "--ip-masq-exclude=198.18.0.0/24,fd00:198:18::/64,198.18.0.0/24");
+    assertThat(flag.firewall().masqExclude())
+        .extracting(Object::toString)
+        .containsExactly("198.18.0.0/24", "fd00:198:18::/64");
+    assertThat(flag.firewall().masqExclude(io.jflannel.net.IpNet.parse("10.244.0.0/16")))
+        .extracting(Object::toString)
+        .containsExactly("198.18.0.0/24");
+    var env = Jflanneld.parse(Map.of("FLANNELD_IP_MASQ_EXCLUDE", "172.16.0.0/12, 203.0.113.7/32"));
+    assertThat(env.firewall().masqExclude())
+        .extracting(Object::toString)
+        .containsExactly("172.16.0.0/12", "203.0.113.7/32");
+    assertThat(Jflanneld.parse(Map.of()).firewall().masqExclude()).isEmpty();
+    Run bad = jflanneld(Map.of(), "--ip-masq-exclude=198.18.0.5/24");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip().lines()).hasSize(1);
+    assertThat(bad.err().strip())
+        .startsWith("jflanneld: --ip-masq-exclude: ")
+        .contains("198.18.0.5/24");
+    Run word = jflanneld(Map.of("FLANNELD_IP_MASQ_EXCLUDE", "vpc"));
+    assertThat(word.exit()).isEqualTo(2);
+    assertThat(word.err().strip())
+        .isEqualTo("jflanneld: --ip-masq-exclude: not a CIDR (no /prefix): \"vpc\"");
+  }
+
+  @Test
+  void cleanupIsTheOnlyCommandAndItsFlagsGoWithIt(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Run bogus = jflanneld(Map.of(), "clean");
+    assertThat(bogus.exit()).isEqualTo(2);
+    assertThat(bogus.err().strip())
+        .isEqualTo("jflanneld: unknown command \"clean\" (jflanneld takes flags, or cleanup)");
+    Run alone = jflanneld(Map.of(), "--dry-run");
+    assertThat(alone.exit()).isEqualTo(2);
+    assertThat(alone.err().strip())
+        .isEqualTo("jflanneld: --release-lease and --dry-run go with cleanup");
+    // a node that never ran an agent: nothing to remove, and nothing made by looking
+    Path state = dir.resolve("state");
+    Run dry =
+        jflanneld(
+            Map.of("FLANNELD_STATE_DIR", state.toString()),
+            "cleanup",
+            "--dry-run",
+            "--subnet-file=" + dir.resolve("subnet.env"),
+            "--admin-socket=" + dir.resolve("admin.sock"));
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    assertThat(dry.out()).doesNotContain("would remove state directory", "subnet.env");
+    assertThat(state).doesNotExist();
   }
 
   @Test

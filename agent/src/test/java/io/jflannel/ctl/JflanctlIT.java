@@ -128,6 +128,33 @@ class JflanctlIT {
         .isEqualTo("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
   }
 
+  /** The DaemonSet's init step: the ConfigMap's config goes in only where etcd has none. */
+  @Test
+  void configSetIfAbsentWritesOnceAndThenKeepsEtcdsConfig(@TempDir Path dir) throws Exception {
+    String first = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
+    Run created = ctl("config", "set", "--if-absent", file(dir, first).toString());
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).startsWith("network config written to " + prefix + "/config");
+    assertThat(ctl("config", "get").out().strip()).isEqualTo(first);
+    Path same = file(dir, "{ \"Backend\": {\"Type\": \"vxlan\"}, \"Network\": \"10.244.0.0/16\" }");
+    Run again = ctl("config", "set", "--if-absent", same.toString());
+    assertThat(again.exit()).isZero();
+    assertThat(again.out().strip())
+        .isEqualTo("network config kept: " + prefix + "/config exists (the same as " + same + ")");
+    Path other = file(dir, "{\"Network\":\"10.50.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    Run differs = ctl("config", "set", "--if-absent", other.toString());
+    assertThat(differs.exit()).isZero();
+    assertThat(differs.out())
+        .contains(
+            "network config kept",
+            "it differs from " + other,
+            "Network 10.244.0.0/16 -> 10.50.0.0/16",
+            "Backend");
+    assertThat(ctl("config", "get").out().strip()).as("never replaced").isEqualTo(first);
+    Run invalid = ctl("config", "set", "--if-absent", file(dir, "{\"Network\":1}").toString());
+    assertThat(invalid.exit()).isEqualTo(ExitCodes.INVALID_CONFIG);
+  }
+
   /** flannel's own examples (lease-store's flannel-configs): what the agent says, jflanctl says. */
   @ParameterizedTest
   @ValueSource(

@@ -1,8 +1,5 @@
-package io.jflannel.agent.node;
+package io.jflannel.lease;
 
-import io.jflannel.lease.Ipv6Config;
-import io.jflannel.lease.Json;
-import io.jflannel.lease.NetworkConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,9 +15,10 @@ import java.util.Objects;
  * @param movesNode true when the node's subnet would no longer fit (Network or SubnetLen, of either
  *     family)
  */
-record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
+public record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
 
-  static ConfigChange between(NetworkConfig running, NetworkConfig fresh) {
+  /** The differences from {@code running} to {@code fresh}. */
+  public static ConfigChange between(NetworkConfig running, NetworkConfig fresh) {
     List<String> d = new ArrayList<>();
     boolean live = true;
     boolean moves = false;
@@ -72,12 +70,13 @@ record ConfigChange(List<String> differences, boolean live, boolean movesNode) {
         : c.network() + " /" + c.subnetLen() + " [" + c.subnetMin() + ", " + c.subnetMax() + "]";
   }
 
-  boolean none() {
+  /** True when the two configs mean the same. */
+  public boolean none() {
     return differences.isEmpty();
   }
 
   /** One line for logs and status. */
-  String describe() {
+  public String describe() {
     return String.join("; ", differences);
   }
 }

@@ -66,6 +66,20 @@ public record LeaseAttrs(
   }
 
   /**
+   * These attributes advertising other addresses (the node's interface changed its address): a null
+   * argument keeps that family's. Backend data and unknown fields stay.
+   */
+  public LeaseAttrs withAddresses(Ipv4Address ip, Ipv6Address ipv6) {
+    return new LeaseAttrs(
+        ip == null ? publicIp : ip,
+        ipv6 == null ? publicIpv6 : ipv6.toString(),
+        backendType,
+        backendData,
+        extra,
+        backendV6Data);
+  }
+
+  /**
    * PublicIPv6 as an address.
    *
    * @throws IllegalArgumentException naming the text when it is absent or not an IPv6 address

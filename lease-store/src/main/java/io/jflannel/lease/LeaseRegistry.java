@@ -27,6 +27,12 @@ public interface LeaseRegistry extends AutoCloseable {
   /** Writes the network config (the caller validates it first). */
   void putNetworkConfig(String json);
 
+  /**
+   * Writes the network config only when there is none, in one transaction (the init step of every
+   * node may race); true when this call wrote it.
+   */
+  boolean createNetworkConfig(String json);
+
   /** Every lease under the prefix at one revision. */
   LeaseSnapshot listLeases();
 

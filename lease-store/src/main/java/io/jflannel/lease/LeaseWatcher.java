@@ -225,6 +225,9 @@ public final class LeaseWatcher implements AutoCloseable {
     List<LeaseEvent> peers = new ArrayList<>(events.size());
     for (LeaseEvent e : events) {
       SubnetKey s = e.lease().key();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("watch: {} {} (revision {})", e.type(), LeaseKeys.forLog(s.toKey()), rev);
+      }
       if (own.equals(s)) {
         if (keeper != null) {
           keeper.ownKeyEvent(e);

@@ -120,6 +120,15 @@ public abstract class LeaseRegistryContract
   }
 
   @Test
+  void theConfigIsCreatedOnlyWhereThereIsNone() {
+    assertThat(registry.createNetworkConfig(CONFIG)).isTrue();
+    assertThat(getRaw("config")).isEqualTo(CONFIG);
+    String other = "{\"Network\":\"10.245.0.0/16\",\"Backend\":{\"Type\":\"udp\"}}";
+    assertThat(registry.createNetworkConfig(other)).isFalse();
+    assertThat(getRaw("config")).as("an existing config is never replaced").isEqualTo(CONFIG);
+  }
+
+  @Test
   void invalidConfigIsAClearError() {
     registry.putNetworkConfig("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":31}");
     assertThatThrownBy(() -> store().awaitNetworkConfig())

@@ -49,6 +49,11 @@ final class RacingRegistry implements LeaseRegistry {
   }
 
   @Override
+  public boolean createNetworkConfig(String json) {
+    return d.createNetworkConfig(json);
+  }
+
+  @Override
   public Optional<Lease> getLease(SubnetKey subnets) {
     return d.getLease(subnets);
   }

@@ -6,6 +6,9 @@ import io.jflannel.admin.v1.AdminGrpc;
 import io.jflannel.admin.v1.DiffItem;
 import io.jflannel.admin.v1.DiffReply;
 import io.jflannel.admin.v1.DiffRequest;
+import io.jflannel.admin.v1.LogLevelReply;
+import io.jflannel.admin.v1.LogLevelRequest;
+import io.jflannel.admin.v1.LoggerLevel;
 import io.jflannel.admin.v1.Peer;
 import io.jflannel.admin.v1.PeersReply;
 import io.jflannel.admin.v1.PeersRequest;
@@ -13,6 +16,7 @@ import io.jflannel.admin.v1.ReconcileReply;
 import io.jflannel.admin.v1.ReconcileRequest;
 import io.jflannel.admin.v1.StatusReply;
 import io.jflannel.admin.v1.StatusRequest;
+import io.jflannel.agent.cli.LogLevels;
 import io.jflannel.agent.cli.Version;
 import io.jflannel.agent.node.NodeView;
 import io.jflannel.agent.node.StatusSnapshot;
@@ -32,7 +36,7 @@ import java.util.function.IntFunction;
 
 /**
  * The admin API (admin.proto): status from the lifecycle's {@link StatusSnapshot}, peers (accepted
- * and rejected), diff and reconcile over the node's peer sync and firewall.
+ * and rejected), diff and reconcile over the node's peer sync and firewall, log levels.
  */
 public final class AdminService extends AdminGrpc.AdminImplBase {
   private final NodeView node;
@@ -66,6 +70,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             .setBackend(s.node().backend())
             .setMtu(s.node().mtu())
             .setSubnet(s.node().subnet())
+            .setMoved(s.node().moved())
             .setLeaseExpiresUnix(s.leaseExpiresUnix())
             .setPeers(s.sync().peers())
             .setRejected(s.sync().rejected())
@@ -140,6 +145,23 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             .addAllFailedItems(items(r.failed()))
             .addAllProblems(r.problems())
             .build());
+  }
+
+  @Override
+  public void logLevel(LogLevelRequest req, StreamObserver<LogLevelReply> out) {
+    LogLevelReply.Builder b = LogLevelReply.newBuilder();
+    if (!req.getLevel().isEmpty()) {
+      try {
+        LogLevels.Change c = LogLevels.set(req.getLevel(), req.getLogger());
+        b.setPrevious(c.previous()).setNote(c.note());
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        return;
+      }
+    }
+    LogLevels.current()
+        .forEach((k, v) -> b.addLevels(LoggerLevel.newBuilder().setLogger(k).setLevel(v)));
+    reply(out, b.build());
   }
 
   private List<DiffItem> items(List<Drift> drift) {

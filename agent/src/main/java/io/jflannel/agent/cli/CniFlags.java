@@ -8,9 +8,9 @@ public final class CniFlags {
   @Option(
       names = "--cni-conf-dir",
       description =
-          "where to write the CNI network config once the lease is held; empty: write none"
-              + " (default: ${DEFAULT-VALUE})",
-      defaultValue = "/etc/cni/net.d")
+          "where to write the CNI network config once the lease is held, e.g. /etc/cni/net.d"
+              + " (the DaemonSet passes it); default: write none, as flanneld on a bare host",
+      defaultValue = "")
   String cniConfDir;
 
   @Option(

@@ -41,6 +41,12 @@ public final class LogFlags {
     Logging.configure(level, logFormat);
   }
 
+  /** A one-shot command's logging (cleanup): warnings only, unless --log-level debug. */
+  public void configureQuiet() {
+    Logging.check(logLevel, logFormat);
+    Logging.configure("debug".equalsIgnoreCase(logLevel) ? "debug" : "warn", logFormat);
+  }
+
   /** True when klog flags were given that mean nothing here. */
   public boolean ignoredGiven() {
     return !klogIgnored.isEmpty();

@@ -1,7 +1,6 @@
 package io.jflannel.agent.cli;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -50,11 +49,6 @@ public final class Logging {
     apply(ctx, level, format);
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    java.util.logging.Logger.getLogger("")
-        .setLevel(
-            level.equalsIgnoreCase("debug")
-                ? java.util.logging.Level.INFO
-                : java.util.logging.Level.WARNING);
   }
 
   /**
@@ -94,18 +88,30 @@ public final class Logging {
     console.setTarget("System.err");
     console.setEncoder(encoder);
     console.start();
-    Level l = Level.toLevel(level, Level.INFO);
-    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(l);
-    root.addAppender(console);
-    for (String chatty : CHATTY) {
-      ctx.getLogger(chatty).setLevel(l.isGreaterOrEqual(Level.WARN) ? l : Level.WARN);
-    }
-    if (l == Level.DEBUG) {
-      CHATTY.forEach(c -> ctx.getLogger(c).setLevel(Level.INFO));
-    }
+    ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(console);
+    rootLevel(ctx, Level.toLevel(level, Level.INFO));
     // gRPC asks for SO_KEEPALIVE on every accepted connection; a unix socket has none, and Netty
     // warns about it once per connection of jflanctl
     ctx.getLogger("io.netty.bootstrap.ServerBootstrap").setLevel(Level.ERROR);
+  }
+
+  /**
+   * The agent's level ({@code --log-level}, {@code jflanctl log-level LEVEL}): the root logger's;
+   * the libraries stay at warn, or info when the agent debugs (java.util.logging's, gRPC's, too).
+   */
+  static void rootLevel(LoggerContext ctx, Level l) {
+    ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(l);
+    Level libraries = l.isGreaterOrEqual(Level.WARN) ? l : Level.WARN;
+    if (l.toInt() <= Level.DEBUG_INT) {
+      libraries = Level.INFO;
+    }
+    for (String chatty : CHATTY) {
+      ctx.getLogger(chatty).setLevel(libraries);
+    }
+    java.util.logging.Logger.getLogger("")
+        .setLevel(
+            l.toInt() <= Level.DEBUG_INT
+                ? java.util.logging.Level.INFO
+                : java.util.logging.Level.WARNING);
   }
 }

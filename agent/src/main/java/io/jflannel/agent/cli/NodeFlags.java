@@ -77,6 +77,14 @@ public final class NodeFlags {
       defaultValue = "docker0")
   String dockerBridge;
 
+  @Option(
+      names = "--net-config-path",
+      description =
+          "a network config file to hold against etcd's (the DaemonSet's ConfigMap): when they"
+              + " differ the agent says so and turns DEGRADED; etcd's stays in force; empty: no"
+              + " check (flanneld reads this file in its Kubernetes mode only)")
+  String netConfigPath;
+
   /**
    * The options these flags give.
    *
@@ -96,6 +104,7 @@ public final class NodeFlags {
         setIpForward,
         blackholeRoute,
         allowNetworkChange,
-        dockerBridge == null || dockerBridge.isEmpty() ? null : dockerBridge);
+        dockerBridge == null || dockerBridge.isEmpty() ? null : dockerBridge,
+        netConfigPath == null || netConfigPath.isEmpty() ? null : Path.of(netConfigPath));
   }
 }

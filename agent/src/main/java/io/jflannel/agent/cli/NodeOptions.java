@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param blackholeRoute {@code --ip-blackhole-route}
  * @param allowNetworkChange {@code --allow-network-change}: a restart may move the node
  * @param dockerBridge {@code --docker-bridge}: Docker's bridge to check, or null
+ * @param netConfigFile {@code --net-config-path}: a config file to compare with etcd's, or null
  */
 public record NodeOptions(
     Path subnetFile,
@@ -26,4 +27,5 @@ public record NodeOptions(
     boolean setIpForward,
     boolean blackholeRoute,
     boolean allowNetworkChange,
-    String dockerBridge) {}
+    String dockerBridge,
+    Path netConfigFile) {}

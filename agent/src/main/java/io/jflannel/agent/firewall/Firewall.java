@@ -31,7 +31,12 @@ public interface Firewall {
 
   /** The rules for a cluster network and this node's subnet. */
   static RuleSet rules(
-      IpNet network, IpNet pod, boolean masq, boolean fullyRandom, boolean forward) {
-    return new RuleSet(network, pod, masq, fullyRandom, forward);
+      IpNet network,
+      IpNet pod,
+      boolean masq,
+      boolean fullyRandom,
+      List<IpNet> masqExclude,
+      boolean forward) {
+    return new RuleSet(network, pod, masq, fullyRandom, masqExclude, forward);
   }
 }

@@ -6,6 +6,26 @@ package io.jflannel.agent.firewall;
  * no rule of the old one behind.
  */
 public final class Firewalls implements Firewall.Factory {
+  /**
+   * Removes every rule of ours of either mode, family and iptables flavour ({@code jflanneld
+   * cleanup}); returns what was removed (with {@code dryRun}: what would be). A tool the host lacks
+   * has nothing of ours.
+   */
+  public static java.util.List<String> removeAll(boolean dryRun) {
+    java.util.List<String> done =
+        new java.util.ArrayList<>(Iptables.remove(java.util.List.of("nft", "legacy"), dryRun));
+    try {
+      done.addAll(Nftables.removeTables(dryRun));
+    } catch (FirewallCommand.ExitException e) {
+      // nftables unusable here: nothing of ours there
+    } catch (FirewallCommand.StuckException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      // no nft tool on this host: nothing of ours there
+    }
+    return done;
+  }
+
   @Override
   public Firewall create(RuleSet rules, boolean nftables) {
     if (nftables) {

@@ -104,25 +104,51 @@ final class Iptables implements Firewall {
     } catch (RuntimeException e) {
       return;
     }
+    remove(List.of(flavour), false);
+  }
+
+  /**
+   * Removes our chains and jumps of the given flavours ({@code nft}, {@code legacy}), both
+   * families; returns what was removed (with {@code dryRun}: what would be).
+   */
+  static List<String> remove(List<String> flavours, boolean dryRun) {
     String[][] tables = {
       {"nat", RuleSet.NAT_CHAIN, RuleSet.natJump()},
       {"filter", RuleSet.FWD_CHAIN, RuleSet.forwardJump()}
     };
-    for (String family : List.of("iptables-", "ip6tables-")) {
-      for (String[] t : tables) {
-        cleanUp(family + flavour, t);
+    List<String> done = new ArrayList<>();
+    for (String flavour : flavours) {
+      for (String family : List.of("iptables-", "ip6tables-")) {
+        for (String[] t : tables) {
+          String what = remove(family + flavour, t, dryRun);
+          if (what != null) {
+            done.add(what);
+          }
+        }
       }
     }
+    return done;
   }
 
-  /** Removes one table's chain and jump of one family ({@code iptables-nft}, ...). */
-  private static void cleanUp(String tool, String[] t) {
-    FirewallCommand.Result save = FirewallCommand.tryRun(List.of(tool + "-save", "-t", t[0]));
+  /** Removes one table's chain and jump of one tool ({@code iptables-nft}, ...), if present. */
+  private static String remove(String tool, String[] t, boolean dryRun) {
+    FirewallCommand.Result save;
+    try {
+      save = FirewallCommand.tryRun(List.of(tool + "-save", "-t", t[0]));
+    } catch (FirewallCommand.StuckException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      return null; // the host has no such tool: nothing of ours in it
+    }
     List<String> lines =
         save.exit() == 0 ? save.out().lines().map(String::strip).toList() : List.of();
     boolean chain = lines.stream().anyMatch(l -> l.startsWith(":" + t[1] + " "));
     if (!chain) {
-      return;
+      return null;
+    }
+    String what = tool + " -t " + t[0] + ": chain " + t[1] + " and its jump";
+    if (dryRun) {
+      return what;
     }
     StringBuilder in = new StringBuilder("*").append(t[0]).append('\n');
     if (lines.contains(t[2])) {
@@ -130,7 +156,8 @@ final class Iptables implements Firewall {
     }
     in.append(':').append(t[1]).append(" - [0:0]\n-X ").append(t[1]).append("\nCOMMIT\n");
     FirewallCommand.run(List.of(tool + "-restore", "--noflush", "-w", lockWait()), in.toString());
-    LOG.info("{}: removed chain {} (nftables mode)", tool, t[1]);
+    LOG.info("{}: removed chain {}", tool, t[1]);
+    return what;
   }
 
   /** The bounded wait for the xtables lock another process (kube-proxy) may hold. */

@@ -65,16 +65,18 @@ final class Nftables implements Firewall {
               + " { type nat hook postrouting priority srcnat ;"
               + " comment \"chain to manage traffic masquerading by flannel\" ; }");
       lines.add("flush chain " + t + " " + NAT_CHAIN);
-      for (String r :
-          List.of(
-              "meta mark and 0x4000 == 0x4000 return",
-              ip + " saddr " + pod + " " + ip + " daddr " + net + " return",
-              ip + " saddr " + net + " " + ip + " daddr " + pod + " return",
-              ip + " saddr != " + net + " " + ip + " daddr " + pod + " return",
-              ip + " saddr " + net + " " + ip + " daddr != " + rules.multicast() + " " + masquerade,
-              ip + " saddr != " + net + " " + ip + " daddr " + net + " " + masquerade)) {
-        lines.add("add rule " + t + " " + NAT_CHAIN + " " + r);
-      }
+      List<String> nat = new ArrayList<>();
+      nat.add("meta mark and 0x4000 == 0x4000 return");
+      nat.add(ip + " saddr " + pod + " " + ip + " daddr " + net + " return");
+      nat.add(ip + " saddr " + net + " " + ip + " daddr " + pod + " return");
+      nat.add(ip + " saddr != " + net + " " + ip + " daddr " + pod + " return");
+      rules
+          .masqExclude()
+          .forEach(x -> nat.add(ip + " saddr " + net + " " + ip + " daddr " + x + " return"));
+      nat.add(
+          ip + " saddr " + net + " " + ip + " daddr != " + rules.multicast() + " " + masquerade);
+      nat.add(ip + " saddr != " + net + " " + ip + " daddr " + net + " " + masquerade);
+      nat.forEach(r -> lines.add("add rule " + t + " " + NAT_CHAIN + " " + r));
     }
     if (rules.forward()) {
       lines.add(
@@ -205,17 +207,27 @@ final class Nftables implements Firewall {
    * delete for each of ours that is there.
    */
   static void cleanUp() {
+    removeTables(false);
+  }
+
+  /** Removes our tables of both families; returns which (with {@code dryRun}: would be). */
+  static List<String> removeTables(boolean dryRun) {
     List<String> present =
         FirewallCommand.run(List.of("nft", "list", "tables"), null)
             .lines()
             .map(String::strip)
             .toList();
+    List<String> done = new ArrayList<>();
     for (String t : List.of("ip " + TABLE, "ip6 " + TABLE6)) {
       if (present.contains("table " + t)) {
-        FirewallCommand.run(
-            List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);
-        LOG.info("nftables: removed table {} (its rules are not asked for)", t);
+        if (!dryRun) {
+          FirewallCommand.run(
+              List.of("nft", "delete", "table", t.split(" ")[0], t.split(" ")[1]), null);
+          LOG.info("nftables: removed table {}", t);
+        }
+        done.add("nft table " + t);
       }
     }
+    return done;
   }
 }

@@ -18,10 +18,17 @@ import java.util.List;
  * @param pod this node's subnet of the same family
  * @param masq masquerade traffic leaving the cluster network
  * @param fullyRandom MASQUERADE with {@code --random-fully} (flanneld's default)
+ * @param masqExclude destinations of the same family pod traffic reaches unmasqueraded ({@code
+ *     --ip-masq-exclude}): a RETURN each, before the MASQUERADE rules
  * @param forward accept forwarding from and to the cluster network
  */
 public record RuleSet(
-    IpNet network, IpNet pod, boolean masq, boolean fullyRandom, boolean forward) {
+    IpNet network,
+    IpNet pod,
+    boolean masq,
+    boolean fullyRandom,
+    List<IpNet> masqExclude,
+    boolean forward) {
   static final String MASQ_COMMENT = "flanneld masq";
   static final String FWD_COMMENT = "flanneld forward";
   static final String NAT_CHAIN = "FLANNEL-POSTRTG";
@@ -37,17 +44,29 @@ public record RuleSet(
     return v6() ? "ff00::/8" : "224.0.0.0/4";
   }
 
+  public RuleSet {
+    masqExclude = List.copyOf(masqExclude);
+    if (masqExclude.stream().anyMatch(n -> n.isIpv6() != network.isIpv6())) {
+      throw new IllegalArgumentException(
+          "masquerade exclusions " + masqExclude + " mix families with " + network);
+    }
+  }
+
   /** The nat rules of our chain. */
   List<String> natRules() {
     String c = " -m comment --comment \"" + MASQ_COMMENT + "\"";
     String masquerade = " -j MASQUERADE" + (fullyRandom ? " --random-fully" : "");
-    return List.of(
-        "-A " + NAT_CHAIN + " -m mark --mark 0x4000/0x4000" + c + " -j RETURN",
-        "-A " + NAT_CHAIN + " -s " + pod + " -d " + network + c + " -j RETURN",
-        "-A " + NAT_CHAIN + " -s " + network + " -d " + pod + c + " -j RETURN",
-        "-A " + NAT_CHAIN + " ! -s " + network + " -d " + pod + c + " -j RETURN",
-        "-A " + NAT_CHAIN + " -s " + network + " ! -d " + multicast() + c + masquerade,
-        "-A " + NAT_CHAIN + " ! -s " + network + " -d " + network + c + masquerade);
+    List<String> out = new ArrayList<>();
+    out.add("-A " + NAT_CHAIN + " -m mark --mark 0x4000/0x4000" + c + " -j RETURN");
+    out.add("-A " + NAT_CHAIN + " -s " + pod + " -d " + network + c + " -j RETURN");
+    out.add("-A " + NAT_CHAIN + " -s " + network + " -d " + pod + c + " -j RETURN");
+    out.add("-A " + NAT_CHAIN + " ! -s " + network + " -d " + pod + c + " -j RETURN");
+    for (IpNet x : masqExclude) {
+      out.add("-A " + NAT_CHAIN + " -s " + network + " -d " + x + c + " -j RETURN");
+    }
+    out.add("-A " + NAT_CHAIN + " -s " + network + " ! -d " + multicast() + c + masquerade);
+    out.add("-A " + NAT_CHAIN + " ! -s " + network + " -d " + network + c + masquerade);
+    return out;
   }
 
   /** The filter rules of our chain. */

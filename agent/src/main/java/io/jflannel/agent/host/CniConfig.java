@@ -179,6 +179,23 @@ public final class CniConfig {
     }
   }
 
+  /** The configured file ({@code --cni-conf-dir}/{@code --cni-conf-name}), or null for none. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * True when {@code path} is a config jflanneld wrote (it carries our mark); a foreign file, or
+   * none, is false. {@code jflanneld cleanup} removes only such a file.
+   */
+  public static boolean writtenByUs(Path path) {
+    try {
+      return Files.isRegularFile(path) && ours(Files.readString(path));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static boolean ours(String text) {
     try {
       var n = Json.parse(text);

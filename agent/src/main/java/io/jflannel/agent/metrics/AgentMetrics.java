@@ -107,6 +107,12 @@ public final class AgentMetrics {
           .help("network configs read from etcd that were invalid or could not be applied live")
           .withoutExemplars()
           .register(registry);
+  public final Counter addressMoves =
+      Counter.builder()
+          .name("jflannel_address_moves_total")
+          .help("times the node moved to a new interface address without a restart")
+          .withoutExemplars()
+          .register(registry);
   public final Gauge etcdHealthy =
       Gauge.builder()
           .name("jflannel_etcd_healthy")
@@ -123,7 +129,7 @@ public final class AgentMetrics {
   private final Gauge degraded =
       Gauge.builder()
           .name("jflannel_degraded")
-          .help("1 for each area currently degraded (kernel, etcd, config, iptables, docker)")
+          .help("1 for each area currently degraded (jflanctl status says why)")
           .labelNames("area")
           .withoutExemplars()
           .register(registry);

@@ -22,4 +22,10 @@ public record Collaborators(
     LeaseRegistry registry,
     Firewall.Factory firewalls,
     LongSupplier clockMs,
-    ExternalInterface ext) {}
+    ExternalInterface ext) {
+
+  /** The same on another interface (its address changed). */
+  public Collaborators withExt(ExternalInterface e) {
+    return new Collaborators(netlink, registry, firewalls, clockMs, e);
+  }
+}

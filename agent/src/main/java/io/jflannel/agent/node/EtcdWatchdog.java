@@ -2,6 +2,7 @@ package io.jflannel.agent.node;
 
 import io.jflannel.agent.metrics.AgentMetrics;
 import io.jflannel.backend.NetworkConfigs;
+import io.jflannel.lease.ConfigChange;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseStoreException;

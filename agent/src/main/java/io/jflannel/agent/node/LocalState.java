@@ -29,21 +29,22 @@ import org.slf4j.LoggerFactory;
  * peers.json}), all written atomically. They let a restart program the node while etcd is
  * unreachable, and keep a node on its subnet when the config in etcd moved away under it.
  */
-final class LocalState {
+public final class LocalState {
   private static final Logger LOG = LoggerFactory.getLogger(LocalState.class);
 
   private final Path configFile;
   private final Path peersFile;
   private final Path subnetFile;
 
-  LocalState(Path stateDir, Path subnetFile) {
+  /** The state of {@code stateDir}, and the subnet.env at {@code subnetFile}. */
+  public LocalState(Path stateDir, Path subnetFile) {
     this.configFile = stateDir.resolve("network-config.json");
     this.peersFile = stateDir.resolve("peers.json");
     this.subnetFile = subnetFile;
   }
 
   /** The config the previous run used, if saved and still valid. */
-  Optional<NetworkConfig> config() {
+  public Optional<NetworkConfig> config() {
     if (!Files.isRegularFile(configFile)) {
       return Optional.empty();
     }
@@ -64,7 +65,7 @@ final class LocalState {
   }
 
   /** The subnets the previous run wrote to subnet.env. */
-  Optional<SubnetKey> subnet() {
+  public Optional<SubnetKey> subnet() {
     return SubnetEnv.previous(subnetFile).map(SubnetEnv::subnets);
   }
 

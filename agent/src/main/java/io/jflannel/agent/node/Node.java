@@ -1,16 +1,16 @@
 package io.jflannel.agent.node;
 
-import io.jflannel.agent.firewall.DualStackFirewall;
 import io.jflannel.agent.firewall.Firewall;
-import io.jflannel.agent.firewall.FirewallCommand;
 import io.jflannel.agent.metrics.AgentMetrics;
 import io.jflannel.agent.metrics.BackendMetrics;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.BackendContext;
 import io.jflannel.backend.BackendFactory;
+import io.jflannel.backend.ExternalInterface;
 import io.jflannel.backend.LeaseRules;
 import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.ConfigChange;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
@@ -21,10 +21,8 @@ import io.jflannel.lease.LeaseValidator;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetEnv;
 import io.jflannel.lease.SubnetKey;
-import io.jflannel.net.IpNet;
 import io.jflannel.net.Ipv4Net;
 import io.jflannel.net.Ipv6Net;
-import io.jflannel.netlink.Sysctl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,13 +46,16 @@ public final class Node implements NodeView, AutoCloseable {
   private final Lifecycle lc;
   private final AgentMetrics metrics;
   private final CountDownLatch stop;
-  private final java.util.function.Consumer<String> fatal;
+  private final NodeHooks hooks;
   private final LocalState local;
   private final LeaseStore store;
+  private final NodeFirewall firewall;
   private final Object steps = new Object();
   private volatile boolean closed;
+  private boolean released; // under steps
   private volatile Running running;
   private volatile NodeLoops loops;
+  private List<io.prometheus.metrics.model.registry.Collector> backendMetrics = List.of();
 
   public Node(
       NodeSettings o,
@@ -62,14 +63,15 @@ public final class Node implements NodeView, AutoCloseable {
       Lifecycle lc,
       AgentMetrics metrics,
       CountDownLatch stop,
-      java.util.function.Consumer<String> fatal) {
+      NodeHooks hooks) {
     this.o = o;
     this.c = c;
     this.lc = lc;
     this.metrics = metrics;
     this.stop = stop;
-    this.fatal = fatal;
+    this.hooks = hooks;
     this.local = new LocalState(o.node().stateDir(), o.node().subnetFile());
+    this.firewall = new NodeFirewall(o.firewall(), c.firewalls(), lc, metrics);
     this.store =
         LeaseStore.create(
             c.registry(),
@@ -125,7 +127,7 @@ public final class Node implements NodeView, AutoCloseable {
     }
     running = r;
     local.saveConfig(config);
-    NodeLoops l = new NodeLoops(o, c, lc, metrics, local, store, r, own, fatal);
+    NodeLoops l = new NodeLoops(o, c, lc, metrics, local, store, r, own, hooks);
     step(
         () -> {
           loops = l;
@@ -397,10 +399,10 @@ public final class Node implements NodeView, AutoCloseable {
               + config.networks()
               + ")");
     }
-    checkForwarding(config);
+    Forwarding.check(config, o.node().setIpForward());
     b.start(new Lease(subnet, attrs, 0, null, 0, subnet6));
-    Firewall fw = firewall(config, subnet, subnet6);
-    applyFirewall(fw, config);
+    Firewall fw = firewall.build(config, subnet, subnet6);
+    firewall.apply(fw, config, closed);
     SubnetEnv env =
         new SubnetEnv(
             config.network(),
@@ -436,85 +438,10 @@ public final class Node implements NodeView, AutoCloseable {
               l.key().toKey(),
               e);
         });
-    BackendMetrics.register(metrics.registry, b.metrics());
+    backendMetrics.forEach(metrics.registry::unregister); // a backend of the offline start
+    backendMetrics = BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));
     return new Running(config, b, attrs, subnets, sync, fw, env);
-  }
-
-  /**
-   * The rules at start. A tool that is missing is one line and exit; one that is refused or stuck
-   * (the xtables lock held by kube-proxy or an operator's iptables) leaves the node DEGRADED with
-   * the reason, and the resync loop applies the rules once it can.
-   */
-  private void applyFirewall(Firewall fw, NetworkConfig config) {
-    String what = config.nftables() ? "nftables" : "iptables";
-    try {
-      fw.apply();
-      metrics.iptablesRestores.inc();
-    } catch (FirewallCommand.ExitException | FirewallCommand.StuckException e) {
-      if (closed) {
-        throw new StartupException(what + ": " + e.getMessage());
-      }
-      lc.condition(
-          "iptables",
-          e.getMessage() + "; retrying every " + o.firewall().resync().toSeconds() + " s");
-    } catch (RuntimeException e) {
-      throw new StartupException(what + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * Forwarding of each enabled family: without it the node does not carry its pods' traffic. IPv4's
-   * is set with --set-ip-forward; IPv6's only ever warned about (turning it on makes the kernel
-   * ignore router advertisements on interfaces with accept_ra 1: the node could lose its SLAAC
-   * default route).
-   */
-  private void checkForwarding(NetworkConfig config) {
-    try {
-      if (config.ipv4() && !Sysctl.ipForwarding()) {
-        if (o.node().setIpForward()) {
-          Sysctl.setIpForwarding(true);
-          LOG.info("set net.ipv4.ip_forward=1");
-        } else {
-          LOG.warn(
-              "net.ipv4.ip_forward is 0: this node will not forward container traffic (use"
-                  + " --set-ip-forward)");
-        }
-      }
-      if (config.dualStack() && !"1".equals(Sysctl.get("net/ipv6/conf/all/forwarding"))) {
-        LOG.warn(
-            "net.ipv6.conf.all.forwarding is 0: this node will not forward its pods' IPv6 traffic"
-                + " (set it, and accept_ra=2 on an interface that takes its route from router"
-                + " advertisements)");
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("cannot check forwarding: {}", e.getMessage());
-    }
-  }
-
-  /**
-   * The node's rules: IPv4's, and with {@code subnet6} (dual-stack) IPv6's beside them; IPv6's only
-   * in an IPv6-only network ({@code subnet} null).
-   */
-  private Firewall firewall(NetworkConfig config, Ipv4Net subnet, Ipv6Net subnet6) {
-    Firewall v6 = subnet6 == null ? null : firewall(config, config.ipv6().network(), subnet6);
-    if (subnet == null) {
-      return v6;
-    }
-    Firewall v4 = firewall(config, config.network(), subnet);
-    return v6 == null ? v4 : new DualStackFirewall(v4, v6);
-  }
-
-  private Firewall firewall(NetworkConfig config, IpNet network, IpNet pod) {
-    return c.firewalls()
-        .create(
-            Firewall.rules(
-                network,
-                pod,
-                o.firewall().ipMasq(),
-                o.firewall().fullyRandom(),
-                o.firewall().forwardRules()),
-            config.nftables());
   }
 
   private StatusSnapshot.NodeInfo info(NetworkConfig config, SubnetKey subnets, int mtu) {
@@ -526,7 +453,8 @@ public final class Node implements NodeView, AutoCloseable {
         config == null ? "" : config.networks(),
         config == null ? "" : config.backend().type(),
         mtu,
-        subnets == null ? "" : subnets.toString());
+        subnets == null ? "" : subnets.toString(),
+        lc.current().node().moved());
   }
 
   @Override
@@ -585,24 +513,80 @@ public final class Node implements NodeView, AutoCloseable {
     return loops;
   }
 
-  /** SIGTERM: no kernel write from here on; lease and kernel state are kept. */
+  /**
+   * SIGTERM: no kernel write from here on; lease and kernel state are kept. Called by the shutdown
+   * hook and the main thread at once: the first closes, the second waits until it has.
+   */
   @Override
   public void close() {
     lc.on(LifecycleEvent.STOP, null);
+    pause();
+  }
+
+  /**
+   * Stops this node's loops and closes its backend, keeping the kernel state, the lease and the
+   * lifecycle as they are: the agent moves to a new node on another interface address.
+   */
+  public void pause() {
     closed = true;
-    synchronized (steps) {
-      // a start step in flight has finished; no other one starts
+    synchronized (steps) { // a start step in flight has finished; no other one starts
+      if (released) {
+        return;
+      }
+      released = true;
+      Running r = running;
+      if (r != null) {
+        r.sync().close();
+      }
+      NodeLoops l = loops;
+      if (l != null) {
+        l.close();
+      }
+      if (r != null) {
+        r.backend().close();
+      }
+      backendMetrics.forEach(metrics.registry::unregister);
     }
+  }
+
+  /**
+   * Rewrites this node's lease in etcd to advertise {@code next}'s addresses (same subnet, same
+   * etcd lease), so that the node started on {@code next} finds it as its own.
+   *
+   * @return false when etcd does not answer now (try again), true when done or nothing to do
+   * @throws StartupException when the lease is gone or another node's meanwhile
+   */
+  public boolean advertise(ExternalInterface next) {
     Running r = running;
-    if (r != null) {
-      r.sync().close();
+    if (r == null) {
+      return true; // nothing held yet: the next start takes the new address from the beginning
     }
-    NodeLoops l = loops;
-    if (l != null) {
-      l.close();
-    }
-    if (r != null) {
-      r.backend().close();
+    try {
+      Optional<Lease> held = c.registry().getLease(r.subnets());
+      if (held.isEmpty() || !held.get().attrs().sameNode(r.attrs())) {
+        throw new StartupException(
+            "moving to "
+                + next.publicIp()
+                + ": this node's lease "
+                + r.subnets()
+                + " is gone or another node's");
+      }
+      LeaseAttrs moved =
+          held.get()
+              .attrs()
+              .withAddresses(
+                  r.config().ipv4() ? next.publicIp() : null,
+                  r.config().dualStack() ? next.publicIpv6() : null);
+      if (c.registry().updateLease(held.get(), moved, o.node().leaseTtl()).isEmpty()) {
+        return false; // it changed meanwhile (a renewal): read it again
+      }
+      LOG.info("lease {} now advertises {}", r.subnets(), moved.nodeAddress());
+      return true;
+    } catch (LeaseStoreException e) {
+      if (e.reason() == LeaseStoreException.Reason.UNAVAILABLE) {
+        return false;
+      }
+      throw new StartupException(e.getMessage());
     }
   }
 }

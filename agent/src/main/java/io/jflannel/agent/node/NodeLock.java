@@ -13,11 +13,12 @@ import java.nio.file.StandardOpenOption;
  * One agent per node: a lock on {@code <state-dir>/jflanneld.lock} (fcntl, released by the kernel
  * when the process ends however it ends), taken before the agent opens or creates anything. A
  * second agent started at the same instant loses atomically and exits with one line naming the
- * holder's pid, having touched none of the winner's devices, files or sockets. {@code jflanctl
+ * holder's pid, having touched none of the winner's devices, files or sockets. {@code jflanneld
  * cleanup} takes the same lock, so it never runs under a live agent.
  */
 public final class NodeLock implements AutoCloseable {
-  static final String FILE = "jflanneld.lock";
+  /** The lock file's name in the state directory. */
+  public static final String FILE = "jflanneld.lock";
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -78,7 +79,7 @@ public final class NodeLock implements AutoCloseable {
   }
 
   /** The pid holding the lock of {@code stateDir}, or null when no agent holds it. */
-  static String heldBy(Path stateDir) throws IOException {
+  public static String heldBy(Path stateDir) throws IOException {
     Path file = stateDir.resolve(FILE);
     if (!Files.exists(file)) {
       return null;

@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,10 @@ final class NodeLoops implements AutoCloseable {
   private final LeaseStore store;
   private final Running r;
   private final Lease own;
-  private final Consumer<String> fatal;
+  private final NodeHooks hooks;
+  private final AddressWatch addresses;
+  private final AtomicBoolean addressCheckPending = new AtomicBoolean();
+  private final AtomicBoolean moving = new AtomicBoolean();
   private final ScheduledExecutorService exec =
       Executors.newScheduledThreadPool(2, DaemonThreads.named("jflannel-loop"));
   private final AtomicBoolean resyncPending = new AtomicBoolean();
@@ -60,7 +62,7 @@ final class NodeLoops implements AutoCloseable {
       LeaseStore store,
       Running r,
       Lease own,
-      Consumer<String> fatal) {
+      NodeHooks hooks) {
     this.o = o;
     this.c = c;
     this.lc = lc;
@@ -69,7 +71,8 @@ final class NodeLoops implements AutoCloseable {
     this.store = store;
     this.r = r;
     this.own = own;
-    this.fatal = fatal;
+    this.hooks = hooks;
+    this.addresses = new AddressWatch(c.netlink(), o.iface(), c.ext(), r.config());
   }
 
   void start() {
@@ -137,7 +140,9 @@ final class NodeLoops implements AutoCloseable {
 
       @Override
       public void lost(Lease l, String why) {
-        fatal.accept("lost our lease: " + why + "; exiting so that a restart picks a new subnet");
+        hooks
+            .fatal()
+            .accept("lost our lease: " + why + "; exiting so that a restart picks a new subnet");
       }
     };
   }
@@ -180,12 +185,43 @@ final class NodeLoops implements AutoCloseable {
 
   /** A kernel event: answered on the spot, or a full repair scheduled. */
   private void kernelEvent(NetlinkEvent e) {
+    if (e.link() != null || e.object() instanceof io.jflannel.netlink.Address) {
+      scheduleAddressCheck();
+    }
     PeerSync.Reaction x = r.sync().kernelEvent(e);
     if (x == PeerSync.Reaction.RESYNC) {
       scheduleResync();
     } else if (x == PeerSync.Reaction.FIXED) {
       publish();
     }
+  }
+
+  /** An address or link changed: look at the interface a second later (a renewal settles). */
+  private void scheduleAddressCheck() {
+    if (!closed && addressCheckPending.compareAndSet(false, true)) {
+      exec.schedule(
+          () -> {
+            addressCheckPending.set(false);
+            checkAddress();
+          },
+          ADDRESS_SETTLE_MS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Hands the agent the interface to move to, once, when the node's advertised one changed. */
+  void checkAddress() {
+    if (closed || moving.get()) {
+      return;
+    }
+    addresses
+        .moved()
+        .ifPresent(
+            next -> {
+              if (moving.compareAndSet(false, true)) {
+                hooks.moved().accept(next);
+              }
+            });
   }
 
   private void scheduleResync() {
@@ -227,10 +263,23 @@ final class NodeLoops implements AutoCloseable {
             "docker", DockerBridge.mismatch(c.netlink(), o.node().dockerBridge(), r.subnet()));
       }
       lc.condition("interface", InterfaceCheck.problem(c.netlink(), c.ext(), r.config()));
+      checkAddress();
       lc.condition("cni", o.cni().check(r.env()));
+      if (o.node().netConfigFile() != null) {
+        lc.condition(
+            "config-file",
+            ConfigFileCheck.problem(
+                o.node().netConfigFile(), r.config(), c.registry().prefix() + "/config"));
+      }
       long now = c.clockMs().getAsLong();
       lc.update(s -> s.with(s.sync().reconciled(now, rep.repaired().size())));
       publish();
+      LOG.debug(
+          "reconcile: {} peers, {} kernel objects, {} repaired, {} not repairable",
+          r.sync().peerCount(),
+          r.sync().objectCount(),
+          rep.repaired().size(),
+          rep.failed().size());
       return rep;
     } catch (RuntimeException e) {
       LOG.warn("reconcile failed: {}", e.getMessage());
@@ -250,6 +299,8 @@ final class NodeLoops implements AutoCloseable {
         LOG.warn("firewall rules missing or changed ({}): restoring them", drift.size());
         r.firewall().apply();
         metrics.iptablesRestores.inc();
+      } else {
+        LOG.debug("firewall rules in place");
       }
       lc.condition("iptables", null);
       lc.condition("forward", r.firewall().dataPathProblem());
@@ -319,6 +370,9 @@ final class NodeLoops implements AutoCloseable {
                     s.sync().lastReconcileMs(),
                     repairs < 0 ? s.sync().lastReconcileRepairs() : repairs)));
   }
+
+  /** How long after an address event the interface is looked at again. */
+  static final long ADDRESS_SETTLE_MS = 1000;
 
   /** Metric of the blackhole route: above the bridge's own route for the subnet, which wins. */
   static final int BLACKHOLE_METRIC = 1000;

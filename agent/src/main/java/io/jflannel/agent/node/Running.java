@@ -3,6 +3,7 @@ package io.jflannel.agent.node;
 import io.jflannel.agent.firewall.Firewall;
 import io.jflannel.backend.Backend;
 import io.jflannel.backend.PeerSync;
+import io.jflannel.lease.ConfigChange;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetEnv;

@@ -11,6 +11,7 @@ public final class StateMetrics {
           "kernel",
           "etcd",
           "config",
+          "config-file",
           "iptables",
           "docker",
           "lease",

@@ -29,10 +29,23 @@ public record StatusSnapshot(
     EtcdInfo etcd,
     long leaseExpiresUnix) {
 
-  /** The node: interface, addresses, network, backend, MTU, subnet (empty strings until known). */
+  /**
+   * The node: interface, addresses, network, backend, MTU, subnet (empty strings until known), and
+   * its last move to a new interface address ("198.18.0.11 -> 198.18.0.21 at 10:55:01"), or empty.
+   */
   public record NodeInfo(
-      String iface, String publicIp, String network, String backend, int mtu, String subnet) {
-    static final NodeInfo UNKNOWN = new NodeInfo("", "", "", "", 0, "");
+      String iface,
+      String publicIp,
+      String network,
+      String backend,
+      int mtu,
+      String subnet,
+      String moved) {
+    static final NodeInfo UNKNOWN = new NodeInfo("", "", "", "", 0, "", "");
+
+    NodeInfo withMoved(String m) {
+      return new NodeInfo(iface, publicIp, network, backend, mtu, subnet, m);
+    }
   }
 
   /**

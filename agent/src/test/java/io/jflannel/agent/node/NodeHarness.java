@@ -36,6 +36,7 @@ final class NodeHarness implements AutoCloseable {
   final Lifecycle lc = new Lifecycle(this::now);
   final CountDownLatch stop = new CountDownLatch(1);
   final List<String> fatal = new CopyOnWriteArrayList<>();
+  final List<io.jflannel.backend.ExternalInterface> moved = new CopyOnWriteArrayList<>();
   Node node;
   Thread starter;
   volatile Throwable startFailure;
@@ -87,7 +88,7 @@ final class NodeHarness implements AutoCloseable {
             "--admin-socket=",
             "--allow-network-change=" + allowNetworkChange,
             "--cni-conf-dir=" + dir.resolve("cni"));
-    return new NodeSettings(o.node(), o.firewall(), CniConfig.of(o.cni()));
+    return new NodeSettings(o.node(), o.iface(), o.firewall(), CniConfig.of(o.cni()));
   }
 
   /** Starts the node on a thread of its own (start() blocks until etcd answers). */
@@ -103,7 +104,14 @@ final class NodeHarness implements AutoCloseable {
             },
             this::now,
             ext);
-    node = new Node(options(dir, allowNetworkChange), c, lc, metrics, stop, fatal::add);
+    node =
+        new Node(
+            options(dir, allowNetworkChange),
+            c,
+            lc,
+            metrics,
+            stop,
+            new NodeHooks(fatal::add, moved::add));
     starter =
         new Thread(
             () -> {

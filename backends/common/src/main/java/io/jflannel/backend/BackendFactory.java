@@ -61,6 +61,24 @@ public interface BackendFactory {
     return type().equals(leaseType);
   }
 
+  /**
+   * The devices this backend creates on a node of {@code config}'s network ({@code flannel.1},
+   * {@code flannel-v6.1}, {@code flannel0}): what {@code jflanneld cleanup} deletes, with every
+   * route, neighbour and FDB entry on them.
+   */
+  default List<String> devices(NetworkConfig config) {
+    return List.of();
+  }
+
+  /**
+   * True when a device of this name and link kind ({@code vxlan}, {@code tun}) is one this backend
+   * (or flanneld's of the same type) makes whatever the config: what cleanup removes when the
+   * config of the run that made it is not known.
+   */
+  default boolean madeDevice(String name, String kind) {
+    return false;
+  }
+
   /** Every factory on the class path. */
   static List<BackendFactory> all() {
     List<BackendFactory> out = new ArrayList<>();

@@ -65,6 +65,11 @@ public interface Netlink extends AutoCloseable {
   /** IPv4 unicast routes of a table. */
   List<Route> routes(int table);
 
+  /** The unicast and the blackhole routes of a table ({@link #routes} holds unicast ones only). */
+  default List<Route> routesWithBlackholes(int table) {
+    return routes(table);
+  }
+
   /**
    * The route the kernel would use to reach {@code destination} (as {@code ip route get}), or empty
    * when it has none (or it is a local address).

@@ -145,7 +145,8 @@ final class RtnlCodec {
 
   static Route route(ByteBuffer b, int p, int end) {
     int family = b.get(p) & 0xff;
-    if (!ipFamily(family) || (b.get(p + 7) & 0xff) != RTN_UNICAST) {
+    int type = b.get(p + 7) & 0xff;
+    if (!ipFamily(family) || (type != RTN_UNICAST && type != Route.RTN_BLACKHOLE)) {
       return null;
     }
     Attrs a = new Attrs(b, p + 12, end);
@@ -171,7 +172,7 @@ final class RtnlCodec {
         b.get(p + 5) & 0xff,
         b.get(p + 6) & 0xff,
         (b.getInt(p + 8) & RTNH_F_ONLINK) != 0,
-        RTN_UNICAST,
+        type,
         v6 && metric == IPV6_DEFAULT_METRIC ? 0 : metric);
   }
 

@@ -73,12 +73,18 @@ final class RtnlMonitor implements NetlinkMonitor {
     }
   }
 
+  /** A unicast route's event; blackhole routes are not the peers' (as in {@code routes}). */
+  private static Route unicast(ByteBuffer b, int from, int to) {
+    Route r = RtnlCodec.route(b, from, to);
+    return r == null || r.routeType() != Route.RTN_UNICAST ? null : r;
+  }
+
   static NetlinkEvent decode(int type, ByteBuffer b, int from, int to) {
     return switch (type) {
       case RTM_NEWLINK, RTM_DELLINK ->
           new NetlinkEvent(type == RTM_DELLINK, RtnlCodec.link(b, from, to), null);
       case RTM_NEWADDR, RTM_DELADDR -> wrap(type == RTM_DELADDR, RtnlCodec.address(b, from, to));
-      case RTM_NEWROUTE, RTM_DELROUTE -> wrap(type == RTM_DELROUTE, RtnlCodec.route(b, from, to));
+      case RTM_NEWROUTE, RTM_DELROUTE -> wrap(type == RTM_DELROUTE, unicast(b, from, to));
       case RTM_NEWNEIGH, RTM_DELNEIGH ->
           wrap(
               type == RTM_DELNEIGH,

@@ -297,6 +297,13 @@ public final class RtnlNetlink implements Netlink {
 
   @Override
   public List<Route> routes(int table) {
+    return routesWithBlackholes(table).stream()
+        .filter(r -> r.routeType() == Route.RTN_UNICAST)
+        .toList();
+  }
+
+  @Override
+  public List<Route> routesWithBlackholes(int table) {
     List<Route> all =
         dump(
             RTM_GETROUTE,

@@ -25,6 +25,14 @@ class RtnlCodecTest {
     ByteBuffer b = encode(w -> RtnlCodec.route(w, r, false));
     assertThat(b.getInt(0)).isEqualTo(b.limit()).as("nlmsg_len covers the message");
     assertThat(RtnlCodec.route(b, 16, b.limit())).isEqualTo(r);
+    Route hole = Route.blackhole(Ipv4Net.parse("10.244.3.0/24"), 1000);
+    b = encode(w -> RtnlCodec.route(w, hole, false));
+    assertThat(RtnlCodec.route(b, 16, b.limit()))
+        .as("a blackhole route reads back as one (cleanup lists it)")
+        .isEqualTo(hole);
+    assertThat(RtnlMonitor.decode(Rtnl.RTM_NEWROUTE, b, 16, b.limit()))
+        .as("the monitor passes unicast routes only")
+        .isNull();
 
     MacAddress mac = MacAddress.parse("aa:bb:cc:dd:ee:ff");
     Neighbour n = Neighbour.permanent(5, Ipv4Address.parse("10.244.3.0"), mac);

@@ -89,6 +89,18 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     }
   }
 
+  @Override
+  public boolean createNetworkConfig(String json) {
+    synchronized (lock) {
+      ensureOpen();
+      if (kv.containsKey(keys.configKey())) {
+        return false;
+      }
+      kv.put(keys.configKey(), new Entry(json, 0, ++revision));
+      return true;
+    }
+  }
+
   /**
    * The value of exactly this key under the prefix, or null (as etcdctl get reads it): for tests.
    */

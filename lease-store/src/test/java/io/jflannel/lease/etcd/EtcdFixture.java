@@ -98,6 +98,25 @@ final class EtcdFixture implements AutoCloseable {
     return "http://" + c.getHost() + ":" + c.getMappedPort(2379);
   }
 
+  /**
+   * Member {@code i} by the IPv6 loopback address, in brackets: Docker publishes the port on [::]
+   * too, under a port number of its own.
+   */
+  String ipv6Endpoint(int i) {
+    var bindings = members.get(i).getContainerInfo().getNetworkSettings().getPorts().getBindings();
+    for (var e : bindings.entrySet()) {
+      if (e.getKey().getPort() == 2379 && e.getValue() != null) {
+        for (var b : e.getValue()) {
+          if (b.getHostIp() != null && b.getHostIp().contains(":")) {
+            return "http://[::1]:" + b.getHostPortSpec();
+          }
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "Docker published etcd's port on no IPv6 address (" + bindings + "): dockerd needs IPv6");
+  }
+
   List<String> endpoints() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {

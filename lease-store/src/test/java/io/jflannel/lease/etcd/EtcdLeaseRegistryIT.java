@@ -79,8 +79,7 @@ class EtcdLeaseRegistryIT extends LeaseRegistryContract {
   /** etcd by its IPv6 loopback address, in brackets, as an IPv6-only node names it. */
   @org.junit.jupiter.api.Test
   void anIpv6EndpointInBracketsReachesEtcd() {
-    String v4 = etcd.endpoints().get(0); // http://127.0.0.1:<port>, published on [::] too
-    String v6 = v4.replace("127.0.0.1", "[::1]");
+    String v6 = etcd.ipv6Endpoint(0);
     try (EtcdLeaseRegistry r =
         EtcdLeaseRegistry.connect(
             EtcdOptions.builder().endpoints(java.util.List.of(v6)).prefix("/v6").build())) {

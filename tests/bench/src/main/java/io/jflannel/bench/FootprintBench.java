@@ -37,7 +37,12 @@ public final class FootprintBench {
   public static void main(String[] args) throws Exception {
     List<Release> releases =
         List.of(
-            new Release("previous (" + args[2] + ")", Path.of(args[1]).toAbsolutePath(), List.of()),
+            // both with their CNI config in the run's directory (an agent of the previous release
+            // wrote /etc/cni/net.d by default: the host's)
+            new Release(
+                "previous (" + args[2] + ")",
+                Path.of(args[1]).toAbsolutePath(),
+                List.of("--cni-conf-dir={dir}/cni")),
             new Release(
                 "this tree",
                 Path.of(args[0]).toAbsolutePath(),

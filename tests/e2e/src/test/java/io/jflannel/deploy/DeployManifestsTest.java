@@ -45,17 +45,66 @@ class DeployManifestsTest {
     try (var files = Files.list(K8S)) {
       assertThat(
               files
+                  .filter(Files::isRegularFile)
                   .map(p -> p.getFileName().toString())
                   .filter(f -> !f.equals("kustomization.yaml")))
           .containsExactlyInAnyOrderElementsOf(resources);
     }
+    assertThat(kust.has("components") || kust.has("generators") || kust.has("secretGenerator"))
+        .as("nothing but the listed resources")
+        .isFalse();
     for (String r : resources) {
       HasMetadata m = load(r, HasMetadata.class);
       assertThat(m.getMetadata().getName()).as(r).isNotBlank();
+      assertThat(m.getKind())
+          .as("%s: applying the kustomization never replaces the operator's Secret", r)
+          .isNotEqualTo("Secret");
       if (!m.getKind().equals("Namespace")) {
         assertThat(m.getMetadata().getNamespace()).as(r).isEqualTo("kube-jflannel");
       }
     }
+  }
+
+  @Test
+  void theEtcdSecretIsTheOperatorsAndTheExampleNamesTheOneTheDaemonSetMounts() throws Exception {
+    HasMetadata example = load("examples/etcd-tls-secret.yaml", HasMetadata.class);
+    assertThat(example.getKind()).isEqualTo("Secret");
+    PodSpec pod = load("daemonset.yaml", DaemonSet.class).getSpec().getTemplate().getSpec();
+    Volume tls =
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertThat(tls.getSecret().getSecretName()).isEqualTo(example.getMetadata().getName());
+    assertThat(Files.readString(K8S.resolve("kustomization.yaml")))
+        .contains("examples/etcd-tls-secret.yaml");
+  }
+
+  @Test
+  void anInitStepWritesTheConfigMapsConfigWhenEtcdHasNoneAndTheAgentComparesIt() throws Exception {
+    PodSpec pod = load("daemonset.yaml", DaemonSet.class).getSpec().getTemplate().getSpec();
+    Container init =
+        pod.getInitContainers().stream()
+            .filter(c -> c.getName().equals("init-network-config"))
+            .findFirst()
+            .orElseThrow();
+    Volume netConf =
+        pod.getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow();
+    assertThat(netConf.getConfigMap().getName()).isEqualTo("jflannel-cfg");
+    assertThat(netConf.getConfigMap().getItems())
+        .singleElement()
+        .satisfies(i -> assertThat(i.getKey()).isEqualTo("net-conf.json"));
+    String mountPath =
+        init.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals(netConf.getName()))
+            .findFirst()
+            .orElseThrow()
+            .getMountPath();
+    String file = mountPath + "/" + netConf.getConfigMap().getItems().get(0).getPath();
+    assertThat(init.getCommand())
+        .containsExactly("/opt/jflannel/bin/jflanctl", "config", "set", "--if-absent", file);
+    Container agent = pod.getContainers().get(0);
+    assertThat(init.getEnv()).as("the agent's etcd").isEqualTo(agent.getEnv());
+    assertThat(agent.getArgs()).contains("--net-config-path=" + file);
+    assertThat(agent.getVolumeMounts())
+        .anyMatch(m -> m.getName().equals(netConf.getName()) && m.getMountPath().equals(mountPath));
   }
 
   @Test
@@ -127,6 +176,55 @@ class DeployManifestsTest {
     pod.getContainers().forEach(c -> c.getVolumeMounts().forEach(m -> used.add(m.getName())));
     pod.getInitContainers().forEach(c -> c.getVolumeMounts().forEach(m -> used.add(m.getName())));
     assertThat(volumes.keySet()).as("no volume nobody mounts").isEqualTo(used);
+  }
+
+  /** The cleanup DaemonSet runs the agent's cleanup with the agent's etcd, CNI dir and paths. */
+  @Test
+  void theCleanupDaemonSetRunsCleanupWithTheAgentsFlagsAndMounts() throws Exception {
+    PodSpec agent = load("daemonset.yaml", DaemonSet.class).getSpec().getTemplate().getSpec();
+    DaemonSet ds = load("cleanup/daemonset-cleanup.yaml", DaemonSet.class);
+    PodSpec pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(ds.getMetadata().getNamespace()).isEqualTo("kube-jflannel");
+    assertThat(pod.getHostNetwork()).isTrue();
+    Container c = pod.getInitContainers().get(0);
+    Container a = agent.getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo(a.getImage());
+    assertThat(c.getArgs()).startsWith("cleanup", "--release-lease");
+    assertThat(c.getArgs())
+        .as("the agent's CNI dir, where its conflist is")
+        .containsAll(a.getArgs().stream().filter(x -> x.startsWith("--cni-conf-dir")).toList());
+    assertThat(c.getEnv()).isEqualTo(a.getEnv());
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    Map<String, String> agentMounts =
+        a.getVolumeMounts().stream()
+            .collect(Collectors.toMap(VolumeMount::getMountPath, VolumeMount::getName));
+    Map<String, Volume> agentVolumes =
+        agent.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
+    Map<String, Volume> volumes =
+        pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
+    for (String path :
+        List.of(
+            "/run/flannel",
+            "/run/jflannel",
+            "/var/lib/jflannel",
+            "/etc/cni/net.d",
+            "/run/xtables.lock",
+            "/etc/jflannel/etcd")) {
+      VolumeMount m =
+          c.getVolumeMounts().stream()
+              .filter(v -> v.getMountPath().equals(path))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("cleanup does not mount " + path));
+      assertThat(volumes.get(m.getName()))
+          .as(path + ": the agent's volume")
+          .usingRecursiveComparison()
+          .isEqualTo(agentVolumes.get(agentMounts.get(path)));
+    }
+    JsonNode kust =
+        new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readTree(K8S.resolve("cleanup/kustomization.yaml").toFile());
+    assertThat(kust.get("resources").get(0).asText()).isEqualTo("daemonset-cleanup.yaml");
   }
 
   @Test

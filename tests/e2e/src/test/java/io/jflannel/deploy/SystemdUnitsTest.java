@@ -109,7 +109,11 @@ class SystemdUnitsTest {
         .startsWith("jflanctl ");
     assertThat(Cmd.ok(root.resolve("usr/local/bin/jflanctl").toString(), "--version"))
         .startsWith("jflanctl ");
-    Cmd.ok(SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall");
+    assertThat(
+            Cmd.ok(
+                SYSTEMD.resolve("install.sh").toString(), "--root", root.toString(), "--uninstall"))
+        .as("a scratch root has no node state: the host's is never touched")
+        .contains("jflanneld cleanup skipped");
     assertThat(root.resolve("usr/local/bin/jflanneld")).doesNotExist();
     assertThat(root.resolve("usr/local/bin/jflanctl")).doesNotExist();
     assertThat(root.resolve("usr/local/lib/jflannel")).doesNotExist();

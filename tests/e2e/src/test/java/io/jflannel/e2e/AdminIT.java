@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AdminIT {
+  static final String CONFIG = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}";
   static NetnsCluster cluster;
   static Node n1;
   static String subnet;
@@ -44,13 +45,14 @@ class AdminIT {
   @BeforeAll
   static void boot() throws Exception {
     Path jar = Path.of(System.getProperty("jflannel.agent.jar", "agent/target/missing.jar"));
-    cluster =
-        new NetnsCluster(
-            2, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}");
-    for (Node n : cluster.nodes()) {
-      n.startAgent("--iptables-resync", "3600"); // iptables drift stays until asked to repair
-    }
+    cluster = new NetnsCluster(2, jar, CONFIG);
     n1 = cluster.nodes().get(0);
+    Files.createDirectories(n1.dir());
+    Files.writeString(netConf(), CONFIG); // the ConfigMap's copy of the config, as the DaemonSet's
+    for (Node n : cluster.nodes()) {
+      n.startAgent( // iptables drift stays until asked to repair
+          "--iptables-resync", "3600", "--net-config-path", netConf().toString());
+    }
     subnet = n1.awaitSubnet(60_000).replace(".1/24", ".0/24");
     cluster.nodes().get(1).awaitSubnet(60_000);
     await()
@@ -196,6 +198,77 @@ class AdminIT {
     assertThat(Cmd.in(n1.ns(), "ip", "route", "show", dst)).contains("dev flannel.1");
     assertThat(n1.jflanctl("status").out())
         .containsPattern("last reconcile: .*\\([1-9]\\d* since start\\)");
+  }
+
+  static Path netConf() {
+    return n1.dir().resolve("net-conf.json");
+  }
+
+  @Test
+  @Order(4)
+  void anEditedConfigMapThatDiffersFromEtcdIsReportedNotIgnored() throws Exception {
+    Files.writeString(
+        netConf(), "{\"Network\":\"10.50.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(n1.jflanctl("status").out())
+                    .containsPattern("state: +DEGRADED")
+                    .contains(
+                        "config-file: " + netConf() + " differs from /coreos.com/network/config",
+                        "Network 10.244.0.0/16 -> 10.50.0.0/16",
+                        "jflanctl config set " + netConf())
+                    .contains("ready:          yes"));
+    assertThat(cluster.etcdctl("get", "/coreos.com/network/config")).contains("10.244.0.0/16");
+    assertThat(Cmd.in(n1.ns(), "curl", "-sf", "http://127.0.0.1:8471/metrics"))
+        .contains("jflannel_degraded{area=\"config-file\"} 1.0");
+    Files.writeString(netConf(), CONFIG.replace(",", " , ")); // the same config, spelled apart
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> assertThat(n1.jflanctl("status").out()).containsPattern("state: +READY"));
+  }
+
+  @Test
+  @Order(4)
+  void theLogLevelChangesWithoutARestart() throws Exception {
+    long pid = n1.agent().pid();
+    assertThat(debugLines()).as("no debug line at --log-level info").isZero();
+    Cmd.Result bad = n1.jflanctl("log-level", "chatty");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.out().strip())
+        .isEqualTo("jflanctl: agent: log level \"chatty\": choose error, warn, info, debug, trace");
+    Cmd.Result debug = n1.jflanctl("log-level", "debug");
+    assertThat(debug.exit()).as(debug.out()).isZero();
+    assertThat(debug.out()).contains("agent: debug (was info; until the agent restarts)");
+    await() // the reconcile loop runs every 2 s and says so at debug
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.readString(n1.log()).contains("DEBUG NodeLoops - reconcile: 1 peers"));
+    Cmd.Result info = n1.jflanctl("log-level", "info");
+    assertThat(info.out()).contains("agent: info (was debug");
+    long atInfo = debugLines();
+    Cmd.Result one = n1.jflanctl("log-level", "debug", "io.jflannel.agent.node.NodeLoops");
+    assertThat(one.out()).contains("io.jflannel.agent.node.NodeLoops: debug (was info");
+    await().atMost(Duration.ofSeconds(10)).until(() -> debugLines() > atInfo + 1);
+    String lines = Files.readString(n1.log());
+    assertThat(lines.substring(lines.lastIndexOf("set to debug")).lines())
+        .filteredOn(l -> l.contains(" DEBUG "))
+        .as("only the logger asked for debugs")
+        .allMatch(l -> l.contains(" NodeLoops - "));
+    Cmd.Result list = n1.jflanctl("log-level");
+    assertThat(list.out())
+        .containsPattern("ROOT +info")
+        .containsPattern("io.jflannel.agent.node.NodeLoops +debug");
+    Cmd.Result unknown = n1.jflanctl("log-level", "debug", "io.jflannel.nosuch");
+    assertThat(unknown.out()).contains("note: no logger named io.jflannel.nosuch");
+    n1.jflanctl("log-level", "info", "io.jflannel.agent.node.NodeLoops");
+    assertThat(n1.agent().pid()).isEqualTo(pid);
+    assertThat(n1.agent().isAlive()).isTrue();
+  }
+
+  private static long debugLines() throws java.io.IOException {
+    return Files.readString(n1.log()).lines().filter(l -> l.contains(" DEBUG ")).count();
   }
 
   @Test

@@ -301,7 +301,7 @@ abstract class ClusterConnectivityContract {
     assertThat(gone.agent().waitFor(1500, TimeUnit.MILLISECONDS))
         .as("exits within a second or so")
         .isTrue();
-    assertThat(gone.agent().exitValue()).as("clean exit").isZero();
+    assertThat(gone.agent().exitValue()).as("clean exit; log:\n%s", gone.tail()).isZero();
     assertThat((System.nanoTime() - t0) / 1e6).isLessThan(1500);
     assertThat(cluster.etcdctl("get", key, "--print-value-only")).as("lease kept").isNotBlank();
     assertThat(Cmd.in(gone.ns(), "ip", "route", "show", "proto", "121"))

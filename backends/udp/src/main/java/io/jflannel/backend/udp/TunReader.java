@@ -45,7 +45,7 @@ final class TunReader implements EpollIoHandle {
   private final Sink sink;
   private IoRegistration registration;
   private boolean reading;
-  private boolean closed;
+  private volatile boolean closed;
 
   private TunReader(FileDescriptor fd, int maxPacket, ByteBufAllocator alloc, Sink sink) {
     this.fd = fd;
@@ -136,11 +136,15 @@ final class TunReader implements EpollIoHandle {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       if (registration != null) {
-        registration.cancel();
+        try {
+          registration.cancel();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // the loop is gone already: nothing is registered any more
+        }
       }
       closeQuietly();
     }

@@ -53,7 +53,7 @@ final class UdpBackend implements Backend {
     this.ctx = ctx;
     this.nl = ctx.netlink();
     this.port = UdpBackendFactory.port(ctx.config());
-    this.name = ctx.config().backend().textOption("Device", "flannel0");
+    this.name = UdpBackendFactory.device(ctx.config());
     this.wantOffloads = ctx.config().backend().boolOption("Offloads", true);
     this.table = PeerTable.empty(ctx.config().subnetLen());
   }

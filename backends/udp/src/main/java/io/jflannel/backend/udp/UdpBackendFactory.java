@@ -18,6 +18,11 @@ public final class UdpBackendFactory implements BackendFactory {
           BackendOption.bool("Offloads"),
           BackendOption.interfaceName("Device"));
 
+  /** The TUN device's name (Backend "Device", default flanneld's flannel0). */
+  static String device(NetworkConfig c) {
+    return c.backend().textOption("Device", "flannel0");
+  }
+
   /** The network's udp port (0 or none: 8285). */
   static int port(NetworkConfig c) {
     int p = c.backend().intOption("Port", 0);
@@ -32,6 +37,16 @@ public final class UdpBackendFactory implements BackendFactory {
   @Override
   public String type() {
     return "udp";
+  }
+
+  @Override
+  public boolean madeDevice(String name, String kind) {
+    return "tun".equals(kind) && "flannel0".equals(name);
+  }
+
+  @Override
+  public List<String> devices(NetworkConfig config) {
+    return List.of(device(config));
   }
 
   @Override

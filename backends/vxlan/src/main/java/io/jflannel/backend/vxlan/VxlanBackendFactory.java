@@ -58,6 +58,24 @@ public final class VxlanBackendFactory implements BackendFactory {
   }
 
   @Override
+  public boolean madeDevice(String name, String kind) {
+    return "vxlan".equals(kind) && name.matches("flannel(-v6)?\\.\\d+");
+  }
+
+  @Override
+  public List<String> devices(NetworkConfig config) {
+    int vni = vni(config);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (config.ipv4()) {
+      out.add("flannel." + vni);
+    }
+    if (config.dualStack()) {
+      out.add("flannel-v6." + vni);
+    }
+    return out;
+  }
+
+  @Override
   public Backend create(BackendContext context) {
     return new VxlanBackend(context);
   }
