@@ -60,6 +60,7 @@ public final class Jflanctl implements Runnable {
           DiffCommand.class,
           ReconcileCommand.class,
           LogLevelCommand.class,
+          DoctorCommand.class,
           CommandLine.HelpCommand.class,
           picocli.AutoComplete.GenerateCompletion.class);
 

@@ -174,7 +174,7 @@ final class DefaultLeaseStore implements LeaseStore {
                                     + config.subnetMin()
                                     + " and "
                                     + config.subnetMax()
-                                    + ")")));
+                                    + "); see docs/troubleshooting.md#subnet-exhaustion")));
   }
 
   private Ipv6Net pick6(NetworkConfig config, List<Ipv6Net> taken, Ipv6Net previous) {
@@ -195,7 +195,7 @@ final class DefaultLeaseStore implements LeaseStore {
                         + c.subnetMin()
                         + " and "
                         + c.subnetMax()
-                        + ")"));
+                        + "); see docs/troubleshooting.md#subnet-exhaustion"));
   }
 
   /**

@@ -15,6 +15,13 @@ public interface RegistryObserver {
   /** A store call is retried after a failure. */
   default void retry(String operation, int attempt, Throwable cause) {}
 
+  /**
+   * A store call ended, retries included: its operation ({@code get}, {@code put}, {@code list},
+   * {@code create}, {@code update}, {@code delete}, {@code grant}, {@code renew}, ...), how long it
+   * took and whether it succeeded.
+   */
+  default void request(String operation, long nanos, boolean ok) {}
+
   /** A store call failed for good (after retries, or the circuit was open). */
   default void error(String operation, Throwable cause) {}
 

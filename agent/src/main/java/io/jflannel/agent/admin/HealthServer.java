@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -82,8 +83,16 @@ public final class HealthServer implements AutoCloseable {
     }
   }
 
-  /** The answer for {@code path}. */
+  /** The answer for {@code path}, in the Prometheus text format. */
   Reply answer(String path) {
+    return answer(path, null);
+  }
+
+  /**
+   * The answer for {@code path}; {@code /metrics} in OpenMetrics when {@code accept} (the request's
+   * Accept header, or null) asks for it, else in the Prometheus text format.
+   */
+  Reply answer(String path, String accept) {
     switch (path) {
       case "/healthz" -> {
         String why = stalled.get();
@@ -102,13 +111,23 @@ public final class HealthServer implements AutoCloseable {
       }
       case "/metrics" -> {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OpenMetricsTextFormatWriter om = new OpenMetricsTextFormatWriter(false, false);
+        boolean open = accept != null && om.accepts(accept);
         try {
-          new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+          if (open) {
+            om.write(out, registry.scrape());
+          } else {
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+          }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
         return new Reply(
-            200, out.toString(StandardCharsets.UTF_8), PrometheusTextFormatWriter.CONTENT_TYPE);
+            200,
+            out.toString(StandardCharsets.UTF_8),
+            open
+                ? OpenMetricsTextFormatWriter.CONTENT_TYPE
+                : PrometheusTextFormatWriter.CONTENT_TYPE);
       }
       default -> {
         return new Reply(404, "not found: " + path + "\n", "text/plain; charset=utf-8");
@@ -126,7 +145,9 @@ public final class HealthServer implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      Reply r = answer(new QueryStringDecoder(req.uri()).path());
+      Reply r =
+          answer(
+              new QueryStringDecoder(req.uri()).path(), req.headers().get(HttpHeaderNames.ACCEPT));
       FullHttpResponse resp =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,

@@ -26,6 +26,28 @@ public final class Firewalls implements Firewall.Factory {
     return done;
   }
 
+  /**
+   * Rules each iptables back end holds, {@code legacy} and {@code nft} (-1 where the tool is
+   * missing): both above 0 means the kernel runs two rule sets at once.
+   */
+  public static java.util.Map<String, Integer> ruleCounts() {
+    return java.util.Map.of(
+        "legacy",
+        Iptables.count("iptables-legacy-save"),
+        "nft",
+        Iptables.count("iptables-nft-save"));
+  }
+
+  /**
+   * Why the nftables mode's pod traffic dies in a foreign forward chain with policy drop (IPv4's,
+   * or IPv6's), or null.
+   */
+  public static String forwardDrop(boolean ipv6) {
+    return ipv6
+        ? Nftables.forwardDrop("ip6", Nftables.TABLE6)
+        : Nftables.forwardDrop("ip", Nftables.TABLE);
+  }
+
   @Override
   public Firewall create(RuleSet rules, boolean nftables) {
     if (nftables) {

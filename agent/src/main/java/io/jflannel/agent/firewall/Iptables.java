@@ -28,7 +28,8 @@ final class Iptables implements Firewall {
     return legacy > nft ? "legacy" : "nft";
   }
 
-  private static int count(String cmd) {
+  /** {@code -A} lines {@code cmd} (an iptables-save) prints, -1 when it cannot run. */
+  static int count(String cmd) {
     try {
       return (int)
           FirewallCommand.run(List.of(cmd), null).lines().filter(l -> l.startsWith("-A")).count();

@@ -138,7 +138,22 @@ final class Nftables implements Firewall {
    */
   @Override
   public String dataPathProblem() {
-    FirewallCommand.Result r = FirewallCommand.tryRun(List.of("nft", "-j", "list", "chains"));
+    return forwardDrop(family(), table());
+  }
+
+  /**
+   * A base chain of the forward hook of {@code family} (or inet) other than {@code ours}' with
+   * policy drop: nftables drops what any of them drops; null when there is none (or no nft).
+   */
+  static String forwardDrop(String family, String ours) {
+    FirewallCommand.Result r;
+    try {
+      r = FirewallCommand.tryRun(List.of("nft", "-j", "list", "chains"));
+    } catch (FirewallCommand.StuckException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      return null; // no nft on this host
+    }
     if (r.exit() != 0) {
       return null;
     }
@@ -149,13 +164,13 @@ final class Nftables implements Firewall {
     }
     for (var it = root.elements(); it.hasNext(); ) {
       var c = it.next().path("chain");
-      String family = io.jflannel.lease.Json.text(c.path("family"));
+      String fam = io.jflannel.lease.Json.text(c.path("family"));
       String table = io.jflannel.lease.Json.text(c.path("table"));
       if ("forward".equals(io.jflannel.lease.Json.text(c.path("hook")))
           && "drop".equals(io.jflannel.lease.Json.text(c.path("policy")))
-          && (family().equals(family) || "inet".equals(family))
-          && !table().equals(table)) {
-        drops.add(family + " " + table + " " + io.jflannel.lease.Json.text(c.path("name")));
+          && (family.equals(fam) || "inet".equals(fam))
+          && !ours.equals(table)) {
+        drops.add(fam + " " + table + " " + io.jflannel.lease.Json.text(c.path("name")));
       }
     }
     return drops.isEmpty()
@@ -164,9 +179,9 @@ final class Nftables implements Firewall {
             + String.join(", ", drops)
             + " has policy drop: nftables drops pod traffic that any base chain of the hook"
             + " drops, whatever table "
-            + table()
+            + ours
             + " accepts; set its policy to accept (e.g. iptables -P FORWARD ACCEPT) or run"
-            + " without EnableNFTables";
+            + " without EnableNFTables (see docs/troubleshooting.md#forward-drop)";
   }
 
   /** A table as nft lists it: one entry per chain header and rule, comments left out. */

@@ -129,7 +129,8 @@ public final class CniConfig {
         if (!have.equals(text) && !ours(have)) {
           return file
               + " exists and was not written by jflanneld: left as it is, and pods do not get this"
-              + " network from it; remove it, or give --cni-conf-name another name";
+              + " network from it; remove it, or give --cni-conf-name another name (see"
+              + " docs/troubleshooting.md#foreign-cni-config)";
         }
         if (!have.equals(text)) {
           write(file, text, env);
@@ -172,7 +173,8 @@ public final class CniConfig {
                       + ours
                       + " and kubelet uses the first config of the directory: pods on this node"
                       + " get that network; remove it, or name ours to sort first"
-                      + " (--cni-conf-name 00-jflannel.conflist)")
+                      + " (--cni-conf-name 00-jflannel.conflist; see"
+                      + " docs/troubleshooting.md#foreign-cni-config)")
           .orElse(null);
     } catch (IOException e) {
       return "cannot list " + file.getParent() + ": " + e.getMessage();

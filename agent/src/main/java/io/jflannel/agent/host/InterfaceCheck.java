@@ -43,7 +43,7 @@ public final class InterfaceCheck {
     return ext.link().name()
         + " no longer has "
         + a
-        + ", the address peers send this node's traffic to: give it back, or restart the agent"
-        + " to advertise the new one";
+        + ", the address peers send this node's traffic to: the agent moves to a new address when"
+        + " one comes (see docs/troubleshooting.md#interface-address)";
   }
 }

@@ -133,6 +133,39 @@ public final class AgentMetrics {
           .labelNames("area")
           .withoutExemplars()
           .register(registry);
+  public final Gauge ready =
+      Gauge.builder()
+          .name("jflannel_ready")
+          .help("1 when the agent is ready (as /readyz), 0 when not")
+          .withoutExemplars()
+          .register(registry);
+  public final Gauge lastReconcile =
+      Gauge.builder()
+          .name("jflannel_last_reconcile_timestamp_seconds")
+          .help("when the kernel state was last reconciled without error")
+          .withoutExemplars()
+          .register(registry);
+  public final Gauge subnets =
+      Gauge.builder()
+          .name("jflannel_network_subnets")
+          .help("subnets the network config allows (SubnetMin to SubnetMax), by family")
+          .labelNames("family")
+          .withoutExemplars()
+          .register(registry);
+  public final Gauge subnetsLeased =
+      Gauge.builder()
+          .name("jflannel_network_subnets_leased")
+          .help("leases in etcd this node sees (its own, its peers, rejected ones), by family")
+          .labelNames("family")
+          .withoutExemplars()
+          .register(registry);
+  private final Gauge buildInfo =
+      Gauge.builder()
+          .name("jflannel_build_info")
+          .help("1, labelled with the agent's version and the backend it runs")
+          .labelNames("version", "backend")
+          .withoutExemplars()
+          .register(registry);
   public final Histogram convergence =
       Histogram.builder()
           .name("jflannel_convergence_seconds")
@@ -163,6 +196,12 @@ public final class AgentMetrics {
         .help("direct memory Netty's buffer pools hold outside jvm_buffer_pool_* (-1: not counted)")
         .callback(cb -> cb.call(PlatformDependent.usedDirectMemory()))
         .register(registry);
+  }
+
+  /** {@code jflannel_build_info}: this version, the backend once known (empty before). */
+  public void buildInfo(String version, String backend) {
+    buildInfo.clear();
+    buildInfo.labelValues(version, backend).set(1);
   }
 
   /** Sets the state gauge of {@code state} (1 for the current one). */

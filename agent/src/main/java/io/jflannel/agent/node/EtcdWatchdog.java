@@ -84,7 +84,9 @@ final class EtcdWatchdog {
     if (healthy) {
       healthy = false;
       sinceMs = now;
-      LOG.warn("etcd does not answer: {}", e.getMessage());
+      LOG.warn(
+          "etcd does not answer: {} (see docs/troubleshooting.md#etcd-unreachable)",
+          e.getMessage());
     }
     metrics.etcdHealthy.set(0);
     String error = e.getMessage();
@@ -123,7 +125,7 @@ final class EtcdWatchdog {
           "config",
           "the network config in etcd is invalid ("
               + e.getMessage()
-              + "): running on the last valid one");
+              + "): running on the last valid one (see docs/troubleshooting.md#config-refused)");
       return;
     }
     if (!raw.get().equals(running.json())) { // the start already logged the warnings of that one
@@ -150,6 +152,7 @@ final class EtcdWatchdog {
                 : !running.backend().equals(fresh.backend())
                     ? "): a backend change is not applied, also across restarts; restart every"
                         + " node with --allow-network-change to switch"
-                    : "): not applied while running; restart the agent to apply it"));
+                    : "): not applied while running; restart the agent to apply it")
+            + " (see docs/troubleshooting.md#config-refused)");
   }
 }

@@ -25,7 +25,7 @@ final class Forwarding {
         } else {
           LOG.warn(
               "net.ipv4.ip_forward is 0: this node will not forward container traffic (use"
-                  + " --set-ip-forward)");
+                  + " --set-ip-forward; see docs/troubleshooting.md#ip-forward)");
         }
       }
       if (config.dualStack() && !"1".equals(Sysctl.get("net/ipv6/conf/all/forwarding"))) {

@@ -441,6 +441,12 @@ public final class Node implements NodeView, AutoCloseable {
     backendMetrics.forEach(metrics.registry::unregister); // a backend of the offline start
     backendMetrics = BackendMetrics.register(metrics.registry, b.metrics());
     lc.update(s -> s.with(info(config, subnets, b.mtu())));
+    if (config.ipv4()) {
+      metrics.subnets.labelValues("ipv4").set(config.subnetCount());
+    }
+    if (config.dualStack()) {
+      metrics.subnets.labelValues("ipv6").set(config.ipv6().subnetCount().doubleValue());
+    }
     return new Running(config, b, attrs, subnets, sync, fw, env);
   }
 

@@ -142,7 +142,11 @@ final class NodeLoops implements AutoCloseable {
       public void lost(Lease l, String why) {
         hooks
             .fatal()
-            .accept("lost our lease: " + why + "; exiting so that a restart picks a new subnet");
+            .accept(
+                "lost our lease: "
+                    + why
+                    + "; exiting so that a restart picks a new subnet"
+                    + " (see docs/troubleshooting.md#lost-lease)");
       }
     };
   }
@@ -273,6 +277,10 @@ final class NodeLoops implements AutoCloseable {
       }
       long now = c.clockMs().getAsLong();
       lc.update(s -> s.with(s.sync().reconciled(now, rep.repaired().size())));
+      if (problems.isEmpty()) {
+        metrics.lastReconcile.set(now / 1000.0);
+      }
+      leased(); // here, not per event: it walks every lease
       publish();
       LOG.debug(
           "reconcile: {} peers, {} kernel objects, {} repaired, {} not repairable",
@@ -332,6 +340,26 @@ final class NodeLoops implements AutoCloseable {
                 + bugs.size()
                 + " lease(s) with an error that is a bug, not bad lease data (see the log): "
                 + bugs.values().iterator().next());
+  }
+
+  /** Leases holding a subnet of each family: ours, the peers', the rejected ones. */
+  private void leased() {
+    int v4 = r.subnets().ipv4() == null ? 0 : 1;
+    int v6 = r.subnets().ipv6() == null ? 0 : 1;
+    for (Lease l : r.sync().peers()) {
+      v4 += l.subnet() == null ? 0 : 1;
+      v6 += l.ipv6Subnet() == null ? 0 : 1;
+    }
+    for (io.jflannel.backend.Rejection x : r.sync().rejected()) {
+      v4 += x.lease().subnet() == null ? 0 : 1;
+      v6 += x.lease().ipv6Subnet() == null ? 0 : 1;
+    }
+    if (r.config().ipv4()) {
+      metrics.subnetsLeased.labelValues("ipv4").set(v4);
+    }
+    if (r.config().dualStack()) {
+      metrics.subnetsLeased.labelValues("ipv6").set(v6);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.jflannel.agent.node;
 
+import io.jflannel.agent.cli.Version;
 import io.jflannel.agent.metrics.AgentMetrics;
 import java.util.List;
 
@@ -30,12 +31,18 @@ public final class StateMetrics {
     for (String area : AREAS) {
       metrics.degraded(area, false);
     }
+    metrics.ready.set(0);
+    metrics.buildInfo(Version.get(), "");
     lc.addListener(
         (before, after) -> {
           if (before.state() != after.state()) {
             metrics.state(before.state().name(), false);
           }
           metrics.state(after.state().name(), true);
+          metrics.ready.set(after.notReadyReason() == null ? 1 : 0);
+          if (!before.node().backend().equals(after.node().backend())) {
+            metrics.buildInfo(Version.get(), after.node().backend());
+          }
           for (String area : AREAS) {
             metrics.degraded(area, after.conditions().containsKey(area));
           }

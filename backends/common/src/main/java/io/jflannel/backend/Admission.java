@@ -150,7 +150,11 @@ final class Admission {
     Rejection r = new Rejection(l, why);
     rejected.put(k, r);
     if (before == null || !before.reason().equals(why)) {
-      LOG.warn("rejected lease {}: {}; nothing is programmed for it", k.toKey(), why);
+      LOG.warn(
+          "rejected lease {}: {}; nothing is programmed for it (see"
+              + " docs/troubleshooting.md#rejected-leases)",
+          k.toKey(),
+          why);
       onRejected.accept(r);
     }
     return null;

@@ -71,6 +71,15 @@ public interface BackendFactory {
   }
 
   /**
+   * The bytes this backend adds to a pod's packet on the wire ({@code vxlan}: 50, or 70 when the
+   * network has IPv6; {@code udp}: 28; 0 for plain routes): the underlay's MTU less this is what
+   * the pods get ({@code jflanctl doctor} checks it).
+   */
+  default int overhead(NetworkConfig config) {
+    return 0;
+  }
+
+  /**
    * True when a device of this name and link kind ({@code vxlan}, {@code tun}) is one this backend
    * (or flanneld's of the same type) makes whatever the config: what cleanup removes when the
    * config of the run that made it is not known.

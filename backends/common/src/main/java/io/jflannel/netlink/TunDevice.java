@@ -56,7 +56,8 @@ public final class TunDevice implements AutoCloseable {
   /** Why TUN devices cannot be opened here, or null when they can. */
   public static String unavailabilityCause() {
     if (!Files.exists(DEV)) {
-      return "/dev/net/tun does not exist (load the tun module, or mount /dev/net/tun into the container)";
+      return "/dev/net/tun does not exist (load the tun module, or mount /dev/net/tun into the"
+          + " container; see docs/troubleshooting.md#tun-missing)";
     }
     if (!Files.isReadable(DEV) || !Files.isWritable(DEV)) {
       return "/dev/net/tun is not readable and writable by this process";

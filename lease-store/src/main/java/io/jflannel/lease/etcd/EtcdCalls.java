@@ -88,8 +88,12 @@ final class EtcdCalls {
   /** Runs {@code call} through breaker and retry; {@code what} names it in errors ("put /a/b"). */
   <T> T run(String what, Supplier<CompletableFuture<T>> call) {
     Supplier<T> attempt = CircuitBreaker.decorateSupplier(breaker, () -> await(what, call.get()));
+    long t0 = System.nanoTime();
+    boolean ok = false;
     try {
-      return Retry.decorateSupplier(retry, attempt).get();
+      T result = Retry.decorateSupplier(retry, attempt).get();
+      ok = true;
+      return result;
     } catch (CallNotPermittedException e) {
       LeaseStoreException ex =
           new LeaseStoreException(
@@ -99,7 +103,15 @@ final class EtcdCalls {
     } catch (LeaseStoreException e) {
       observer.error(what, e);
       throw e;
+    } finally {
+      observer.request(operation(what), System.nanoTime() - t0, ok);
     }
+  }
+
+  /** The operation of a call's description: its first word ("get /a/b" -> "get"). */
+  static String operation(String what) {
+    int sp = what.indexOf(' ');
+    return sp < 0 ? what : what.substring(0, sp);
   }
 
   private <T> T await(String what, CompletableFuture<T> f) {

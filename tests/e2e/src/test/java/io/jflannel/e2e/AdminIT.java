@@ -200,6 +200,36 @@ class AdminIT {
         .containsPattern("last reconcile: .*\\([1-9]\\d* since start\\)");
   }
 
+  @Test
+  @Order(2)
+  void metricsSayVersionBackendReadinessAndEtcdLatencyAndOpenMetricsWhenAsked() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Cmd.in(n1.ns(), "curl", "-sf", "http://127.0.0.1:8471/metrics"))
+                    .containsPattern(
+                        "jflannel_build_info\\{backend=\"vxlan\",version=\"[^\"]+\"\\} 1.0")
+                    .contains("jflannel_ready 1.0")
+                    .contains("jflannel_network_subnets{family=\"ipv4\"} 255.0")
+                    .contains("jflannel_network_subnets_leased{family=\"ipv4\"} 2.0")
+                    .containsPattern("jflannel_last_reconcile_timestamp_seconds 1\\.[0-9]+E9")
+                    .containsPattern(
+                        "jflannel_etcd_request_duration_seconds_count\\{operation=\"list\",result=\"ok\"\\} [1-9]"));
+    String open =
+        Cmd.in(
+            n1.ns(),
+            "curl",
+            "-sfi",
+            "-H",
+            "Accept: application/openmetrics-text; version=1.0.0",
+            "http://127.0.0.1:8471/metrics");
+    assertThat(open).containsIgnoringCase("content-type: application/openmetrics-text");
+    assertThat(open.strip()).endsWith("# EOF");
+    assertThat(Cmd.in(n1.ns(), "curl", "-sfi", "http://127.0.0.1:8471/metrics"))
+        .containsIgnoringCase("content-type: text/plain; version=0.0.4");
+  }
+
   static Path netConf() {
     return n1.dir().resolve("net-conf.json");
   }

@@ -122,7 +122,9 @@ class LeaseRaceIT {
         assertThat(n.agent().exitValue()).as(what + ": " + n.tail()).isEqualTo(1);
         assertThat(n.tail())
             .as(what)
-            .containsPattern("jflanneld: out of IPv6 subnets in fc00::/48 \\([^\\n]*\\)\\n?$");
+            .containsPattern(
+                "jflanneld: out of IPv6 subnets in fc00::/48 \\([^\\n]*\\);"
+                    + " see docs/troubleshooting.md#subnet-exhaustion\\n?$");
       }
     }
     assertThat(running).as(what + ": nodes holding fc00:0:0:1::/64").hasSize(1);

@@ -40,6 +40,11 @@ public final class UdpBackendFactory implements BackendFactory {
   }
 
   @Override
+  public int overhead(NetworkConfig config) {
+    return UdpBackend.OVERHEAD;
+  }
+
+  @Override
   public boolean madeDevice(String name, String kind) {
     return "tun".equals(kind) && "flannel0".equals(name);
   }

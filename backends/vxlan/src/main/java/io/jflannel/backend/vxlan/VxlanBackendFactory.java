@@ -58,6 +58,11 @@ public final class VxlanBackendFactory implements BackendFactory {
   }
 
   @Override
+  public int overhead(NetworkConfig config) {
+    return config.dualStack() ? VxlanBackend.OVERHEAD_V6 : VxlanBackend.OVERHEAD;
+  }
+
+  @Override
   public boolean madeDevice(String name, String kind) {
     return "vxlan".equals(kind) && name.matches("flannel(-v6)?\\.\\d+");
   }
