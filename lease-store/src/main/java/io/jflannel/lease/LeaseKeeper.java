@@ -13,8 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one lease alive: renews it {@code renewMargin} before it expires, retries while etcd is
- * unreachable, and re-creates the same subnet when its key is deleted or expires. A reservation
- * needs no renewal but is still re-created if it vanishes.
+ * unreachable (a jittered {@link Backoff}, 0.5 s doubling to 10 s), and re-creates the same subnet
+ * when its key is deleted or expires. A reservation needs no renewal but is still re-created if it
+ * vanishes.
+ *
+ * <p>It reads its key only when the watch says something happened to it (a delete, a put by another
+ * node, a re-list after a compaction that no longer shows it): an idle node sends etcd nothing but
+ * its keep-alive at renewal time.
  *
  * <p>What it does not guarantee: if another node takes the subnet while our key is gone, the lease
  * is lost ({@link Listener#lost}) and the agent must restart to pick a new subnet.
@@ -51,8 +56,9 @@ public final class LeaseKeeper implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private volatile Lease current;
   private ScheduledFuture<?> next;
-  private Duration backoff = Duration.ofMillis(500);
+  private final Backoff retries = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
   private volatile boolean failing;
+  private volatile boolean checkDue;
   private volatile Instant renewDue;
 
   LeaseKeeper(LeaseRegistry registry, LeaseStoreOptions options, Lease lease, Listener listener) {
@@ -88,8 +94,28 @@ public final class LeaseKeeper implements AutoCloseable {
 
   /** Called by the watcher for events on our own key. */
   void ownKeyEvent(LeaseEvent e) {
-    if (e.type() == LeaseEvent.Type.REMOVED && state.get() == State.STARTED) {
-      executor.execute(this::check);
+    if (e.type() == LeaseEvent.Type.REMOVED
+        || e.lease().attrs() == null
+        || !e.lease().attrs().sameNode(current.attrs())) {
+      requestCheck();
+    }
+  }
+
+  /** Called by the watcher after a re-list: our key as listed, or null when it was not. */
+  void relisted(Lease ownKey) {
+    if (ownKey == null || !ownKey.attrs().sameNode(current.attrs())) {
+      requestCheck();
+    }
+  }
+
+  private void requestCheck() {
+    if (state.get() == State.STARTED) {
+      checkDue = true;
+      try {
+        executor.execute(this::tick);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile
+      }
     }
   }
 
@@ -130,17 +156,20 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   private void scheduleNormal() {
-    backoff = Duration.ofMillis(500);
+    retries.reset();
     failing = false;
     scheduleTick(
         current.isReservation() ? checkInterval() : Duration.between(Instant.now(), renewDue));
   }
 
+  /** A check when one is due, else a renewal when it is due, else nothing but the next wake-up. */
   private void tick() {
-    if (!current.isReservation() && !Instant.now().isBefore(renewDue)) {
+    if (checkDue) {
+      check();
+    } else if (!current.isReservation() && !Instant.now().isBefore(renewDue)) {
       renew();
     } else {
-      check();
+      scheduleNormal();
     }
   }
 
@@ -158,6 +187,7 @@ public final class LeaseKeeper implements AutoCloseable {
         return;
       }
       current = l.withExpiration(current.expiration());
+      checkDue = false;
       scheduleNormal();
     } catch (LeaseStoreException e) {
       retryLater(e);
@@ -189,6 +219,7 @@ public final class LeaseKeeper implements AutoCloseable {
     Duration ttl = current.isReservation() ? null : options.leaseTtl();
     Optional<Lease> r = registry.createLease(current.key(), current.attrs(), ttl);
     if (r.isPresent()) {
+      checkDue = false;
       LOG.warn("lease {} was lost ({}): took the same subnets again", current.key(), why);
       written(r.get());
       listener.reacquired(current);
@@ -211,11 +242,10 @@ public final class LeaseKeeper implements AutoCloseable {
 
   private void retryLater(LeaseStoreException e) {
     failing = true;
-    LOG.warn("lease {}: {} (retrying in {} ms)", current.key(), e.getMessage(), backoff.toMillis());
+    Duration d = retries.next();
+    LOG.warn("lease {}: {} (retrying in {} ms)", current.key(), e.getMessage(), d.toMillis());
     listener.renewFailed(current, e);
-    scheduleTick(backoff);
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : doubled;
+    scheduleTick(d);
   }
 
   @Override

@@ -132,6 +132,13 @@ public interface LeaseRegistry extends AutoCloseable {
    */
   default void reconnect() {}
 
+  /**
+   * Follows the network config key: reads it, then watches it from that read's revision, so the
+   * listener gets its value at once and again at every change, with no periodic read. It ends at
+   * the first error ({@link ConfigListener#onError}); the caller starts another when etcd answers.
+   */
+  RegistryWatch watchConfig(ConfigListener listener);
+
   /** Observer of retries, errors, circuit state, malformed values. */
   void setObserver(RegistryObserver observer);
 

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the other nodes' leases: lists them (the snapshot), then watches from the snapshot's
- * revision. A failed watch reconnects from the last revision seen with backoff (100 ms doubling to
- * 5 s); a compaction makes it list again and diff the new snapshot against what it knew, so the
- * listener sees one event model (ADDED, REMOVED) whatever happened underneath. Our own lease is not
- * reported as a peer.
+ * revision. A failed watch reconnects from the last revision seen after a {@link Backoff} delay
+ * (doubling from 100 ms to 5 s, fully jittered, so a fleet's watchers do not reconnect in step); a
+ * compaction makes it list again and diff the new snapshot against what it knew, so the listener
+ * sees one event model (ADDED, REMOVED) whatever happened underneath. Our own lease is not reported
+ * as a peer.
  *
  * <p>What it does not guarantee: during an outage no events arrive; a lease that came and went
  * while the watcher was compacted out is never seen. Listener calls all come from one thread,
@@ -36,10 +37,15 @@ public final class LeaseWatcher implements AutoCloseable {
 
     /** Changes after the snapshot, in order. */
     void onEvents(List<LeaseEvent> events);
+
+    /** The watch or a listing failed (etcd may be unreachable); a retry is scheduled. */
+    default void onFailure(String why) {}
+
+    /** The watch delivered again (events or a progress notification) after a failure. */
+    default void onResumed() {}
   }
 
   private final LeaseRegistry registry;
-  private final LeaseStoreOptions options;
   private final SubnetKey own;
   private final Listener listener;
   private final LeaseKeeper keeper;
@@ -50,8 +56,9 @@ public final class LeaseWatcher implements AutoCloseable {
   private RegistryWatch watch;
   private long revision;
   private boolean snapshotDelivered;
-  private Duration backoff;
+  private final Backoff retries;
   private int generation;
+  private boolean failing;
   private java.util.concurrent.ScheduledFuture<?> pending;
   private Runnable pendingTask;
   private final ConcurrentLinkedQueue<Delivery> inbox = new ConcurrentLinkedQueue<>();
@@ -67,11 +74,10 @@ public final class LeaseWatcher implements AutoCloseable {
       Listener listener,
       LeaseKeeper keeper) {
     this.registry = registry;
-    this.options = options;
     this.own = own;
     this.listener = listener;
     this.keeper = keeper;
-    this.backoff = options.watchBackoffMin();
+    this.retries = new Backoff(options.watchBackoffMin(), options.watchBackoffMax());
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -100,9 +106,17 @@ public final class LeaseWatcher implements AutoCloseable {
     try {
       snap = registry.listLeases();
     } catch (LeaseStoreException e) {
-      LOG.warn("cannot list leases: {} (retrying in {} ms)", e.getMessage(), backoff.toMillis());
-      retry(this::listAndWatch);
+      Duration d = retries.next();
+      failing = true;
+      LOG.warn("cannot list leases: {} (retrying in {} ms)", e.getMessage(), d.toMillis());
+      listener.onFailure(e.getMessage());
+      retry(this::listAndWatch, d);
       return;
+    }
+    retries.reset();
+    if (failing) {
+      failing = false;
+      listener.onResumed();
     }
     Map<SubnetKey, Lease> fresh = new HashMap<>();
     for (Lease l : snap.leases()) {
@@ -139,6 +153,10 @@ public final class LeaseWatcher implements AutoCloseable {
           diff.size());
       if (!diff.isEmpty()) {
         listener.onEvents(diff);
+      }
+      if (keeper != null) { // our own key's events may have been compacted away with the rest
+        keeper.relisted(
+            snap.leases().stream().filter(l -> own.equals(l.key())).findFirst().orElse(null));
       }
     }
     revision = snap.revision();
@@ -178,12 +196,15 @@ public final class LeaseWatcher implements AutoCloseable {
                 submit(
                     () -> {
                       if (gen == generation) {
+                        Duration d = retries.next();
                         LOG.warn(
                             "lease watch failed: {} (reconnecting from revision {} in {} ms)",
                             error.getMessage(),
                             revision + 1,
-                            backoff.toMillis());
-                        retry(LeaseWatcher.this::rewatch);
+                            d.toMillis());
+                        failing = true;
+                        listener.onFailure(String.valueOf(error.getMessage()));
+                        retry(LeaseWatcher.this::rewatch, d);
                       }
                     });
               }
@@ -195,7 +216,7 @@ public final class LeaseWatcher implements AutoCloseable {
       try {
         startWatch();
       } catch (RuntimeException e) {
-        retry(this::rewatch);
+        retry(this::rewatch, retries.next());
       }
     }
   }
@@ -220,7 +241,11 @@ public final class LeaseWatcher implements AutoCloseable {
   }
 
   private void handle(List<LeaseEvent> events, long rev) {
-    backoff = options.watchBackoffMin();
+    retries.reset();
+    if (failing) {
+      failing = false;
+      listener.onResumed();
+    }
     revision = Math.max(revision, rev);
     List<LeaseEvent> peers = new ArrayList<>(events.size());
     for (LeaseEvent e : events) {
@@ -257,7 +282,7 @@ public final class LeaseWatcher implements AutoCloseable {
           if (pending != null && pending.cancel(false)) {
             Runnable r = pendingTask;
             pending = null;
-            backoff = options.watchBackoffMin();
+            retries.reset();
             r.run();
           }
         });
@@ -273,15 +298,12 @@ public final class LeaseWatcher implements AutoCloseable {
     }
   }
 
-  private void retry(Runnable r) {
+  private void retry(Runnable r, Duration delay) {
     if (state.get() != LeaseKeeper.State.STARTED) {
       return;
     }
     pendingTask = r;
-    pending = executor.schedule(r, backoff.toMillis(), TimeUnit.MILLISECONDS);
-    Duration doubled = backoff.multipliedBy(2);
-    backoff =
-        doubled.compareTo(options.watchBackoffMax()) > 0 ? options.watchBackoffMax() : doubled;
+    pending = executor.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

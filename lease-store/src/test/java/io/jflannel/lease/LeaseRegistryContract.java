@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * give a registry (in memory, real etcd).
  */
 public abstract class LeaseRegistryContract
-    implements Ipv6OnlyLeaseContract, LeaseConflictContract {
+    implements Ipv6OnlyLeaseContract, LeaseConflictContract, ConfigWatchContract {
   protected static final String CONFIG =
       "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}";
   protected static final Duration TTL = Duration.ofHours(24);

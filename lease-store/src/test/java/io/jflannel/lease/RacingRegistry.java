@@ -39,6 +39,11 @@ final class RacingRegistry implements LeaseRegistry {
   }
 
   @Override
+  public RegistryWatch watchConfig(ConfigListener listener) {
+    return d.watchConfig(listener);
+  }
+
+  @Override
   public Optional<String> getNetworkConfig() {
     return d.getNetworkConfig();
   }

@@ -4,24 +4,32 @@ import io.jflannel.agent.metrics.AgentMetrics;
 import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.lease.ConfigChange;
 import io.jflannel.lease.ConfigException;
+import io.jflannel.lease.ConfigListener;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.lease.RegistryWatch;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes etcd every {@link #PERIOD} with one cheap read of the config key (no retry, no circuit
- * breaker), so that etcd's health in the status changes within seconds either way; when etcd
- * answers again, the lease keeper and the watch retry at once, and when etcd is reachable but the
- * client still fails (a gRPC connection stuck in its reconnect backoff), the client reconnects. The
- * same read notices a changed network config: taken live when it can be, refused loudly (log,
- * metric, condition) when it cannot.
+ * Judges etcd's health and follows the network config without reading etcd while all is well: the
+ * config key is watched ({@link LeaseRegistry#watchConfig}), and the streams the node holds anyway
+ * (the lease watch, the config watch, the lease keep-alive; their gRPC connection sends HTTP/2
+ * pings) report their failures here. Only after such a failure, and then every {@link #PERIOD}
+ * until etcd answers, does it probe with one cheap read of the config key (no retry, no circuit
+ * breaker), so etcd's health in the status changes within seconds either way; when etcd answers
+ * again, the lease keeper, the lease watch and the config watch retry at once, and when etcd is
+ * reachable but the client still fails (a gRPC connection stuck in its reconnect backoff), the
+ * client reconnects. A changed network config is taken live when it can be, refused loudly (log,
+ * metric, condition) when it cannot. Thread-safe: the loop's ticks and the watch's deliveries
+ * serialize on this object.
  */
-final class EtcdWatchdog {
+final class EtcdWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdWatchdog.class);
   static final Duration PERIOD = Duration.ofSeconds(1);
   static final Duration TIMEOUT = Duration.ofMillis(900);
@@ -37,6 +45,10 @@ final class EtcdWatchdog {
   private boolean healthy = true;
   private long sinceMs;
   private final EtcdReconnect reconnect;
+  private final Executor deliveries;
+  private boolean suspect = true; // the first tick probes once: the start may have been offline
+  private RegistryWatch configWatch;
+  private boolean closed;
 
   EtcdWatchdog(
       LeaseRegistry registry,
@@ -44,7 +56,8 @@ final class EtcdWatchdog {
       AgentMetrics metrics,
       LongSupplier clock,
       NetworkConfig running,
-      Runnable recovered) {
+      Runnable recovered,
+      Executor deliveries) {
     this.registry = registry;
     this.lc = lc;
     this.metrics = metrics;
@@ -53,9 +66,28 @@ final class EtcdWatchdog {
     this.recovered = recovered;
     this.sinceMs = clock.getAsLong();
     this.reconnect = new EtcdReconnect(registry);
+    this.deliveries = deliveries;
   }
 
-  void tick() {
+  /**
+   * A stream on the etcd connection failed (a watch, a keep-alive): the next tick probes, and keeps
+   * probing until etcd answers.
+   */
+  synchronized void suspect() {
+    suspect = true;
+  }
+
+  /** Every {@link #PERIOD}: nothing while etcd is trusted, else one probe. */
+  synchronized void tick() {
+    if (closed) {
+      return;
+    }
+    if (!suspect && healthy) {
+      if (configWatch == null) {
+        watchConfig();
+      }
+      return;
+    }
     long now = clock.getAsLong();
     Optional<String> raw;
     try {
@@ -68,11 +100,15 @@ final class EtcdWatchdog {
       return;
     }
     reconnect.answered();
+    suspect = false;
     if (!healthy) {
       LOG.info("etcd answers again (after {} s)", (now - sinceMs) / 1000);
       healthy = true;
       sinceMs = now;
-      recovered.run();
+    }
+    recovered.run(); // the keeper and the lease watch retry now if they wait in a backoff
+    if (configWatch == null) {
+      watchConfig();
     }
     metrics.etcdHealthy.set(1);
     lc.update(s -> s.with(new StatusSnapshot.EtcdInfo(true, sinceMs, "")));
@@ -101,6 +137,56 @@ final class EtcdWatchdog {
               + error);
     }
     reconnect.failed(now);
+  }
+
+  /** Starts following the config key; its deliveries run on the loop's executor. */
+  private void watchConfig() {
+    RegistryWatch[] self = new RegistryWatch[1];
+    self[0] =
+        registry.watchConfig(
+            new ConfigListener() {
+              @Override
+              public void onConfig(Optional<String> raw) {
+                deliver(() -> config(raw));
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                deliver(
+                    () -> {
+                      LOG.debug("config watch ended: {}", error.toString());
+                      if (configWatch == self[0]) {
+                        configWatch = null;
+                        suspect = true;
+                      }
+                    });
+              }
+            });
+    configWatch = self[0]; // deliveries take this lock: they see it set
+  }
+
+  private void deliver(Runnable r) {
+    try {
+      deliveries.execute(
+          () -> {
+            synchronized (this) {
+              if (!closed) {
+                r.run();
+              }
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the node is closing
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (configWatch != null) {
+      configWatch.close();
+      configWatch = null;
+    }
   }
 
   /** A config read from etcd: unchanged, taken live, or refused with a condition. */

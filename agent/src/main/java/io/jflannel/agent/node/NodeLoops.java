@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a running node does until SIGTERM: keeps its lease, follows the peers' leases into the
- * kernel, answers kernel events, reconciles and resyncs the firewall periodically, probes etcd and
- * its config ({@link EtcdWatchdog}), and saves the last-known-good peers off the event path.
+ * kernel, answers kernel events, reconciles and resyncs the firewall periodically, follows etcd's
+ * health and its config ({@link EtcdWatchdog}), and saves the last-known-good peers off the event
+ * path.
  */
 final class NodeLoops implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLoops.class);
@@ -52,6 +53,7 @@ final class NodeLoops implements AutoCloseable {
   private volatile long lastLoopMs;
   private volatile boolean closed;
   private long repairsSeen;
+  private EtcdWatchdog watchdog;
 
   NodeLoops(
       NodeSettings o,
@@ -81,11 +83,9 @@ final class NodeLoops implements AutoCloseable {
       leaseExpires(own);
     }
     r.sync().own(own);
-    LeaseKeeper keeper = store.keep(own, keeperListener());
-    closeables.add(keeper);
-    LeaseWatcher watcher = store.watch(own.key(), watchListener(), keeper);
-    closeables.add(watcher);
-    EtcdWatchdog watchdog =
+    LeaseKeeper[] keeper = new LeaseKeeper[1];
+    LeaseWatcher[] watcher = new LeaseWatcher[1];
+    watchdog =
         new EtcdWatchdog(
             c.registry(),
             lc,
@@ -93,9 +93,15 @@ final class NodeLoops implements AutoCloseable {
             c.clockMs(),
             r.config(),
             () -> {
-              keeper.retryNow();
-              watcher.retryNow();
-            });
+              keeper[0].retryNow();
+              watcher[0].retryNow();
+            },
+            exec);
+    keeper[0] = store.keep(own, keeperListener());
+    closeables.add(keeper[0]);
+    watcher[0] = store.watch(own.key(), watchListener(), keeper[0]);
+    closeables.add(watcher[0]);
+    closeables.add(watchdog);
     closeables.add(exec::shutdownNow);
     NetlinkMonitor monitor = c.netlink().monitor(this::kernelEvent);
     closeables.add(monitor);
@@ -139,6 +145,11 @@ final class NodeLoops implements AutoCloseable {
       }
 
       @Override
+      public void renewFailed(Lease l, Throwable cause) {
+        watchdog.suspect();
+      }
+
+      @Override
       public void lost(Lease l, String why) {
         hooks
             .fatal()
@@ -167,6 +178,11 @@ final class NodeLoops implements AutoCloseable {
               r.sync().peerCount(),
               r.sync().objectCount());
         }
+      }
+
+      @Override
+      public void onFailure(String why) {
+        watchdog.suspect();
       }
 
       @Override

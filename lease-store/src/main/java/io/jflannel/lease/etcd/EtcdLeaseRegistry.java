@@ -15,6 +15,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.jflannel.lease.ConfigListener;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseKeys;
@@ -58,6 +59,8 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   private volatile RegistryObserver observer = RegistryObserver.NONE;
   private final java.util.Set<EtcdWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<EtcdConfigWatch> configWatches =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private EtcdLeaseRegistry(ClientBuilder builder, LeaseKeys keys, EtcdOptions options) {
     this.builder = builder;
@@ -91,8 +94,12 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
         Client.builder()
             .target(EtcdEndpoint.target(o.endpoints().stream().map(EtcdEndpoint::parse).toList()))
             .connectTimeout(Duration.ofSeconds(3))
+            // HTTP/2 pings find a dead connection under the watch streams a running node always
+            // holds (a failed ping fails the streams, and health follows them); without calls, etcd
+            // counts a ping as abuse and closes the connection (GOAWAY too_many_pings)
             .keepaliveTime(Duration.ofSeconds(10))
             .keepaliveTimeout(Duration.ofSeconds(3))
+            .keepaliveWithoutCalls(false)
             .retryMaxAttempts(2)
             .retryMaxDuration(o.callTimeout())
             // Vert.x's event loop, as jetcd up to 0.8.5 always used: without it (0.8.6 on) gRPC's
@@ -380,6 +387,15 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   }
 
   @Override
+  public RegistryWatch watchConfig(ConfigListener listener) {
+    EtcdConfigWatch w =
+        new EtcdConfigWatch(
+            kv, client.getWatchClient(), keys.configKey(), listener, configWatches::remove);
+    configWatches.add(w);
+    return w;
+  }
+
+  @Override
   public void setObserver(RegistryObserver observer) {
     this.observer = observer == null ? RegistryObserver.NONE : observer;
     calls.setObserver(this.observer);
@@ -430,6 +446,9 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     calls.healthy();
     LOG.info("etcd: reconnected on a fresh connection (the old one's backoff and source dropped)");
     for (EtcdWatch w : List.copyOf(watches)) {
+      w.fail(new IllegalStateException("etcd connection replaced"));
+    }
+    for (EtcdConfigWatch w : List.copyOf(configWatches)) {
       w.fail(new IllegalStateException("etcd connection replaced"));
     }
     old.close();

@@ -1,5 +1,6 @@
 package io.jflannel.lease.memory;
 
+import io.jflannel.lease.ConfigListener;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseAttrs;
 import io.jflannel.lease.LeaseEvent;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   private final Map<Long, StoreLease> storeLeases = new HashMap<>();
   private final ArrayDeque<Change> history = new ArrayDeque<>();
   private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+  private final Map<MemoryWatch, ConfigListener> configWatches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private volatile RegistryObserver observer = RegistryObserver.NONE;
   private long revision = 1;
@@ -86,6 +89,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
     synchronized (lock) {
       ensureOpen();
       kv.put(keys.configKey(), new Entry(json, 0, ++revision));
+      configChanged(Optional.of(json));
     }
   }
 
@@ -97,6 +101,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
         return false;
       }
       kv.put(keys.configKey(), new Entry(json, 0, ++revision));
+      configChanged(Optional.of(json));
       return true;
     }
   }
@@ -122,7 +127,15 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       keys.subnetsOf(key)
           .flatMap(s -> decode(key, kv.get(key)))
           .ifPresent(l -> publish(rev, List.of(LeaseEvent.added(l))));
+      if (key.equals(keys.configKey())) {
+        configChanged(Optional.of(value));
+      }
     }
+  }
+
+  /** Tells the config watches (called under the lock: in order). */
+  private void configChanged(Optional<String> raw) {
+    configWatches.forEach((w, l) -> w.call(() -> l.onConfig(raw)));
   }
 
   /** Deletes any key under the prefix (the config too), as another etcd client could: for tests. */
@@ -132,6 +145,9 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
       String key = keys.prefix() + "/" + relativeKey;
       if (kv.containsKey(key)) {
         remove(List.of(key));
+        if (key.equals(keys.configKey())) {
+          configChanged(Optional.empty());
+        }
       }
     }
   }
@@ -323,6 +339,24 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
   }
 
   @Override
+  public RegistryWatch watchConfig(ConfigListener listener) {
+    MemoryWatch w = new MemoryWatch(MemoryWatch.errorsTo(listener), this::unregister);
+    synchronized (lock) {
+      try {
+        ensureOpen();
+      } catch (LeaseStoreException e) {
+        w.fail(e);
+        return w;
+      }
+      Optional<String> now = Optional.ofNullable(kv.get(keys.configKey())).map(Entry::value);
+      w.call(() -> listener.onConfig(now));
+      configWatches.put(w, listener);
+      watches.add(w);
+    }
+    return w;
+  }
+
+  @Override
   public void setObserver(RegistryObserver observer) {
     this.observer = observer == null ? RegistryObserver.NONE : observer;
   }
@@ -338,6 +372,7 @@ public final class InMemoryLeaseRegistry implements LeaseRegistry {
 
   private void unregister(MemoryWatch w) {
     watches.remove(w);
+    configWatches.remove(w);
   }
 
   /**

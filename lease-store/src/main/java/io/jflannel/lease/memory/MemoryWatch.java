@@ -1,5 +1,6 @@
 package io.jflannel.lease.memory;
 
+import io.jflannel.lease.ConfigListener;
 import io.jflannel.lease.LeaseEvent;
 import io.jflannel.lease.RegistryWatch;
 import java.util.List;
@@ -25,6 +26,32 @@ final class MemoryWatch implements RegistryWatch {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** A listener for a config watch: only its errors come through the lease-watch path. */
+  static RegistryWatch.Listener errorsTo(ConfigListener l) {
+    return new RegistryWatch.Listener() {
+      @Override
+      public void onEvents(List<LeaseEvent> events, long revision) {}
+
+      @Override
+      public void onCompacted(long compactRevision) {}
+
+      @Override
+      public void onError(Throwable error) {
+        l.onError(error);
+      }
+    };
+  }
+
+  /** Runs {@code task} on the watch's thread, in order, unless the watch is closed by then. */
+  void call(Runnable task) {
+    run(
+        () -> {
+          if (!closed) {
+            task.run();
+          }
+        });
   }
 
   void deliver(List<LeaseEvent> events, long revision) {
