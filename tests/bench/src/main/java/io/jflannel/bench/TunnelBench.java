@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * The data path of each backend side by side, in one run on the same two-node fixture: iperf3 TCP
  * throughput and sockperf TCP request/response round trips between containers on different nodes,
- * for host-gw, vxlan, and udp with and without offloads, each after a 2 s warm-up transfer. Prints
- * a table with ratios.
+ * for host-gw, vxlan, and udp with and without offloads, each after a 2 s warm-up transfer; udp
+ * with the compiler bin/jflanneld gives a udp node and, beside it, C1 only. Prints a table with
+ * ratios.
  */
 public final class TunnelBench {
   private TunnelBench() {}
@@ -26,10 +27,11 @@ public final class TunnelBench {
     backends.put("host-gw", "{\"Type\":\"host-gw\"}");
     backends.put("vxlan", "{\"Type\":\"vxlan\"}");
     backends.put("udp, offloads on", "{\"Type\":\"udp\"}");
+    backends.put("udp, on, C1 only", "{\"Type\":\"udp\"}");
     backends.put("udp, offloads off", "{\"Type\":\"udp\",\"Offloads\":false}");
     Map<String, double[]> results = new LinkedHashMap<>();
     for (var e : backends.entrySet()) {
-      results.put(e.getKey(), measure(jar, e.getValue(), seconds));
+      results.put(e.getKey(), measure(jar, e.getValue(), seconds, !e.getKey().endsWith("C1 only")));
       System.err.printf("measured %s%n", e.getKey());
     }
     double hostGw = results.get("host-gw")[0];
@@ -54,9 +56,11 @@ public final class TunnelBench {
   }
 
   /** {Gbit/s, RR p50 µs, RR p99 µs} for one backend config. */
-  private static double[] measure(Path jar, String backend, int seconds) throws Exception {
+  private static double[] measure(Path jar, String backend, int seconds, boolean shipped)
+      throws Exception {
     try (NetnsCluster c =
         new NetnsCluster(2, jar, "{\"Network\":\"10.244.0.0/16\",\"Backend\":" + backend + "}")) {
+      c.optimizingCompiler(shipped && c.optimizingCompiler()); // the launcher's choice, or C1
       Traffic.Pair p = Traffic.containers(c);
       // warm-up: a long-running agent's JIT has compiled its path
       Traffic.iperf(p.clientNs(), p.serverNs(), p.serverIp(), 2);

@@ -26,6 +26,7 @@ public final class NetnsCluster implements AutoCloseable {
       "jf" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
   private final Path dir;
   private final Path agentJar;
+  private boolean optimizingCompiler;
   private final List<String> namespaces = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
   private final String externalEtcd;
@@ -60,6 +61,7 @@ public final class NetnsCluster implements AutoCloseable {
       int nodeCount, Path agentJar, String networkConfig, String externalEtcd, int etcdCount)
       throws IOException {
     this.agentJar = agentJar;
+    this.optimizingCompiler = networkConfig.matches("(?s).*\"Type\"\\s*:\\s*\"udp\".*");
     this.etcdCount = externalEtcd == null ? etcdCount : 1;
     this.externalEtcd = externalEtcd == null ? null : EtcdBridge.check(externalEtcd);
     this.etcdPrefix =
@@ -192,6 +194,19 @@ public final class NetnsCluster implements AutoCloseable {
   /** The etcd members (kill, restart, pause one; find the leader). */
   public EtcdMembers etcdMembers() {
     return etcd;
+  }
+
+  /**
+   * Whether agents start with the optimizing compiler ({@link Node#UDP_JVM_FLAGS}), as
+   * bin/jflanneld starts a udp node: true when the cluster's network config has the udp backend.
+   */
+  public boolean optimizingCompiler() {
+    return optimizingCompiler;
+  }
+
+  /** Agents started from now on run with the optimizing compiler, or C1 only (benchmarks). */
+  public void optimizingCompiler(boolean on) {
+    optimizingCompiler = on;
   }
 
   /** What agents are given as --etcd-endpoints. */

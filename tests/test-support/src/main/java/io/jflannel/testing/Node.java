@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 /** One node of a {@link NetnsCluster}: its namespace, its jflanneld process and its containers. */
 public final class Node {
   /**
-   * The JVM flags bin/jflanneld ships, used for every agent the fixtures start ($JFLANNEL_JAVA_OPTS
-   * replaces them, as it does for bin/jflanneld).
+   * The JVM flags bin/jflanneld ships for a node that has not run the udp backend (C1 only), used
+   * for every agent the fixtures start ($JFLANNEL_JAVA_OPTS replaces them, as it does for
+   * bin/jflanneld).
    */
   public static final List<String> AGENT_JVM_FLAGS =
       System.getenv("JFLANNEL_JAVA_OPTS") != null
@@ -29,11 +30,28 @@ public final class Node {
               "-XX:MaxHeapFreeRatio=30",
               "-XX:MaxMetaspaceSize=48m",
               "-XX:ReservedCodeCacheSize=16m",
-              "-XX:MaxDirectMemorySize=64m",
               "-XX:TieredStopAtLevel=1",
               "-XX:CICompilerCount=1",
+              "-XX:MaxDirectMemorySize=64m",
               "--add-opens=java.base/java.nio=ALL-UNNAMED",
               "-Dio.netty.tryReflectionSetAccessible=true");
+
+  /**
+   * What bin/jflanneld passes on a node that last ran the udp backend: the optimizing compiler (two
+   * compiler threads, a 24 MiB code cache) instead of C1 only; the same as {@link #AGENT_JVM_FLAGS}
+   * when $JFLANNEL_JAVA_OPTS replaces them.
+   */
+  public static final List<String> UDP_JVM_FLAGS =
+      System.getenv("JFLANNEL_JAVA_OPTS") != null
+          ? AGENT_JVM_FLAGS
+          : AGENT_JVM_FLAGS.stream()
+              .filter(f -> !f.startsWith("-XX:TieredStopAtLevel="))
+              .map(
+                  f ->
+                      f.startsWith("-XX:ReservedCodeCacheSize=")
+                          ? "-XX:ReservedCodeCacheSize=24m"
+                          : f.startsWith("-XX:CICompilerCount=") ? "-XX:CICompilerCount=2" : f)
+              .toList();
 
   /**
    * The class-data archive flags bin/jflanneld adds when the archive the build dumped sits beside
@@ -190,7 +208,7 @@ public final class Node {
       flags.put(extra[i], extra[i + 1]); // extra flags come in pairs and override the defaults
     }
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "java"));
-    cmd.addAll(AGENT_JVM_FLAGS);
+    cmd.addAll(cluster.optimizingCompiler() ? UDP_JVM_FLAGS : AGENT_JVM_FLAGS);
     cmd.addAll(archiveFlags(cluster.agentJar()));
     cmd.addAll(List.of("-cp", cluster.agentJar().toString(), "io.jflannel.agent.Jflanneld"));
     flags.forEach((k, v) -> cmd.add(k + "=" + v));
