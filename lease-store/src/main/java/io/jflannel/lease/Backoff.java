@@ -42,11 +42,6 @@ public final class Backoff {
         ceiling <= floor ? ceiling : floor + pick.applyAsLong(ceiling - floor + 1));
   }
 
-  /** The ceiling of the next delay, without jitter (for logs and tests). */
-  public Duration ceiling() {
-    return Duration.ofMillis(exponential.apply(Math.min(attempt + 1, 62)));
-  }
-
   /** An attempt succeeded: the next failure starts from {@code first} again. */
   public void reset() {
     attempt = 0;

@@ -161,12 +161,7 @@ final class FleetEtcd implements AutoCloseable {
   }
 
   static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    io.jflannel.testing.NetnsCluster.sleep(ms);
   }
 
   @Override

@@ -1,14 +1,12 @@
 package io.jflannel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.jflannel.testing.Cmd;
 import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +35,7 @@ class DoctorIT {
       for (Node x : cluster.nodes()) {
         x.awaitSubnetEnv(60_000);
       }
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> n.jflanctl("status").out().contains("peers:          1 "));
+      n.awaitPeers(1, 30);
       Cmd.Result ok = doctor(cluster, n);
       assertThat(ok.out()).doesNotContain("WARN", "FAIL");
       assertThat(ok.exit()).as(ok.out()).isZero();

@@ -27,11 +27,7 @@ import org.junit.jupiter.api.Timeout;
 class FlanneldAfterCleanupIT {
   @Test
   void flanneldStartsOnACleanedNodeAsOnAFreshOne() throws Exception {
-    String bin = System.getProperty("jflannel.flanneld", "");
-    if (bin.isEmpty() || !Files.isExecutable(Path.of(bin))) {
-      throw new IllegalStateException(
-          "no flanneld binary (-Djflannel.flanneld=" + bin + "): run ./scripts/interop");
-    }
+    FlanneldBinary.path();
     Path jar = Path.of(System.getProperty("jflannel.agent.jar", "agent/target/missing.jar"));
     try (NetnsCluster cluster =
         new NetnsCluster(
@@ -42,9 +38,7 @@ class FlanneldAfterCleanupIT {
       n2.startAgent();
       n1.awaitSubnetEnv(60_000);
       String bip2 = n2.awaitSubnet(60_000);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> n1.jflanctl("status").out().contains("peers:          1 "));
+      n1.awaitPeers(1, 30);
       n1.stopAgent(false);
       List<String> cleanup = new ArrayList<>(n1.agentCommand());
       cleanup.addAll(List.of("cleanup", "--release-lease"));
@@ -52,14 +46,7 @@ class FlanneldAfterCleanupIT {
       assertThat(r.exit()).as(r.out()).isZero();
       assertThat(Cmd.in(n1.ns(), "ip", "link", "show")).doesNotContain("flannel.1");
 
-      n1.startCommand(
-          List.of(
-              bin,
-              "--etcd-endpoints=" + NetnsCluster.ETCD,
-              "--etcd-prefix=/coreos.com/network",
-              "--iface=eth0",
-              "--ip-masq",
-              "--subnet-file=" + n1.subnetFile()));
+      FlanneldBinary.start(n1, "--ip-masq");
       String bip1 = n1.awaitSubnet(60_000);
       await()
           .atMost(Duration.ofSeconds(30))

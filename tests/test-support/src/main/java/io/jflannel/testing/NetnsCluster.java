@@ -306,7 +306,8 @@ public final class NetnsCluster implements AutoCloseable {
     return namespaces;
   }
 
-  static void sleep(long ms) {
+  /** Sleeps, turning an interrupt into an unchecked failure (fixtures and benchmarks). */
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

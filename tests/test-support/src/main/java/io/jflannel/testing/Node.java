@@ -110,6 +110,24 @@ public final class Node {
     return dir.resolve("admin.sock");
   }
 
+  /**
+   * Waits (at most {@code seconds}) until {@code jflanctl status} counts {@code peers} peers; fails
+   * with the last status.
+   */
+  public void awaitPeers(int peers, int seconds) {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    String status = "";
+    while (System.nanoTime() < deadline) {
+      status = jflanctl("status").out();
+      if (status.contains(String.format("peers:          %d ", peers))) {
+        return;
+      }
+      NetnsCluster.sleep(200);
+    }
+    throw new IllegalStateException(
+        ns + ": " + peers + " peers not programmed in " + seconds + " s:\n" + status);
+  }
+
   /** Runs jflanctl against this node's agent (--socket set); returns its exit code and output. */
   public Cmd.Result jflanctl(String... args) {
     List<String> cmd =
