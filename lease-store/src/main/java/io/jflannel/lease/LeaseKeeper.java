@@ -94,18 +94,27 @@ public final class LeaseKeeper implements AutoCloseable {
 
   /** Called by the watcher for events on our own key. */
   void ownKeyEvent(LeaseEvent e) {
-    if (e.type() == LeaseEvent.Type.REMOVED
-        || e.lease().attrs() == null
-        || !e.lease().attrs().sameNode(current.attrs())) {
+    if (e.type() == LeaseEvent.Type.REMOVED || !ours(e.lease())) {
       requestCheck();
     }
   }
 
   /** Called by the watcher after a re-list: our key as listed, or null when it was not. */
   void relisted(Lease ownKey) {
-    if (ownKey == null || !ownKey.attrs().sameNode(current.attrs())) {
+    if (ownKey == null || !ours(ownKey)) {
       requestCheck();
     }
+  }
+
+  /**
+   * Whether {@code l}, read from our key, is still ours: under our etcd lease (our own writes keep
+   * it, an address move included), or, for a reservation, naming this node.
+   */
+  private boolean ours(Lease l) {
+    Lease c = current;
+    return c.storeLeaseId() != 0
+        ? l.storeLeaseId() == c.storeLeaseId()
+        : l.attrs() != null && l.attrs().sameNode(c.attrs());
   }
 
   private void requestCheck() {
@@ -182,7 +191,7 @@ public final class LeaseKeeper implements AutoCloseable {
         return;
       }
       Lease l = now.get();
-      if (!l.attrs().sameNode(current.attrs())) {
+      if (!ours(l)) {
         lose("subnet " + l.key() + " is now held by " + l.attrs().nodeAddress());
         return;
       }

@@ -4,7 +4,9 @@ import io.jflannel.agent.metrics.AgentMetrics;
 import io.jflannel.backend.Drift;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.backend.Rejection;
+import io.jflannel.lease.Backoff;
 import io.jflannel.lease.Lease;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -73,8 +75,10 @@ public final class NodeHolder implements NodeView, AutoCloseable {
         "interface {} moved ({}): moving this node, keeping its subnet", next.link().name(), what);
     try {
       c.registry().reconnect(); // the old connection may be bound to the address that is gone
+      // the fresh connection may take a moment: retried at 50 ms doubling to 1 s, jittered
+      Backoff retries = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
       while (!old.advertise(next)) { // etcd first: the new node must find the lease as its own
-        if (stop.await(1, TimeUnit.SECONDS)) {
+        if (stop.await(retries.next().toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }
       }
