@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * One etcd client URL in every form etcdctl and flanneld take: {@code http(s)://host:port}, {@code
- * http(s)://192.0.2.10:2379}, {@code http(s)://[fd00::1]:2379}, the port defaulting to 2379.
+ * http(s)://198.18.0.250:2379}, {@code http(s)://[fd00::1]:2379}, the port defaulting to 2379.
  *
  * @param scheme {@code http} or {@code https}
  * @param host a name, an IPv4 address, or an IPv6 address without brackets
