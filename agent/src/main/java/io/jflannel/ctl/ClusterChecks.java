@@ -1,5 +1,6 @@
 package io.jflannel.ctl;
 
+import io.jflannel.agent.host.HostAddresses;
 import io.jflannel.backend.NetworkConfigs;
 import io.jflannel.lease.ConfigException;
 import io.jflannel.lease.Lease;
@@ -7,14 +8,10 @@ import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.LeaseStoreException;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.lease.SubnetEnv;
-import io.jflannel.net.IpAddress;
-import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Netlink;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The etcd side of {@code jflanctl doctor}: etcd reachable with the given credentials, the network
@@ -85,13 +82,8 @@ final class ClusterChecks {
           "restart the agent: it takes the subnet again when it is free",
           "lost-lease");
     }
-    Set<IpAddress> mine =
-        nl.addresses(0).stream().map(Address::address).collect(Collectors.toSet());
     var a = l.get().attrs();
-    boolean ours =
-        mine.contains(a.publicIp())
-            || (a.publicIpv6() != null && mine.contains(a.publicIpv6Address()));
-    return ours
+    return HostAddresses.hold(nl, a)
         ? DoctorCheck.ok("lease", key + " held by " + a.nodeAddress())
         : DoctorCheck.fail(
             "lease",

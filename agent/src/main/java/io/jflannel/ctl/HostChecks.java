@@ -5,13 +5,13 @@ import io.jflannel.agent.host.CniConfig;
 import io.jflannel.backend.BackendFactory;
 import io.jflannel.backend.ExternalInterface;
 import io.jflannel.lease.NetworkConfig;
+import io.jflannel.netlink.Sysctl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The host preflight of {@code jflanctl doctor}: what breaks pods silently when it is wrong —
@@ -58,7 +58,7 @@ final class HostChecks {
   }
 
   private static DoctorCheck forwarding(NetworkConfig config) {
-    String v4 = read("/proc/sys/net/ipv4/ip_forward");
+    String v4 = sysctl("net/ipv4/ip_forward");
     if (!"1".equals(v4)) {
       return DoctorCheck.fail(
           "ip_forward",
@@ -68,7 +68,7 @@ final class HostChecks {
     }
     if (config != null
         && config.dualStack()
-        && !"1".equals(read("/proc/sys/net/ipv6/conf/all/forwarding"))) {
+        && !"1".equals(sysctl("net/ipv6/conf/all/forwarding"))) {
       return DoctorCheck.fail(
           "ip_forward",
           "net.ipv6.conf.all.forwarding is 0: the node forwards no pod IPv6 traffic",
@@ -79,7 +79,7 @@ final class HostChecks {
   }
 
   private static DoctorCheck brNetfilter() {
-    String v = read("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    String v = sysctl("net/bridge/bridge-nf-call-iptables");
     if (v.isEmpty()) {
       return DoctorCheck.fail(
           "br_netfilter",
@@ -129,12 +129,8 @@ final class HostChecks {
 
   private static DoctorCheck cni(Path dir, String ours) {
     List<String> configs;
-    try (Stream<Path> s = Files.list(dir)) {
-      configs =
-          s.map(p -> p.getFileName().toString())
-              .filter(f -> f.endsWith(".conf") || f.endsWith(".conflist") || f.endsWith(".json"))
-              .sorted()
-              .toList();
+    try {
+      configs = CniConfig.kubeletOrder(dir);
     } catch (IOException e) {
       return DoctorCheck.warn(
           "cni", "no CNI config directory " + dir, "--cni-conf-dir where kubelet looks", "");
@@ -178,10 +174,11 @@ final class HostChecks {
     return DoctorCheck.ok("mtu", says);
   }
 
-  private static String read(String file) {
+  /** A sysctl's value, or "" when it does not exist (its module is not loaded). */
+  private static String sysctl(String key) {
     try {
-      return Files.readString(Path.of(file)).strip();
-    } catch (IOException e) {
+      return Sysctl.get(key);
+    } catch (java.io.UncheckedIOException e) {
       return "";
     }
   }

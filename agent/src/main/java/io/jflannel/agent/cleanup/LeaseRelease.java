@@ -1,16 +1,14 @@
 package io.jflannel.agent.cleanup;
 
+import io.jflannel.agent.host.HostAddresses;
 import io.jflannel.lease.Lease;
 import io.jflannel.lease.LeaseKeys;
 import io.jflannel.lease.LeaseRegistry;
 import io.jflannel.lease.SubnetKey;
 import io.jflannel.net.IpAddress;
-import io.jflannel.netlink.Address;
 import io.jflannel.netlink.Netlink;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * {@code --release-lease}: this node's lease deleted from etcd, so that its subnet is free at once
@@ -44,13 +42,8 @@ final class LeaseRelease {
           "lease: " + key + " is a reservation: kept (jflanctl unreserve frees it for any node)");
       return Optional.empty();
     }
-    Set<IpAddress> mine =
-        nl.addresses(0).stream().map(Address::address).collect(Collectors.toSet());
     IpAddress v6 = l.attrs().publicIpv6() == null ? null : l.attrs().publicIpv6Address();
-    boolean ours =
-        (l.attrs().publicIp().value() != 0 && mine.contains(l.attrs().publicIp()))
-            || (v6 != null && mine.contains(v6));
-    if (!ours) {
+    if (!HostAddresses.hold(nl, l.attrs())) {
       note.accept(
           "lease: "
               + key

@@ -1,7 +1,6 @@
 package io.jflannel.agent.firewall;
 
 import io.jflannel.backend.Drift;
-import io.jflannel.net.IpNet;
 import java.util.List;
 
 /**
@@ -27,16 +26,5 @@ public interface Firewall {
   /** Makes the firewall for one node's rules, in the nftables or the iptables mode. */
   interface Factory {
     Firewall create(RuleSet rules, boolean nftables);
-  }
-
-  /** The rules for a cluster network and this node's subnet. */
-  static RuleSet rules(
-      IpNet network,
-      IpNet pod,
-      boolean masq,
-      boolean fullyRandom,
-      List<IpNet> masqExclude,
-      boolean forward) {
-    return new RuleSet(network, pod, masq, fullyRandom, masqExclude, forward);
   }
 }

@@ -49,6 +49,20 @@ public final class FirewallCommand {
     }
   }
 
+  /**
+   * {@link #tryRun} of a tool the host may lack: empty when it cannot be run at all; a run killed
+   * at its bound or at SIGTERM still throws.
+   */
+  static java.util.Optional<Result> tryRunIfInstalled(List<String> cmd) {
+    try {
+      return java.util.Optional.of(tryRun(cmd));
+    } catch (StuckException e) {
+      throw e;
+    } catch (IllegalStateException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** A command that exited non-zero. */
   public static final class ExitException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

@@ -133,12 +133,9 @@ final class Iptables implements Firewall {
 
   /** Removes one table's chain and jump of one tool ({@code iptables-nft}, ...), if present. */
   private static String remove(String tool, String[] t, boolean dryRun) {
-    FirewallCommand.Result save;
-    try {
-      save = FirewallCommand.tryRun(List.of(tool + "-save", "-t", t[0]));
-    } catch (FirewallCommand.StuckException e) {
-      throw e;
-    } catch (IllegalStateException e) {
+    FirewallCommand.Result save =
+        FirewallCommand.tryRunIfInstalled(List.of(tool + "-save", "-t", t[0])).orElse(null);
+    if (save == null) {
       return null; // the host has no such tool: nothing of ours in it
     }
     List<String> lines =

@@ -146,16 +146,10 @@ final class Nftables implements Firewall {
    * policy drop: nftables drops what any of them drops; null when there is none (or no nft).
    */
   static String forwardDrop(String family, String ours) {
-    FirewallCommand.Result r;
-    try {
-      r = FirewallCommand.tryRun(List.of("nft", "-j", "list", "chains"));
-    } catch (FirewallCommand.StuckException e) {
-      throw e;
-    } catch (IllegalStateException e) {
-      return null; // no nft on this host
-    }
-    if (r.exit() != 0) {
-      return null;
+    FirewallCommand.Result r =
+        FirewallCommand.tryRunIfInstalled(List.of("nft", "-j", "list", "chains")).orElse(null);
+    if (r == null || r.exit() != 0) {
+      return null; // no nft on this host, or it cannot list
     }
     List<String> drops = new ArrayList<>();
     if (!(io.jflannel.lease.Json.parse(r.out()).path("nftables")

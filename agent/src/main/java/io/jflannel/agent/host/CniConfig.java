@@ -157,14 +157,25 @@ public final class CniConfig {
         env.subnets().commaSeparated());
   }
 
-  /** A config kubelet reads before ours (the first of *.conf, *.conflist, *.json by name). */
-  private String shadowedBy() {
-    try (var s = Files.list(file.getParent())) {
-      String ours = file.getFileName().toString();
+  /**
+   * The CNI configs of {@code dir} in the order kubelet considers them (*.conf, *.conflist, *.json
+   * by name): it uses the first.
+   */
+  public static java.util.List<String> kubeletOrder(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".conf") || n.endsWith(".conflist") || n.endsWith(".json"))
-          .filter(n -> n.compareTo(ours) < 0)
           .sorted()
+          .toList();
+    }
+  }
+
+  /** A config kubelet reads before ours. */
+  private String shadowedBy() {
+    try {
+      String ours = file.getFileName().toString();
+      return kubeletOrder(file.getParent()).stream()
+          .filter(n -> n.compareTo(ours) < 0)
           .findFirst()
           .map(
               n ->

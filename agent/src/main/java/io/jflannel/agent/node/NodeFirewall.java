@@ -4,6 +4,7 @@ import io.jflannel.agent.cli.FirewallOptions;
 import io.jflannel.agent.firewall.DualStackFirewall;
 import io.jflannel.agent.firewall.Firewall;
 import io.jflannel.agent.firewall.FirewallCommand;
+import io.jflannel.agent.firewall.RuleSet;
 import io.jflannel.agent.metrics.AgentMetrics;
 import io.jflannel.lease.NetworkConfig;
 import io.jflannel.net.IpNet;
@@ -45,7 +46,7 @@ final class NodeFirewall {
 
   private Firewall build(NetworkConfig config, IpNet network, IpNet pod) {
     return factory.create(
-        Firewall.rules(
+        new RuleSet(
             network, pod, o.ipMasq(), o.fullyRandom(), o.masqExclude(network), o.forwardRules()),
         config.nftables());
   }

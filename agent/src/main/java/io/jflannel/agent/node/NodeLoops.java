@@ -54,6 +54,8 @@ final class NodeLoops implements AutoCloseable {
   private volatile boolean closed;
   private long repairsSeen;
   private EtcdWatchdog watchdog;
+  private volatile LeaseKeeper keeper;
+  private volatile LeaseWatcher watcher;
 
   NodeLoops(
       NodeSettings o,
@@ -83,24 +85,14 @@ final class NodeLoops implements AutoCloseable {
       leaseExpires(own);
     }
     r.sync().own(own);
-    LeaseKeeper[] keeper = new LeaseKeeper[1];
-    LeaseWatcher[] watcher = new LeaseWatcher[1];
+    // first: the keeper's and the watch's failures go to it from their first call
     watchdog =
         new EtcdWatchdog(
-            c.registry(),
-            lc,
-            metrics,
-            c.clockMs(),
-            r.config(),
-            () -> {
-              keeper[0].retryNow();
-              watcher[0].retryNow();
-            },
-            exec);
-    keeper[0] = store.keep(own, keeperListener());
-    closeables.add(keeper[0]);
-    watcher[0] = store.watch(own.key(), watchListener(), keeper[0]);
-    closeables.add(watcher[0]);
+            c.registry(), lc, metrics, c.clockMs(), r.config(), this::etcdAnswers, exec);
+    keeper = store.keep(own, keeperListener());
+    closeables.add(keeper);
+    watcher = store.watch(own.key(), watchListener(), keeper);
+    closeables.add(watcher);
     closeables.add(watchdog);
     closeables.add(exec::shutdownNow);
     NetlinkMonitor monitor = c.netlink().monitor(this::kernelEvent);
@@ -113,6 +105,18 @@ final class NodeLoops implements AutoCloseable {
     }
     every(EtcdWatchdog.PERIOD.toMillis(), watchdog::tick);
     exec.execute(watchdog::tick);
+  }
+
+  /** etcd answers again: the keeper and the watch retry now if they wait in a backoff. */
+  private void etcdAnswers() {
+    LeaseKeeper k = keeper;
+    LeaseWatcher w = watcher;
+    if (k != null) {
+      k.retryNow();
+    }
+    if (w != null) {
+      w.retryNow();
+    }
   }
 
   /** A periodic task that survives its own failures (a thrown exception would end the schedule). */

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * and sends etcd nothing while idle. The first error ends it; the owner starts another. Listener
  * calls come from the client's threads, serialized by this watch.
  */
-final class EtcdConfigWatch implements RegistryWatch {
+final class EtcdConfigWatch implements RegistryWatch, ConnectionWatch {
   private final ByteSequence key;
   private final ConfigListener listener;
   private final Consumer<EtcdConfigWatch> onClose;
@@ -80,8 +80,8 @@ final class EtcdConfigWatch implements RegistryWatch {
     }
   }
 
-  /** Ends the watch with {@code error}: the listener hears it once. */
-  void fail(Throwable error) {
+  @Override
+  public void fail(Throwable error) {
     synchronized (this) {
       if (closed) {
         return;

@@ -57,9 +57,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   private final LeaseKeys keys;
   private final EtcdCalls calls;
   private volatile RegistryObserver observer = RegistryObserver.NONE;
-  private final java.util.Set<EtcdWatch> watches =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.Set<EtcdConfigWatch> configWatches =
+  private final java.util.Set<ConnectionWatch> watches =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private EtcdLeaseRegistry(ClientBuilder builder, LeaseKeys keys, EtcdOptions options) {
@@ -390,8 +388,8 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
   public RegistryWatch watchConfig(ConfigListener listener) {
     EtcdConfigWatch w =
         new EtcdConfigWatch(
-            kv, client.getWatchClient(), keys.configKey(), listener, configWatches::remove);
-    configWatches.add(w);
+            kv, client.getWatchClient(), keys.configKey(), listener, watches::remove);
+    watches.add(w);
     return w;
   }
 
@@ -445,10 +443,7 @@ public final class EtcdLeaseRegistry implements LeaseRegistry {
     kv = fresh.getKVClient();
     calls.healthy();
     LOG.info("etcd: reconnected on a fresh connection (the old one's backoff and source dropped)");
-    for (EtcdWatch w : List.copyOf(watches)) {
-      w.fail(new IllegalStateException("etcd connection replaced"));
-    }
-    for (EtcdConfigWatch w : List.copyOf(configWatches)) {
+    for (ConnectionWatch w : List.copyOf(watches)) {
       w.fail(new IllegalStateException("etcd connection replaced"));
     }
     old.close();

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * ends the watch instead of going silent. Every event of every response is delivered (flanneld
  * reads only the first), on one thread of our own, in order.
  */
-final class EtcdWatch implements RegistryWatch {
+final class EtcdWatch implements RegistryWatch, ConnectionWatch {
   private final RegistryWatch.Listener listener;
   private final java.util.function.Consumer<EtcdWatch> onClose;
   private final Function<KeyValue, Optional<Lease>> decode;
@@ -120,7 +120,8 @@ final class EtcdWatch implements RegistryWatch {
   }
 
   /** Ends the watch with {@code error} (the connection it runs on was replaced). */
-  void fail(Throwable error) {
+  @Override
+  public void fail(Throwable error) {
     submit(() -> listener.onError(error));
     submit(this::close);
   }
