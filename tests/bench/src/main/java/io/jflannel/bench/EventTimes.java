@@ -5,7 +5,6 @@ import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -101,11 +100,6 @@ final class EventTimes {
 
   /** A number from a process's /proc status (VmRSS in kB). */
   static long status(long pid, String field) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (l.startsWith(field)) {
-        return Long.parseLong(l.replaceAll("\\D", ""));
-      }
-    }
-    throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
+    return io.jflannel.testing.ProcStat.status(pid, field);
   }
 }

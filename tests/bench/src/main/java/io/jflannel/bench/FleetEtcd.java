@@ -1,6 +1,8 @@
 package io.jflannel.bench;
 
 import io.jflannel.testing.Cmd;
+import io.jflannel.testing.EtcdCounters;
+import io.jflannel.testing.ProcStat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Debian's etcd as {@code size} members on this namespace's loopback (clients on 23800 + 10 i,
@@ -18,11 +18,6 @@ import java.util.regex.Pattern;
  * benchmark's store, its gRPC counters and its CPU and memory.
  */
 final class FleetEtcd implements AutoCloseable {
-  static final Pattern COUNTER =
-      Pattern.compile(
-          "^grpc_server_(handled|msg_received|msg_sent)_total\\{[^}]*grpc_method=\"([A-Za-z]+)\"[^}]*"
-              + "grpc_type=\"([a-z_]+)\"[^}]*\\} ([0-9.e+]+)$",
-          Pattern.MULTILINE);
   private final int size;
   private final Path data;
   private final Process[] members;
@@ -116,14 +111,7 @@ final class FleetEtcd implements AutoCloseable {
   Map<String, Double> counters() {
     Map<String, Double> out = new TreeMap<>();
     for (int i = 0; i < size; i++) {
-      Matcher x =
-          COUNTER.matcher(Cmd.run(List.of("curl", "-sf", client(i) + "/metrics"), 30).out());
-      while (x.find()) {
-        out.merge(
-            x.group(1) + " " + x.group(3) + " " + x.group(2),
-            Double.parseDouble(x.group(4)),
-            Double::sum);
-      }
+      EtcdCounters.add(Cmd.run(List.of("curl", "-sf", client(i) + "/metrics"), 30).out(), out);
     }
     return out;
   }
@@ -141,20 +129,14 @@ final class FleetEtcd implements AutoCloseable {
   double rssMib() throws IOException {
     double kib = 0;
     for (Process p : members) {
-      for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-        if (l.startsWith("VmRSS:")) {
-          kib += Long.parseLong(l.replaceAll("[^0-9]", ""));
-        }
-      }
+      kib += ProcStat.status(p.pid(), "VmRSS:");
     }
     return kib / 1024;
   }
 
   private static double cpuSeconds(Process p) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+      return ProcStat.cpuTicks(p.pid()) / 100.0;
     } catch (IOException e) {
       return 0;
     }

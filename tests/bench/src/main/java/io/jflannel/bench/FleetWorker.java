@@ -2,8 +2,6 @@ package io.jflannel.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,15 +113,9 @@ public final class FleetWorker {
   }
 
   private static String stats(List<FleetNode> nodes) throws Exception {
-    long rss = 0;
-    long threads = 0;
-    for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (l.startsWith("VmRSS:")) {
-        rss = Long.parseLong(l.replaceAll("[^0-9]", ""));
-      } else if (l.startsWith("Threads:")) {
-        threads = Long.parseLong(l.replaceAll("[^0-9]", ""));
-      }
-    }
+    long pid = ProcessHandle.current().pid();
+    long rss = io.jflannel.testing.ProcStat.status(pid, "VmRSS:");
+    long threads = io.jflannel.testing.ProcStat.status(pid, "Threads:");
     long lost = nodes.stream().filter(n -> n.lost).count();
     return "stats " + rss + " " + threads + " " + lost;
   }

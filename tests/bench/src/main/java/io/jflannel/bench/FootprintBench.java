@@ -152,19 +152,10 @@ public final class FootprintBench {
    */
   private static String idleCpu(Node n) throws Exception {
     Thread.sleep(60_000);
-    long before = cpuTicks(n.agent().pid());
+    long before = io.jflannel.testing.ProcStat.cpuTicks(n.agent().pid());
     Thread.sleep(60_000);
-    return String.format("%.2f", (cpuTicks(n.agent().pid()) - before) / 100.0);
-  }
-
-  private static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
-    // utime, stime, cutime, cstime (fields 14-17 of proc(5)), in clock ticks of 1/100 s
-    return Long.parseLong(f[11])
-        + Long.parseLong(f[12])
-        + Long.parseLong(f[13])
-        + Long.parseLong(f[14]);
+    return String.format(
+        "%.2f", (io.jflannel.testing.ProcStat.cpuTicks(n.agent().pid()) - before) / 100.0);
   }
 
   /** Waits until flannel.1 carries a route per peer. */

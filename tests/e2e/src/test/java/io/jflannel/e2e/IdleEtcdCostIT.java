@@ -3,15 +3,14 @@ package io.jflannel.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jflannel.testing.Cmd;
+import io.jflannel.testing.EtcdCounters;
 import io.jflannel.testing.NetnsCluster;
 import io.jflannel.testing.Node;
-import java.nio.file.Files;
+import io.jflannel.testing.ProcStat;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,11 +23,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class IdleEtcdCostIT {
-  static final Pattern HANDLED =
-      Pattern.compile(
-          "^grpc_server_(handled|msg_received)_total\\{[^}]*grpc_method=\"([A-Za-z]+)\"[^}]*"
-              + "grpc_type=\"([a-z_]+)\"[^}]*\\} ([0-9.e+]+)$",
-          Pattern.MULTILINE);
 
   /** The shipped reconcile and firewall resync periods (the fixtures' default is 2 s for both). */
   static final String[] SHIPPED_PERIODS = {"--reconcile-interval", "10", "--iptables-resync", "5"};
@@ -82,14 +76,7 @@ class IdleEtcdCostIT {
   /** etcd's gRPC counters: "handled unary Range" → count, "msg_received bidi_stream Watch" → …. */
   static Map<String, Double> counters(NetnsCluster cluster) {
     String m = Cmd.in(cluster.etcdNamespace(), "curl", "-sf", NetnsCluster.ETCD + "/metrics");
-    Map<String, Double> out = new TreeMap<>();
-    Matcher x = HANDLED.matcher(m);
-    while (x.find()) {
-      out.merge(
-          x.group(1) + " " + x.group(3) + " " + x.group(2),
-          Double.parseDouble(x.group(4)),
-          Double::sum);
-    }
+    Map<String, Double> out = EtcdCounters.parse(m);
     assertThat(out).as("etcd's gRPC counters at /metrics").isNotEmpty();
     return out;
   }
@@ -101,14 +88,7 @@ class IdleEtcdCostIT {
   static long[] cpuTicks(NetnsCluster cluster) throws Exception {
     long[] t = new long[cluster.nodes().size()];
     for (int i = 0; i < t.length; i++) {
-      String stat =
-          Files.readString(Path.of("/proc/" + cluster.nodes().get(i).agent().pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      t[i] = // utime + stime + cutime + cstime: the firewall tools it ran count too
-          Long.parseLong(f[11])
-              + Long.parseLong(f[12])
-              + Long.parseLong(f[13])
-              + Long.parseLong(f[14]);
+      t[i] = ProcStat.cpuTicks(cluster.nodes().get(i).agent().pid());
     }
     return t;
   }
